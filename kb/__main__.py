@@ -1,0 +1,7 @@
+"""`python -m kb` runs the kb command line."""
+
+import sys
+
+from kb.cli import main
+
+sys.exit(main())

@@ -1,0 +1,184 @@
+"""Orchestration: load, validate, render, then write the site atomically."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import posixpath
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import load_config
+from .content import discover, join_display, load_categories, parse_article
+from .errors import ContentError, Diagnostic, OutputError, error, strictify
+from .markdown import MarkdownRenderer
+from .model import Article, LinkContext, OutputFile, RenderedArticle
+from .render import MARKER, render_site
+from .site import assemble_site
+from .textio import read_text
+from .theme import make_environment, theme_dir
+
+Progress = Callable[[Iterable[Article]], Iterable[Article]]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What `kb build` was asked to do."""
+
+    content: Path
+    out: Path
+    display: str  # the content folder as the user wrote it, for messages
+    base_url: str | None = None
+    drafts: bool = False
+    strict: bool = False
+    now: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a successful build did."""
+
+    articles: int
+    pages: int
+    files: int
+    warnings: tuple[Diagnostic, ...]
+    seconds: float
+
+
+def build_clock(now: dt.datetime | None = None) -> dt.datetime:
+    """The build's "now": given, else SOURCE_DATE_EPOCH, else the wall clock (UTC)."""
+    if now is not None:
+        return now
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def check_output(content: Path, out: Path) -> None:
+    """Refuse an output folder that is the content folder, the project, or holds them."""
+    content_r, out_r = content.resolve(), out.resolve()
+    project = content_r.parent
+    for protected, what in ((content_r, "the content folder"), (project, "the project folder"), (Path.cwd().resolve(), "the current folder")):
+        if out_r == protected or protected.is_relative_to(out_r):
+            raise OutputError(f"output folder '{out}' would replace {what}; choose another --out")
+    if out_r.is_relative_to(content_r):
+        raise OutputError(f"output folder '{out}' is inside the content folder; choose another --out")
+    if out_r.exists() and (not out_r.is_dir() or (any(out_r.iterdir()) and not (out_r / MARKER).exists())):
+        raise OutputError(f"output folder '{out}' exists and was not written by kb; remove it or choose another --out")
+
+
+def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
+    """Build the site; raise ContentError with every problem, leaving the old output as it was."""
+    started = time.perf_counter()
+    check_output(options.content, options.out)
+    root, display = options.content, options.display
+    if not root.is_dir():
+        raise OutputError(f"content folder '{display}' does not exist")
+    diagnostics: list[Diagnostic] = []
+    config, found = load_config(root, display)
+    diagnostics.extend(found)
+    if options.base_url is not None:
+        config = dataclasses.replace(config, base_url=options.base_url)
+    tree = discover(root)
+    categories, found = load_categories(root, display, tree)
+    diagnostics.extend(found)
+    folder_urls = {c.key: c.url for c in categories}
+    articles: list[Article] = []
+    for rel in tree.articles:
+        shown = join_display(display, rel)
+        text, problem = read_text(root / rel, shown)
+        if problem:
+            diagnostics.append(problem)
+            continue
+        article, found = parse_article(rel, text, shown, config, folder_urls)
+        diagnostics.extend(found)
+        if article:
+            articles.append(article)
+    now = build_clock(options.now)
+    site, found = assemble_site(config, categories, tuple(articles), tree.assets, now, display, options.drafts)
+    diagnostics.extend(found)
+    theme = theme_dir(config.theme, root)
+    if theme is None:
+        diagnostics.append(error(join_display(display, "site.yaml"), 1, 1, f"theme '{config.theme}' not found"))
+    _fail_on_errors(diagnostics, options.strict)
+    context = LinkContext(
+        urls={a.source: a.url for a in site.articles},
+        assets=frozenset(tree.assets),
+        url_prefix=config.url_prefix,
+    )
+    renderer = MarkdownRenderer(config.markdown)
+    rendered: dict[str, RenderedArticle] = {}
+    for article in progress(site.articles) if progress else site.articles:
+        result = renderer.render(article, context, join_display(display, article.source))
+        rendered[article.source] = result
+        diagnostics.extend(result.diagnostics)
+    env = make_environment(theme, root, config.url_prefix)
+    files, found = render_site(site, rendered, env, theme, root)
+    diagnostics.extend(found)
+    warnings = _fail_on_errors(diagnostics, options.strict)
+    write_site(files, options.out)
+    pages = sum(1 for f in files if f.path.endswith(".html"))
+    return BuildReport(len(site.articles), pages, len(files), warnings, time.perf_counter() - started)
+
+
+def _fail_on_errors(diagnostics: list[Diagnostic], strict: bool) -> tuple[Diagnostic, ...]:
+    """Raise when there is an error (or, under --strict, a warning); return the warnings."""
+    found = tuple(sorted(diagnostics))
+    if strict:
+        found = strictify(found)
+    if any(d.is_error for d in found):
+        raise ContentError(found)
+    return found
+
+
+def write_site(files: list[OutputFile], out: Path) -> None:
+    """Write every file into a fresh folder beside `out`, then swap it in."""
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        os.chmod(staging, 0o777 & ~_umask())
+        made: set[str] = set()
+        for file in sorted(files, key=lambda f: f.path):
+            rel = posixpath.normpath(file.path)
+            if rel.startswith(("../", "/")) or rel == ".." or "\\" in rel or rel == ".":
+                raise RuntimeError(f"refusing to write outside the output folder: {file.path!r}")
+            folder = posixpath.dirname(rel)
+            if folder and folder not in made:
+                (staging / folder).mkdir(parents=True, exist_ok=True)
+                made.add(folder)
+            target = staging / rel
+            if file.copy_from is not None:
+                shutil.copyfile(file.copy_from, target)
+            else:
+                target.write_bytes(file.data or b"")
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _swap(staging: Path, out: Path) -> None:
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    os.rename(out, retired / out.name)
+    try:
+        os.rename(staging, out)
+    except BaseException:
+        os.rename(retired / out.name, out)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,99 @@
+"""The `kb` command line: thin wrappers around the build."""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import BuildOptions, build_site
+from .errors import ContentError, Diagnostic
+
+SHOW_PER_KIND = 3
+PROGRESS_MIN = 200
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kb")
+def cli() -> None:
+    """kb builds a support centre from Markdown articles."""
+
+
+@cli.command()
+@click.option("--content", "content", default="content", show_default=True, metavar="DIR",
+              help="The content folder: Markdown articles and site.yaml.")
+@click.option("--out", "out", default="site", show_default=True, metavar="DIR",
+              help="Where to write the site; replaced only when the build succeeds.")
+@click.option("--base-url", metavar="URL", help="Override base_url from site.yaml.")
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
+def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bool, quiet: bool) -> None:
+    """Build the support centre into a static site."""
+    display = content.rstrip("/\\") or content
+    options = BuildOptions(
+        content=Path(content), out=Path(out), display=display,
+        base_url=base_url, drafts=drafts, strict=strict,
+    )
+    try:
+        report = build_site(options, progress=None if quiet else _progress)
+    except ContentError as exc:
+        errors = [d for d in exc.diagnostics if d.is_error]
+        warnings = [d for d in exc.diagnostics if not d.is_error]
+        if not quiet:
+            _print_summarised(warnings)
+        for diagnostic in errors:
+            click.echo(diagnostic.format(), err=True)
+        click.echo(
+            f"kb: build failed: {_count(len(errors), 'error')}, {_count(len(warnings), 'warning')}; "
+            f"'{out}' was left as it was",
+            err=True,
+        )
+        sys.exit(1)
+    if not quiet:
+        _print_summarised(report.warnings)
+    click.echo(
+        f"kb: built {_count(report.articles, 'article')}, {_count(report.pages, 'page')} "
+        f"into '{out}' in {report.seconds:.2f} s; {_count(len(report.warnings), 'warning')}"
+    )
+
+
+def _progress(items: Sequence) -> Iterable:
+    """A progress bar on a terminal for long builds; the items unchanged otherwise."""
+    if len(items) < PROGRESS_MIN or not sys.stderr.isatty():
+        return items
+    return _bar(items)
+
+
+def _bar(items: Sequence) -> Iterable:
+    with click.progressbar(items, label="Rendering articles", file=sys.stderr) as bar:
+        yield from bar
+
+
+def _print_summarised(diagnostics: Iterable[Diagnostic]) -> None:
+    """Print diagnostics; a kind seen more than a few times gets one summary line."""
+    by_kind: dict[str, list[Diagnostic]] = defaultdict(list)
+    for diagnostic in diagnostics:
+        by_kind[diagnostic.kind].append(diagnostic)
+    for kind, items in sorted(by_kind.items(), key=lambda kv: kv[1][0]):
+        for diagnostic in items[:SHOW_PER_KIND]:
+            click.echo(diagnostic.format(), err=True)
+        if len(items) > SHOW_PER_KIND:
+            click.echo(f"warning: {len(items) - SHOW_PER_KIND:,} more like this ({kind}: {len(items):,} in all)", err=True)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `kb` console script."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="kb", standalone_mode=True)
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 1
+    return 0

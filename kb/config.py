@@ -1,0 +1,115 @@
+"""`site.yaml` → SiteConfig, with a default for everything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import Diagnostic, error
+from .model import NOTICE_LEVELS, Contact, Link, MarkdownOptions, Notice, SiteConfig
+from .schema import Reader
+from .textio import read_text
+from .yamlpos import YamlProblem, load_yaml
+
+SITE_FILE = "site.yaml"
+SITE_KEYS = (
+    "title", "tagline", "base_url", "language", "logo", "contact", "notice",
+    "footer_links", "theme", "extra_keys", "markdown",
+)
+CONTACT_KEYS = ("email", "url")
+NOTICE_KEYS = ("text", "level", "start", "end")
+LINK_KEYS = ("title", "url")
+MARKDOWN_KEYS = ("toc_depth", "toc_min_headings", "raw_html")
+
+
+def load_config(root: Path, display: str) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
+    """Read `site.yaml` under `root`; a missing file gives the defaults."""
+    path = root / SITE_FILE
+    shown = _join(display, SITE_FILE)
+    if not path.is_file():
+        return SiteConfig(), ()
+    text, problem = read_text(path, shown)
+    if problem is not None:
+        return SiteConfig(), (problem,)
+    try:
+        doc = load_yaml(text)
+    except YamlProblem as exc:
+        return SiteConfig(), (error(shown, exc.line, exc.col, exc.message),)
+    if doc.data is None:
+        return SiteConfig(), ()
+    if not isinstance(doc.data, dict):
+        return SiteConfig(), (error(shown, 1, 1, "site.yaml must be a mapping of settings"),)
+    return parse_config(doc, shown)
+
+
+def parse_config(doc, shown: str) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
+    """Validate a parsed `site.yaml` document."""
+    r = Reader(doc, shown)
+    for keypath, line, col in doc.duplicates:
+        r.diagnostics.append(error(shown, line, col, f"duplicate key '{keypath[-1]}'"))
+    r.unknown_keys((), SITE_KEYS, what="setting")
+    r.unknown_keys(("contact",), CONTACT_KEYS, what="setting")
+    r.unknown_keys(("notice",), NOTICE_KEYS, what="setting")
+    r.unknown_keys(("markdown",), MARKDOWN_KEYS, what="setting")
+    defaults = SiteConfig()
+    base_url = r.string("base_url", default="") or ""
+    if base_url and not (base_url.startswith(("http://", "https://", "/"))):
+        r.at(("base_url",), f"base_url must start with http://, https:// or /, not '{base_url}'")
+        base_url = ""
+    config = SiteConfig(
+        title=r.string("title", default=defaults.title) or defaults.title,
+        tagline=r.string("tagline", default="") or "",
+        base_url=base_url,
+        language=r.string("language", default="en") or "en",
+        logo=r.string("logo"),
+        contact=Contact(email=r.string("contact", "email"), url=r.string("contact", "url")),
+        notice=_notice(r),
+        footer_links=_links(r),
+        theme=r.string("theme", default="default") or "default",
+        extra_keys=r.strings("extra_keys"),
+        markdown=MarkdownOptions(
+            toc_depth=r.integer("markdown", "toc_depth", default=3) or 3,
+            toc_min_headings=r.integer("markdown", "toc_min_headings", default=3) or 0,
+            raw_html=r.boolean("markdown", "raw_html", default=True),
+        ),
+    )
+    return config, tuple(r.diagnostics)
+
+
+def _notice(r: Reader) -> Notice | None:
+    raw = r.raw("notice")
+    if isinstance(raw, str):
+        return Notice(text=raw.strip()) if raw.strip() else None
+    if not r.mapping("notice"):
+        return None
+    text = r.string("notice", "text", required=True)
+    level = r.string("notice", "level", default="info") or "info"
+    if level not in NOTICE_LEVELS:
+        r.at(("notice", "level"), f"notice level must be one of {', '.join(NOTICE_LEVELS)}, not '{level}'")
+        level = "info"
+    start, end = r.date("notice", "start"), r.date("notice", "end")
+    if start and end and end < start:
+        r.at(("notice", "end"), "notice ends before it starts")
+    return Notice(text=text, level=level, start=start, end=end) if text else None
+
+
+def _links(r: Reader) -> tuple[Link, ...]:
+    raw = r.raw("footer_links")
+    if not isinstance(raw, list):
+        if raw is not None:
+            r.at(("footer_links",), "footer_links must be a list of {title, url}")
+        return ()
+    links = []
+    for index, _ in enumerate(raw):
+        if not isinstance(raw[index], dict):
+            r.at(("footer_links", index), "each footer link needs a title and a url")
+            continue
+        r.unknown_keys(("footer_links", index), LINK_KEYS, what="setting")
+        title = r.string("footer_links", index, "title", required=True)
+        url = r.string("footer_links", index, "url", required=True)
+        if title and url:
+            links.append(Link(title, url))
+    return tuple(links)
+
+
+def _join(display: str, name: str) -> str:
+    return name if display in ("", ".") else f"{display.rstrip('/')}/{name}"

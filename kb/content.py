@@ -1,0 +1,228 @@
+"""Find and parse articles and categories; collect every error."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Diagnostic, error
+from .model import Article, Category, SiteConfig
+from .schema import Reader
+from .slugs import is_safe_slug, slugify, title_from_name
+from .textio import read_text
+from .yamlpos import YamlProblem, load_yaml
+
+CATEGORY_FILE = "_category.yaml"
+RESERVED_ROOT = frozenset({"site.yaml", "status.yaml", "templates"})
+ARTICLE_KEYS = (
+    "title", "summary", "description", "slug", "tags", "date", "updated", "draft",
+    "featured", "order", "id", "aliases", "related",
+)
+CATEGORY_KEYS = ("title", "description", "order", "icon", "slug")
+ROOT_CATEGORY_TITLE = "General"
+_FENCE = re.compile(r"^---[ \t]*$")
+_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
+
+
+@dataclass(frozen=True)
+class SourceTree:
+    """The files under the content root, sorted, as relative posix paths."""
+
+    articles: tuple[str, ...]
+    category_files: tuple[str, ...]
+    assets: tuple[str, ...]
+
+
+def discover(root: Path) -> SourceTree:
+    """List articles, `_category.yaml` files and other files, skipping `_` and `.` names."""
+    articles: list[str] = []
+    categories: list[str] = []
+    assets: list[str] = []
+    stack = [("", root)]
+    while stack:
+        prefix, folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                rel = prefix + name
+                if not prefix and name in RESERVED_ROOT:
+                    continue
+                if name == CATEGORY_FILE:
+                    categories.append(rel)
+                    continue
+                if name.startswith(("_", ".")):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((rel + "/", Path(entry.path)))
+                elif name.lower().endswith(".md"):
+                    articles.append(rel)
+                elif not name.lower().endswith((".yml", ".yaml")):
+                    assets.append(rel)
+    return SourceTree(tuple(sorted(articles)), tuple(sorted(categories)), tuple(sorted(assets)))
+
+
+def load_categories(
+    root: Path, display: str, tree: SourceTree
+) -> tuple[tuple[Category, ...], tuple[Diagnostic, ...]]:
+    """One Category per first-level folder and one per second-level folder holding articles."""
+    meta: dict[str, tuple[dict, Reader | None]] = {}
+    diagnostics: list[Diagnostic] = []
+    for rel in tree.category_files:
+        folder = rel.rpartition("/")[0]
+        shown = join_display(display, rel)
+        text, problem = read_text(root / rel, shown)
+        if problem:
+            diagnostics.append(problem)
+            continue
+        try:
+            doc = load_yaml(text)
+        except YamlProblem as exc:
+            diagnostics.append(error(shown, exc.line, exc.col, exc.message))
+            continue
+        if doc.data is not None and not isinstance(doc.data, dict):
+            diagnostics.append(error(shown, 1, 1, "_category.yaml must be a mapping"))
+            continue
+        reader = Reader(doc, shown)
+        reader.unknown_keys((), CATEGORY_KEYS, what="category field")
+        meta[folder] = (doc.data or {}, reader)
+    folders: set[str] = set()
+    for rel in tree.articles:
+        parts = rel.split("/")[:-1]
+        folders.add(parts[0] if parts else "")
+        if len(parts) >= 2:
+            folders.add("/".join(parts[:2]))
+    categories = []
+    for key in sorted(folders, key=lambda k: (k.count("/"), k)):
+        data, reader = meta.get(key, ({}, None))
+        name = key.rpartition("/")[2]
+        parent = key.rpartition("/")[0] if "/" in key else None
+        title = (reader.string("title") if reader else None) or (
+            title_from_name(name) if key else ROOT_CATEGORY_TITLE
+        )
+        slug = (reader.string("slug") if reader else None) or slugify(name or ROOT_CATEGORY_TITLE)
+        if not is_safe_slug(slug):
+            shown = join_display(display, f"{key}/{CATEGORY_FILE}" if reader else key)
+            pos = reader.doc.value_pos("slug") if reader else (1, 1)
+            diagnostics.append(error(shown, *pos, f"folder '{name}' gives no usable URL; add a slug in {CATEGORY_FILE}"))
+            slug = "category"
+        base = next((c.url for c in categories if c.key == parent), "/") if parent is not None else "/"
+        categories.append(Category(
+            key=key, slug=slug, title=title, url=f"{base}{slug}/",
+            description=(reader.string("description", default="") if reader else "") or "",
+            order=reader.integer("order") if reader else None,
+            icon=(reader.string("icon", default="") if reader else "") or "",
+            parent=parent,
+        ))
+    for _, reader in meta.values():
+        if reader:
+            diagnostics.extend(reader.diagnostics)
+    return tuple(categories), tuple(diagnostics)
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int] | str:
+    """(front matter, body, body's first line number), or a message if the block is broken."""
+    if not text.startswith("---"):
+        return None, text, 1
+    first, _, rest = text.partition("\n")
+    if not _FENCE.match(first):
+        return None, text, 1
+    lines = rest.split("\n")
+    for index, line in enumerate(lines):
+        if _FENCE.match(line) or line.rstrip() == "...":
+            return "\n".join(lines[:index]), "\n".join(lines[index + 1:]), index + 3
+    return "front matter opened with '---' on line 1 is never closed"
+
+
+def parse_article(
+    rel: str, text: str, shown: str, config: SiteConfig, folder_urls: dict[str, str]
+) -> tuple[Article | None, tuple[Diagnostic, ...]]:
+    """Validate one article's front matter and place it in the site."""
+    if not text.strip():
+        return None, (error(shown, 1, 1, "file is empty"),)
+    split = split_front_matter(text)
+    if isinstance(split, str):
+        return None, (error(shown, 1, 1, split),)
+    front, body, body_line = split
+    heading, body, body_line = _leading_h1(body, body_line)
+    if front is None:
+        title = heading or title_from_name(rel.rpartition("/")[2])
+        return _place(rel, shown, {"title": title}, None, body, body_line, folder_urls)
+    try:
+        doc = load_yaml(front)
+    except YamlProblem as exc:
+        return None, (error(shown, exc.line + 1, exc.col, exc.message),)
+    if doc.data is None:
+        doc = load_yaml("{}")
+    if not isinstance(doc.data, dict):
+        return None, (error(shown, 2, 1, "front matter must be a mapping of fields"),)
+    r = Reader(doc, shown, line_offset=1)
+    for keypath, line, col in doc.duplicates:
+        r.diagnostics.append(error(shown, line + 1, col, f"duplicate field '{keypath[-1]}'"))
+    r.unknown_keys((), ARTICLE_KEYS, extra=config.extra_keys)
+    title = r.string("title") or heading
+    if not title:
+        r.diagnostics.append(error(shown, 1, 1, "missing required field 'title'"))
+    slug = r.string("slug")
+    if slug is not None and not is_safe_slug(slug):
+        r.at(("slug",), f"slug '{slug}' must be one URL segment: no '/', '\\', '..' or leading '.'")
+        slug = None
+    fields = {
+        "title": title or "",
+        "slug": slug,
+        "summary": r.string("summary") or r.string("description") or "",
+        "tags": r.strings("tags"),
+        "date": r.date("date"),
+        "updated": r.date("updated"),
+        "draft": r.boolean("draft"),
+        "featured": r.boolean("featured"),
+        "order": r.integer("order"),
+        "id": r.string("id"),
+        "aliases": r.strings("aliases"),
+        "related": r.strings("related"),
+        "related_lines": (doc.key_pos("related")[0] + 1,) if "related" in doc.data else (),
+    }
+    if fields["date"] and fields["updated"] and fields["updated"] < fields["date"]:
+        r.at(("updated",), "'updated' is earlier than 'date'")
+    if any(d.is_error for d in r.diagnostics):
+        return None, tuple(r.diagnostics)
+    return _place(rel, shown, fields, r, body, body_line, folder_urls)
+
+
+def _place(rel, shown, fields, reader, body, body_line, folder_urls):
+    parts = rel.split("/")
+    folders, name = parts[:-1], parts[-1]
+    slug = fields.get("slug") or slugify(name[:-3])
+    diagnostics = list(reader.diagnostics) if reader else []
+    if not slug:
+        diagnostics.append(error(shown, 1, 1, f"file name '{name}' gives no usable URL; add a slug"))
+        return None, tuple(diagnostics)
+    category = folders[0] if folders else ""
+    section = "/".join(folders[:2]) if len(folders) >= 2 else None
+    base = folder_urls[section if section is not None else category]
+    deeper = "".join(slugify(f) + "/" for f in folders[2:] if slugify(f))
+    article = Article(
+        source=rel, url=f"{base}{deeper}{slug}/", category=category, section=section,
+        body=body, body_line=body_line, **{k: v for k, v in fields.items() if k != "slug"}, slug=slug,
+    )
+    return article, tuple(diagnostics)
+
+
+def _leading_h1(body: str, body_line: int) -> tuple[str | None, str, int]:
+    """Take a `# Title` that opens the body out of it (the page prints its own title)."""
+    offset = 0
+    lines = body.split("\n")
+    while offset < len(lines) and not lines[offset].strip():
+        offset += 1
+    if offset < len(lines):
+        match = _H1.match(lines[offset])
+        if match:
+            rest = "\n".join(lines[offset + 1:])
+            return match.group(1).strip(), rest, body_line + offset + 1
+    return None, body, body_line
+
+
+def join_display(display: str, rel: str) -> str:
+    """The path of a content file as the user should see it."""
+    return rel if display in ("", ".") else f"{display.rstrip('/')}/{rel}"

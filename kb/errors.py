@@ -1,0 +1,69 @@
+"""Diagnostics with source positions, and the exceptions that carry them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import click
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem found in the input, at a position in a file."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+    level: str = ERROR
+    kind: str = ""
+
+    def format(self) -> str:
+        """Render as `path:line:col: message` (warnings say so)."""
+        label = "warning: " if self.level == WARNING else ""
+        return f"{self.path}:{self.line}:{self.col}: {label}{self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        """True for errors, False for warnings."""
+        return self.level == ERROR
+
+
+def error(path: str, line: int, col: int, message: str, kind: str = "") -> Diagnostic:
+    """An error at a position."""
+    return Diagnostic(path, line, col, message, ERROR, kind or message)
+
+
+def warning(path: str, line: int, col: int, message: str, kind: str = "") -> Diagnostic:
+    """A warning at a position; `kind` groups repeated warnings in the summary."""
+    return Diagnostic(path, line, col, message, WARNING, kind or message)
+
+
+def strictify(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+    """Turn every warning into an error (for `--strict`)."""
+    return tuple(
+        Diagnostic(d.path, d.line, d.col, d.message, ERROR, d.kind) for d in diagnostics
+    )
+
+
+class KbError(click.ClickException):
+    """Root of kb's user-facing errors; exits with status 1."""
+
+    exit_code = 1
+
+
+class ContentError(KbError):
+    """The content has errors; carries every one of them."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = tuple(sorted(diagnostics))
+        count = len(self.diagnostics)
+        super().__init__(f"{count} error{'s' if count != 1 else ''}")
+
+
+class OutputError(click.UsageError):
+    """The output folder is not a safe place to write; exits with status 2."""

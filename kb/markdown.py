@@ -1,0 +1,226 @@
+"""Markdown → HTML: link rewriting, table of contents, callouts, excerpts."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from urllib.parse import quote, unquote, urlsplit
+
+import markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from .errors import Diagnostic, warning
+from .model import Article, LinkContext, MarkdownOptions, RenderedArticle, TocEntry
+from .slugs import slugify
+
+CALLOUT_TYPES = ("note", "tip", "important", "warning", "caution")
+EXCERPT_CHARS = 200
+_CALLOUT = re.compile(r"^(\s*)>\s?\[!(" + "|".join(CALLOUT_TYPES) + r")\][ \t]*(.*)$", re.I)
+_FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})")
+_DOCFX_IMAGE = re.compile(r"^(\s*):::image\s+(.*?):::\s*$")
+_ATTR = re.compile(r'([\w-]+)="([^"]*)"')
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_STRIP_BLOCKS = re.compile(
+    r'<pre\b.*?</pre>|<div class="footnote">.*?</div>|<a class="headerlink"[^>]*>.*?</a>'
+    r'|<p class="admonition-title">.*?</p>|<sup[^>]*>.*?</sup>',
+    re.S,
+)
+_TAGS = re.compile(r"<[^>]+>")
+_BLOCK_TAGS = re.compile(
+    r"</?(?:p|li|h\d|div|td|th|tr|br|hr|blockquote|dd|dt|ul|ol|table|figure|figcaption)\b[^>]*>"
+)
+_SPACE = re.compile(r"\s+")
+
+
+class _Callouts(Preprocessor):
+    """GitHub callouts (`> [!NOTE]`) and DocFX images become admonitions and images."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        fence: str | None = None
+        index = 0
+        while index < len(lines):
+            line = lines[index]
+            opened = _FENCE_OPEN.match(line)
+            if fence:
+                if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                    fence = None
+                out.append(line)
+                index += 1
+                continue
+            if opened:
+                fence = opened.group(1)
+                out.append(line)
+                index += 1
+                continue
+            image = _DOCFX_IMAGE.match(line)
+            if image:
+                attrs = dict(_ATTR.findall(image.group(2)))
+                if "source" in attrs:
+                    alt = attrs.get("alt-text", "").replace("]", "\\]")
+                    line = f"{image.group(1)}![{alt}](<{attrs['source']}>)"
+            callout = _CALLOUT.match(line)
+            if not callout:
+                out.append(line)
+                index += 1
+                continue
+            indent, kind, title = callout.group(1), callout.group(2).lower(), callout.group(3).strip()
+            body: list[str] = []
+            index += 1
+            prefix = re.compile(r"^" + re.escape(indent) + r">\s?(.*)$")
+            while index < len(lines):
+                more = prefix.match(lines[index])
+                if not more:
+                    break
+                body.append(more.group(1))
+                index += 1
+            label = (title or kind.capitalize()).replace('"', "'")
+            out.extend(["", f'{indent}!!! {kind} "{label}"'])
+            out.extend(f"{indent}    {b}" if b.strip() else "" for b in body)
+            out.append("")
+        return out
+
+
+class _Links(Treeprocessor):
+    """Point links to `.md` files and relative files at their published URLs."""
+
+    def __init__(self, md: markdown.Markdown, raw_html: bool) -> None:
+        super().__init__(md)
+        self.raw_html = raw_html
+        self.source = ""
+        self.context = LinkContext()
+        self.problems: list[tuple[str, str]] = []
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "a":
+                self._rewrite(element, "href", image=False)
+            elif element.tag == "img":
+                self._rewrite(element, "src", image=True)
+                element.set("loading", "lazy")
+
+    def _rewrite(self, element: etree.Element, attr: str, image: bool) -> None:
+        value = element.get(attr)
+        if value is None:
+            return
+        value = value.strip()
+        if _SCHEME.match(value):
+            if not self.raw_html and value.lower().startswith(("javascript:", "vbscript:", "data:")):
+                element.set(attr, "#")
+            return
+        if not value or value.startswith(("#", "//", "?")):
+            return
+        parts = urlsplit(value.replace("\\", "/"))
+        target = unquote(parts.path)
+        if not target:
+            return
+        here = posixpath.dirname(self.source)
+        path = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(here, target))
+        fragment = f"#{parts.fragment}" if parts.fragment else ""
+        if path.lower().endswith(".md"):
+            url = self.context.urls.get(path)
+            if url is None:
+                self.problems.append((value, f"link to missing article '{target}'"))
+                return
+            element.set(attr, quote(self.context.url_prefix + url.lstrip("/")) + fragment)
+        elif path in self.context.assets:
+            element.set(attr, quote(self.context.url_prefix + path) + fragment)
+        elif target.startswith("/"):
+            return  # a site path we do not manage (another app on the same host)
+        elif image:
+            self.problems.append((value, f"image not found: '{target}'"))
+        elif "." in posixpath.basename(path):
+            self.problems.append((value, f"link to missing file '{target}'"))
+
+
+class _KbExtension(Extension):
+    def __init__(self, raw_html: bool) -> None:
+        super().__init__()
+        self.raw_html = raw_html
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.preprocessors.register(_Callouts(md), "kb_callouts", 27)
+        md.treeprocessors.register(_Links(md, self.raw_html), "kb_links", 15)
+        if not self.raw_html:
+            md.preprocessors.deregister("html_block")
+            md.inlinePatterns.deregister("html")
+
+
+class MarkdownRenderer:
+    """One Markdown instance with kb's extensions; reuse it for many articles."""
+
+    def __init__(self, options: MarkdownOptions) -> None:
+        self.options = options
+        self.md = markdown.Markdown(
+            extensions=[
+                "tables", "fenced_code", "codehilite", "footnotes", "attr_list", "def_list",
+                "admonition", "toc", "sane_lists", _KbExtension(options.raw_html),
+            ],
+            extension_configs={
+                "codehilite": {"css_class": "highlight", "guess_lang": False},
+                "toc": {
+                    "permalink": "#", "permalink_title": "Link to this section",
+                    "toc_depth": f"2-{max(2, options.toc_depth)}",
+                    "slugify": lambda value, separator: slugify(value),
+                },
+                "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
+            },
+            output_format="html",
+        )
+        self.links: _Links = self.md.treeprocessors["kb_links"]
+
+    def render(self, article: Article, context: LinkContext, shown: str) -> RenderedArticle:
+        """Render one article; it depends on nothing but its own text and `context`."""
+        self.md.reset()
+        self.links.source = article.source
+        self.links.context = context
+        self.links.problems = []
+        body = self.md.convert(article.body)
+        toc = tuple(_flatten(getattr(self.md, "toc_tokens", [])))
+        diagnostics = tuple(
+            _locate(article, shown, raw, message) for raw, message in self.links.problems
+        )
+        excerpt = make_excerpt(article.summary) if article.summary else make_excerpt(plain_text(body))
+        return RenderedArticle(article.source, body, toc, excerpt, diagnostics)
+
+
+def _flatten(tokens: list[dict]) -> list[TocEntry]:
+    out: list[TocEntry] = []
+    for token in tokens:
+        name = html.unescape(_TAGS.sub("", token.get("html", token["name"])))
+        out.append(TocEntry(token["level"], token["id"], name))
+        out.extend(_flatten(token.get("children", [])))
+    return out
+
+
+def _locate(article: Article, shown: str, raw: str, message: str) -> Diagnostic:
+    lines = article.body.split("\n")
+    for needle in (raw, raw.replace("/", "\\"), unquote(raw)):
+        for number, line in enumerate(lines):
+            col = line.find(needle)
+            if col >= 0:
+                return warning(shown, article.body_line + number, col + 1, message, _kind(message))
+    return warning(shown, article.body_line, 1, message, _kind(message))
+
+
+def _kind(message: str) -> str:
+    return message.split(" '")[0].split(":")[0]
+
+
+def plain_text(body_html: str) -> str:
+    """The readable text of rendered HTML, without code blocks, footnotes or anchors."""
+    text = _TAGS.sub("", _BLOCK_TAGS.sub(" ", _STRIP_BLOCKS.sub(" ", body_html)))
+    return _SPACE.sub(" ", html.unescape(text)).strip()
+
+
+def make_excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """At most `limit` characters, cut at a word, ending in `…` when cut."""
+    text = _SPACE.sub(" ", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,;:.-–—") + "…"

@@ -1,0 +1,164 @@
+"""Every data object of the pipeline, as frozen dataclasses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+NOTICE_LEVELS = ("info", "warning", "critical")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A titled link, as in the footer."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How readers reach the support team."""
+
+    email: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A site-wide banner, shown while the build's clock is inside its dates."""
+
+    text: str
+    level: str = "info"
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def active(self, today: dt.date) -> bool:
+        """True when `today` is inside the notice's dates."""
+        return (self.start is None or self.start <= today) and (
+            self.end is None or today <= self.end
+        )
+
+
+@dataclass(frozen=True)
+class MarkdownOptions:
+    """Markdown settings from `site.yaml`."""
+
+    toc_depth: int = 3
+    toc_min_headings: int = 3
+    raw_html: bool = True
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """`site.yaml`, with a default for everything."""
+
+    title: str = "Help Center"
+    tagline: str = ""
+    base_url: str = ""
+    language: str = "en"
+    logo: str | None = None
+    contact: Contact = Contact()
+    notice: Notice | None = None
+    footer_links: tuple[Link, ...] = ()
+    theme: str = "default"
+    extra_keys: tuple[str, ...] = ()
+    markdown: MarkdownOptions = MarkdownOptions()
+
+    @property
+    def url_prefix(self) -> str:
+        """The path part of the base URL, always starting and ending with `/`."""
+        from urllib.parse import urlsplit
+
+        path = urlsplit(self.base_url).path if self.base_url else "/"
+        return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+
+@dataclass(frozen=True)
+class Category:
+    """A topic (first folder level) or a section (second level)."""
+
+    key: str  # folder path relative to the content root, posix; "" for the root
+    slug: str
+    title: str
+    url: str  # site path, e.g. /billing/ or /cases/email/
+    description: str = ""
+    order: int | None = None
+    icon: str = ""
+    parent: str | None = None  # the category's key, for a section
+
+
+@dataclass(frozen=True)
+class Article:
+    """One Markdown file: its front matter, validated, and its Markdown source."""
+
+    source: str  # path relative to the content root, posix
+    title: str
+    slug: str
+    url: str
+    category: str  # category key
+    section: str | None  # section key
+    body: str
+    body_line: int  # line number in the file of the body's first line
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    date: dt.date | None = None
+    updated: dt.date | None = None
+    draft: bool = False
+    featured: bool = False
+    order: int | None = None
+    id: str | None = None
+    aliases: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    related_lines: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """A heading of an article, for its table of contents."""
+
+    level: int
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class LinkContext:
+    """What the renderer needs to know about the rest of the site, as plain data."""
+
+    urls: dict[str, str] = field(default_factory=dict)  # article source -> url
+    assets: frozenset[str] = frozenset()  # other files, relative paths
+    url_prefix: str = "/"
+
+
+@dataclass(frozen=True)
+class RenderedArticle:
+    """An article's HTML and what was learnt while rendering it."""
+
+    source: str
+    html: str
+    toc: tuple[TocEntry, ...]
+    excerpt: str
+    diagnostics: tuple = ()
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the theme needs: config, categories and articles, validated."""
+
+    config: SiteConfig
+    categories: tuple[Category, ...]
+    articles: tuple[Article, ...]
+    assets: tuple[str, ...]  # other files to copy, relative paths
+    today: dt.date
+    generated: dt.datetime
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)  # source -> sources
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """A file of the built site: bytes to write, or a source file to copy."""
+
+    path: str  # relative to the output root, posix
+    data: bytes | None = None
+    copy_from: str | None = None

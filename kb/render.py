@@ -1,0 +1,75 @@
+"""Site + theme → OutputFile[]: every page, feed and asset of the built site."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import jinja2
+
+from .errors import Diagnostic, error
+from .model import OutputFile, RenderedArticle, Site
+from .theme import PageBuilder, tag_url
+
+MARKER = ".kb-site"
+
+
+def render_site(
+    site: Site, rendered: dict[str, RenderedArticle], env: jinja2.Environment, theme: Path, root: Path
+) -> tuple[list[OutputFile], tuple[Diagnostic, ...]]:
+    """Render every page with the theme; template problems become diagnostics."""
+    pages = PageBuilder(site, rendered)
+    jobs: list[tuple[str, str, dict]] = [("index.html", "home.html", pages.home())]
+    for category in site.categories:
+        jobs.append((_index(category.url), "category.html", pages.category(category)))
+    for article in site.articles:
+        jobs.append((_index(article.url), "article.html", pages.article(article)))
+    if pages.tags:
+        jobs.append(("tags/index.html", "tags.html", pages.tag_index()))
+        for key in pages.tag_keys():
+            jobs.append((_index(tag_url(key)), "tag.html", pages.tag(key)))
+    jobs.append(("404.html", "404.html", pages.not_found()))
+    if site.config.base_url.startswith(("http://", "https://")):
+        jobs.append(("sitemap.xml", "sitemap.xml", pages.sitemap()))
+    jobs.append(("robots.txt", "robots.txt", pages.sitemap()))
+    files: list[OutputFile] = []
+    problems: list[Diagnostic] = []
+    templates: dict[str, jinja2.Template] = {}
+    for path, name, context in jobs:
+        try:
+            template = templates.get(name) or templates.setdefault(name, env.get_template(name))
+            files.append(OutputFile(path, template.render(context).encode("utf-8")))
+        except jinja2.TemplateSyntaxError as exc:
+            problems.append(error(exc.filename or name, exc.lineno or 1, 1, f"template error: {exc.message}"))
+            break
+        except (jinja2.UndefinedError, jinja2.TemplateNotFound) as exc:
+            problems.append(error(_template_path(env, name), 1, 1, f"template error while rendering /{path}: {exc}"))
+            break
+    files.extend(_static_files(theme))
+    files.extend(OutputFile(rel, copy_from=str(root / rel)) for rel in site.assets)
+    files.append(OutputFile(MARKER, b"This folder was written by kb and is replaced by each build.\n"))
+    return files, tuple(problems)
+
+
+def _index(url: str) -> str:
+    return url.strip("/") + "/index.html" if url.strip("/") else "index.html"
+
+
+def _template_path(env: jinja2.Environment, name: str) -> str:
+    try:
+        source = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        return os.path.relpath(source[1]) if source[1] else name
+    except jinja2.TemplateNotFound:
+        return name
+
+
+def _static_files(theme: Path) -> list[OutputFile]:
+    """The theme's `static/` folder, published as `/assets/`."""
+    files = []
+    base = theme / "static"
+    for folder, dirs, names in os.walk(base):
+        dirs.sort()
+        for name in sorted(names):
+            full = Path(folder) / name
+            files.append(OutputFile("assets/" + full.relative_to(base).as_posix(), copy_from=str(full)))
+    return files

@@ -1,0 +1,33 @@
+"""Unicode-aware slugs and folder titles."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^\w]+|_+")
+
+
+def slugify(text: str) -> str:
+    """Lower-case, Unicode letters and digits kept, every other run becomes one `-`."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = text.replace("'", "").replace("\u2019", "")
+    return _NON_WORD.sub("-", text).strip("-")
+
+
+def title_from_name(name: str) -> str:
+    """A readable title from a file or folder name: `getting-started` → `Getting started`."""
+    stem = name[:-3] if name.lower().endswith(".md") else name
+    if " " not in stem and ("-" in stem or "_" in stem):
+        words = re.sub(r"[-_]+", " ", stem).strip()
+        return words[:1].upper() + words[1:]
+    return stem.strip()
+
+
+def is_safe_slug(slug: str) -> bool:
+    """A slug is one path segment: no `/`, `\\`, `..`, control characters or leading dot."""
+    return bool(slug) and not (
+        "/" in slug or "\\" in slug or ".." in slug or slug.startswith(".")
+        or any(unicodedata.category(c)[0] == "C" for c in slug)
+        or any(c in slug for c in "?#%\"<>")
+    )

@@ -1,0 +1,231 @@
+"""The Jinja environment, and one context builder per page kind."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from importlib import resources
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+
+from . import __version__
+from .model import Article, Category, RenderedArticle, Site
+from .slugs import slugify
+
+BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
+HOME_ARTICLES = 5
+
+
+def theme_dir(name: str, root: Path) -> Path | None:
+    """The folder of theme `name`: a path relative to the content root, or a built-in theme."""
+    candidate = (root / name)
+    if "/" in name or "\\" in name or name.startswith("."):
+        return candidate if (candidate / "templates").is_dir() else None
+    for base in _builtin_roots():
+        if (base / name / "templates").is_dir():
+            return base / name
+    return candidate if (candidate / "templates").is_dir() else None
+
+
+def _builtin_roots() -> list[Path]:
+    roots = []
+    try:
+        roots.append(Path(str(resources.files("kb.themes"))))
+    except (ModuleNotFoundError, TypeError):
+        pass
+    roots.append(BUILTIN_THEMES)
+    return roots
+
+
+def make_environment(theme: Path, root: Path, url_prefix: str) -> jinja2.Environment:
+    """Templates from the project's `templates/` first, then the theme's; autoescaped, strict."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(root / "templates"), str(theme / "templates")]),
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["url"] = lambda path: quote(url_prefix + str(path).lstrip("/"))
+    env.filters["longdate"] = _longdate
+    env.globals["kb_version"] = __version__
+    return env
+
+
+def _longdate(value: dt.date | None) -> str:
+    return f"{value:%B} {value.day}, {value.year}" if value else ""
+
+
+class PageBuilder:
+    """Builds the template context of every page kind from one Site and its rendered articles."""
+
+    def __init__(self, site: Site, rendered: dict[str, RenderedArticle]) -> None:
+        self.site = site
+        self.rendered = rendered
+        self.by_source = {a.source: a for a in site.articles}
+        self.categories = {c.key: c for c in site.categories}
+        self.top = [c for c in site.categories if c.parent is None]
+        self.children: dict[str, list[Category]] = defaultdict(list)
+        for category in site.categories:
+            if category.parent is not None:
+                self.children[category.parent].append(category)
+        self.in_group: dict[str, list[Article]] = defaultdict(list)
+        for article in site.articles:
+            self.in_group[article.section or article.category].append(article)
+        self.tags: dict[str, list[Article]] = defaultdict(list)  # by tag slug
+        self.tag_label: dict[str, str] = {}
+        for article in site.articles:
+            for tag in article.tags:
+                key = slugify(tag) or "tag"
+                self.tag_label.setdefault(key, tag)
+                self.tags[key].append(article)
+
+    def common(self, title: str, url: str, description: str = "") -> dict:
+        """What every page shows: the site, its navigation, the page's own identity."""
+        config = self.site.config
+        notice = config.notice if config.notice and config.notice.active(self.site.today) else None
+        return {
+            "site": {
+                "title": config.title,
+                "tagline": config.tagline,
+                "language": config.language,
+                "base_url": config.base_url,
+                "logo": config.logo,
+                "contact": config.contact,
+                "notice": notice,
+                "footer_links": config.footer_links,
+                "categories": [self.card(c, with_articles=False) for c in self.top],
+                "year": self.site.today.year,
+            },
+            "page": {
+                "title": title,
+                "url": url,
+                "description": description,
+                "canonical": config.base_url.rstrip("/") + quote(url) if config.base_url.startswith("http") else "",
+            },
+        }
+
+    def item(self, article: Article) -> dict:
+        """An article as it appears in a list."""
+        return {
+            "title": article.title,
+            "url": article.url,
+            "excerpt": self.rendered[article.source].excerpt,
+            "updated": article.updated or article.date,
+            "draft": article.draft,
+        }
+
+    def articles_under(self, category: Category) -> list[Article]:
+        """The category's own articles, then each section's, in listing order."""
+        found = list(self.in_group.get(category.key, []))
+        for section in self.children.get(category.key, []):
+            found.extend(self.in_group.get(section.key, []))
+        return found
+
+    def card(self, category: Category, with_articles: bool = True) -> dict:
+        """A category as a home-page card."""
+        articles = self.articles_under(category)
+        return {
+            "title": category.title,
+            "url": category.url,
+            "description": category.description,
+            "icon": category.icon or slugify(category.title)[:1],
+            "count": len(articles),
+            "articles": [self.item(a) for a in articles[:HOME_ARTICLES]] if with_articles else [],
+        }
+
+    def home(self) -> dict:
+        """The home page: tagline, notice, featured articles, a card per category."""
+        context = self.common(self.site.config.title, "/", self.site.config.tagline)
+        context["featured"] = [self.item(a) for a in self.site.articles if a.featured]
+        context["cards"] = [self.card(c) for c in self.top if self.articles_under(c)]
+        return context
+
+    def crumbs(self, category_key: str | None) -> list[dict]:
+        """Home › Category › Section, for a page inside `category_key`."""
+        trail = [{"title": "Home", "url": "/"}]
+        chain: list[Category] = []
+        key = category_key
+        while key is not None and key in self.categories:
+            chain.insert(0, self.categories[key])
+            key = self.categories[key].parent
+        trail.extend({"title": c.title, "url": c.url} for c in chain)
+        return trail
+
+    def category(self, category: Category) -> dict:
+        """A category or section page: its sections, then every article with an excerpt."""
+        description = category.description or f"Articles about {category.title}."
+        context = self.common(category.title, category.url, description)
+        context["category"] = {"title": category.title, "description": category.description, "url": category.url}
+        context["breadcrumbs"] = self.crumbs(category.parent) if category.parent else self.crumbs(None)
+        context["articles"] = [self.item(a) for a in self.in_group.get(category.key, [])]
+        context["sections"] = [
+            {"title": s.title, "url": s.url, "description": s.description,
+             "articles": [self.item(a) for a in self.in_group.get(s.key, [])]}
+            for s in self.children.get(category.key, [])
+        ]
+        return context
+
+    def article(self, article: Article) -> dict:
+        """An article page: breadcrumbs, body, table of contents, tags, related articles."""
+        rendered = self.rendered[article.source]
+        context = self.common(article.title, article.url, rendered.excerpt)
+        minimum = self.site.config.markdown.toc_min_headings
+        context["breadcrumbs"] = self.crumbs(article.section or article.category)
+        context["article"] = {
+            "title": article.title,
+            "url": article.url,
+            "body": rendered.html,
+            "date": article.date,
+            "updated": article.updated or article.date,
+            "draft": article.draft,
+            "toc": [e for e in rendered.toc] if minimum and len(rendered.toc) >= minimum else [],
+            "tags": [{"name": t, "url": tag_url(t)} for t in article.tags],
+            "related": [self.item(self.by_source[s]) for s in self.site.related.get(article.source, ()) if s in self.by_source],
+        }
+        return context
+
+    def tag(self, key: str) -> dict:
+        """A tag page: every article carrying the tag."""
+        tag = self.tag_label[key]
+        context = self.common(f"Articles tagged “{tag}”", tag_url(tag), f"Articles tagged {tag}.")
+        context["tag"] = tag
+        context["breadcrumbs"] = [{"title": "Home", "url": "/"}, {"title": "Tags", "url": "/tags/"}]
+        context["articles"] = [self.item(a) for a in self.tags[key]]
+        return context
+
+    def tag_index(self) -> dict:
+        """Every tag with its count."""
+        context = self.common("Tags", "/tags/", "Browse articles by tag.")
+        context["breadcrumbs"] = [{"title": "Home", "url": "/"}]
+        context["tags"] = [
+            {"name": self.tag_label[k], "url": tag_url(k), "count": len(self.tags[k])} for k in self.tag_keys()
+        ]
+        return context
+
+    def tag_keys(self) -> list[str]:
+        """Tag slugs in alphabetical order."""
+        return sorted(self.tags)
+
+    def not_found(self) -> dict:
+        """The 404 page."""
+        return self.common("Page not found", "/404.html", "The page you asked for does not exist.")
+
+    def sitemap(self) -> dict:
+        """Every listed URL with its last change, for sitemap.xml."""
+        base = self.site.config.base_url.rstrip("/")
+        entries = [{"loc": base + "/", "lastmod": None}]
+        entries += [{"loc": base + quote(c.url), "lastmod": None} for c in self.site.categories]
+        entries += [
+            {"loc": base + quote(a.url), "lastmod": a.updated or a.date}
+            for a in sorted(self.site.articles, key=lambda a: a.url) if not a.draft
+        ]
+        return {"entries": entries, "base_url": self.site.config.base_url}
+
+
+def tag_url(tag: str) -> str:
+    """The site path of a tag's page."""
+    return f"/tags/{slugify(tag) or 'tag'}/"
