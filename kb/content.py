@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Diagnostic, error
+from .errors import Diagnostic, error, warning
 from .model import Article, Category, SiteConfig
 from .schema import Reader
 from .slugs import is_safe_slug, slugify, title_from_name
@@ -163,7 +163,10 @@ def parse_article(
     r.unknown_keys((), ARTICLE_KEYS, extra=config.extra_keys)
     title = r.string("title") or heading
     if not title:
-        r.diagnostics.append(error(shown, 1, 1, "missing required field 'title'"))
+        title = title_from_name(rel.rpartition("/")[2])
+        r.diagnostics.append(warning(
+            shown, 1, 1, f"missing field 'title'; using '{title}' from the file name", kind="missing title"
+        ))
     slug = r.string("slug")
     if slug is not None and not is_safe_slug(slug):
         r.at(("slug",), f"slug '{slug}' must be one URL segment: no '/', '\\', '..' or leading '.'")

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .errors import Diagnostic, error, warning
-from .yamlpos import YamlDoc, parse_date
+from .yamlpos import YamlDoc, parse_date, parse_slashed_date
 
 _MISSING = object()
 
@@ -82,7 +82,17 @@ class Reader:
             return None
         parsed = parse_date(value)
         if parsed is None:
-            self.at(keypath, f"'{_name(keypath)}' is not a date: {_quote(value)} (use YYYY-MM-DD)")
+            slashed = parse_slashed_date(value)
+            if isinstance(slashed, dt.date):
+                line, col = self.doc.value_pos(*keypath)
+                self.diagnostics.append(warning(
+                    self.path, line + self.offset, col,
+                    f"'{_name(keypath)}' {_quote(value)} read as {slashed.isoformat()}; write dates as YYYY-MM-DD",
+                    kind="date not in YYYY-MM-DD",
+                ))
+                return slashed
+            reason = "is ambiguous" if slashed == "ambiguous" else "is not a date"
+            self.at(keypath, f"'{_name(keypath)}' {reason}: {_quote(value)} (use YYYY-MM-DD)")
         return parsed
 
     def strings(self, *keypath: Any) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,6 +100,26 @@ def _problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
         return YamlProblem(line, tab_col, "tab character in YAML; indent with spaces")
     context = f" {exc.context}" if exc.context and exc.problem else ""
     return YamlProblem(line, col, f"invalid YAML: {problem}{context}")
+
+
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_slashed_date(value: Any) -> dt.date | str | None:
+    """`3/16/2020` or `16/3/2020` as a date when only one reading is valid; a reason when two are."""
+    match = _SLASHED.match(value.strip()) if isinstance(value, str) else None
+    if not match:
+        return None
+    a, b, year = (int(g) for g in match.groups())
+    readings = set()
+    for month, day in ((a, b), (b, a)):
+        try:
+            readings.add(dt.date(year, month, day))
+        except ValueError:
+            pass
+    if len(readings) == 1:
+        return readings.pop()
+    return "ambiguous" if readings else None
 
 
 def parse_date(value: Any) -> dt.date | None:
