@@ -150,9 +150,9 @@ def parse_article(
         title = heading or title_from_name(rel.rpartition("/")[2])
         return _place(rel, shown, {"title": title}, None, body, body_line, folder_urls)
     try:
-        doc = load_yaml(front)
+        doc = load_yaml(front, line_offset=1)
     except YamlProblem as exc:
-        return None, (error(shown, exc.line + 1, exc.col, exc.message),)
+        return None, (error(shown, exc.line, exc.col, exc.message),)
     if doc.data is None:
         doc = load_yaml("{}")
     if not isinstance(doc.data, dict):
@@ -162,7 +162,7 @@ def parse_article(
         r.diagnostics.append(error(shown, line + 1, col, f"duplicate field '{keypath[-1]}'"))
     r.unknown_keys((), ARTICLE_KEYS, extra=config.extra_keys)
     title = r.string("title") or heading
-    if not title:
+    if not title and "title" not in doc.data:
         title = title_from_name(rel.rpartition("/")[2])
         r.diagnostics.append(warning(
             shown, 1, 1, f"missing field 'title'; using '{title}' from the file name", kind="missing title"
@@ -184,7 +184,7 @@ def parse_article(
         "id": r.string("id"),
         "aliases": r.strings("aliases"),
         "related": r.strings("related"),
-        "related_lines": (doc.key_pos("related")[0] + 1,) if "related" in doc.data else (),
+        "lines": {str(k): doc.key_pos(k)[0] + 1 for k in doc.data},
     }
     if fields["date"] and fields["updated"] and fields["updated"] < fields["date"]:
         r.at(("updated",), "'updated' is earlier than 'date'")

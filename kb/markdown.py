@@ -132,9 +132,16 @@ class _Links(Treeprocessor):
         elif target.startswith("/"):
             return  # a site path we do not manage (another app on the same host)
         elif image:
-            self.problems.append((value, f"image not found: '{target}'"))
+            self.problems.append((value, f"missing image '{target}'{_case_hint(path, self.context.assets)}"))
         elif "." in posixpath.basename(path):
-            self.problems.append((value, f"link to missing file '{target}'"))
+            self.problems.append((value, f"link to missing file '{target}'{_case_hint(path, self.context.assets)}"))
+
+
+def _case_hint(path: str, assets: frozenset[str]) -> str:
+    """A hint when the file exists with other letter case (it breaks on most web hosts)."""
+    lowered = path.casefold()
+    match = next((a for a in sorted(assets) if a.casefold() == lowered), None)
+    return f" (the file is '{posixpath.basename(match)}': letter case differs)" if match else ""
 
 
 class _KbExtension(Extension):

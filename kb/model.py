@@ -110,7 +110,7 @@ class Article:
     id: str | None = None
     aliases: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
-    related_lines: tuple[int, ...] = ()
+    lines: dict[str, int] = field(default_factory=dict, compare=False)  # field -> line
 
 
 @dataclass(frozen=True)

@@ -45,15 +45,15 @@ def assemble_site(
     for article in kept:
         if article.url in owners:
             other = owners[article.url]
-            diagnostics.append(error(shown(article.source), 1, 1, f"'{article.source}' and '{other}' share the URL {article.url}"))
+            diagnostics.append(error(shown(article.source), article.lines.get("slug", 1), 1, f"'{article.source}' and '{other}' share the URL {article.url}"))
         elif article.url.startswith(RESERVED_PATHS) or article.url == "/":
-            diagnostics.append(error(shown(article.source), 1, 1, f"URL {article.url} is reserved for kb's own pages"))
+            diagnostics.append(error(shown(article.source), article.lines.get("slug", 1), 1, f"URL {article.url} is reserved for kb's own pages"))
         owners[article.url] = article.source
     ids: dict[str, str] = {}
     for article in kept:
         if article.id:
             if article.id in ids:
-                diagnostics.append(error(shown(article.source), 1, 1, f"id '{article.id}' is also used by '{ids[article.id]}'"))
+                diagnostics.append(error(shown(article.source), article.lines.get("id", 1), 1, f"id '{article.id}' is also used by '{ids[article.id]}'"))
             ids.setdefault(article.id, article.source)
     by_source = {a.source: a for a in kept}
     related: dict[str, tuple[str, ...]] = {}
@@ -62,7 +62,7 @@ def assemble_site(
         for ref in article.related:
             target = _resolve(ref, article.source, by_source, ids)
             if target is None:
-                line = article.related_lines[0] if article.related_lines else 1
+                line = article.lines.get("related", 1)
                 diagnostics.append(warning(shown(article.source), line, 1, f"related article not found: '{ref}'", "related article not found"))
             elif target != article.source:
                 explicit.append(target)

@@ -10,9 +10,23 @@ from typing import Any
 import yaml
 
 try:  # the C loader is several times faster; fall back to pure Python
-    _Loader: Any = yaml.CSafeLoader
+    _Base: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """The safe loader, except that an impossible timestamp stays a string."""
+
+
+def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return node.value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 Path_ = tuple[Any, ...]
 
@@ -47,16 +61,16 @@ class YamlProblem(Exception):
         self.message = message
 
 
-def load_yaml(text: str) -> YamlDoc:
-    """Parse one YAML document; raise YamlProblem on a syntax error."""
+def load_yaml(text: str, line_offset: int = 0) -> YamlDoc:
+    """Parse one YAML document; raise YamlProblem (lines shifted by `line_offset`) on a syntax error."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        raise _problem(exc, text) from None
+        raise _problem(exc, text, line_offset) from None
     except yaml.YAMLError as exc:  # errors without a mark
-        raise YamlProblem(1, 1, f"invalid YAML: {exc}") from None
+        raise YamlProblem(1 + line_offset, 1, f"invalid YAML: {exc}") from None
     finally:
         loader.dispose()
     keys: dict[Path_, tuple[int, int]] = {}
@@ -90,16 +104,19 @@ def _nearest(positions: dict[Path_, tuple[int, int]], path: Path_) -> tuple[int,
     return (1, 1)
 
 
-def _problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
+def _problem(exc: yaml.MarkedYAMLError, text: str, offset: int) -> YamlProblem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = (exc.problem or exc.context or "syntax error").strip()
     lines = text.splitlines()
     if 0 < line <= len(lines) and "\t" in lines[line - 1]:
         tab_col = lines[line - 1].index("\t") + 1
-        return YamlProblem(line, tab_col, "tab character in YAML; indent with spaces")
+        return YamlProblem(line + offset, tab_col, "tab character in YAML; indent with spaces")
     context = f" {exc.context}" if exc.context and exc.problem else ""
-    return YamlProblem(line, col, f"invalid YAML: {problem}{context}")
+    began = exc.context_mark
+    if context and began is not None and began.line + 1 != line:
+        context += f" that began on line {began.line + 1 + offset}"
+    return YamlProblem(line + offset, col, f"invalid YAML: {problem}{context}")
 
 
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
