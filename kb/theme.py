@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
@@ -14,7 +13,8 @@ from . import __version__
 from .model import Article, Category, RenderedArticle, Site
 from .slugs import slugify
 
-BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
+# installed: the wheel puts the repository's themes/ at kb/themes/; in a checkout it sits beside kb/
+BUILTIN_THEMES = (Path(__file__).resolve().parent / "themes", Path(__file__).resolve().parent.parent / "themes")
 HOME_ARTICLES = 5
 
 
@@ -23,20 +23,10 @@ def theme_dir(name: str, root: Path) -> Path | None:
     candidate = (root / name)
     if "/" in name or "\\" in name or name.startswith("."):
         return candidate if (candidate / "templates").is_dir() else None
-    for base in _builtin_roots():
+    for base in BUILTIN_THEMES:
         if (base / name / "templates").is_dir():
             return base / name
     return candidate if (candidate / "templates").is_dir() else None
-
-
-def _builtin_roots() -> list[Path]:
-    roots = []
-    try:
-        roots.append(Path(str(resources.files("kb.themes"))))
-    except (ModuleNotFoundError, TypeError):
-        pass
-    roots.append(BUILTIN_THEMES)
-    return roots
 
 
 def make_environment(theme: Path, root: Path, url_prefix: str) -> jinja2.Environment:
