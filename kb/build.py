@@ -86,6 +86,10 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     if options.base_url is not None:
         config = dataclasses.replace(config, base_url=options.base_url)
     tree = discover(root)
+    diagnostics.extend(
+        error(join_display(display, rel), 1, 1, "symbolic link leads outside the content folder; refused")
+        for rel in tree.outside
+    )
     categories, found = load_categories(root, display, tree)
     diagnostics.extend(found)
     folder_urls = {c.key: c.url for c in categories}

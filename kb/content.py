@@ -33,6 +33,7 @@ class SourceTree:
     articles: tuple[str, ...]
     category_files: tuple[str, ...]
     assets: tuple[str, ...]
+    outside: tuple[str, ...] = ()  # symbolic links that lead out of the content folder
 
 
 def discover(root: Path) -> SourceTree:
@@ -40,7 +41,10 @@ def discover(root: Path) -> SourceTree:
     articles: list[str] = []
     categories: list[str] = []
     assets: list[str] = []
+    outside: list[str] = []
     stack = [("", root)]
+    top = root.resolve()
+    seen = {top}
     while stack:
         prefix, folder = stack.pop()
         with os.scandir(folder) as entries:
@@ -54,13 +58,22 @@ def discover(root: Path) -> SourceTree:
                     continue
                 if name.startswith(("_", ".")):
                     continue
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((rel + "/", Path(entry.path)))
+                if entry.is_dir():
+                    real = Path(entry.path).resolve()
+                    if not real.is_relative_to(top):
+                        outside.append(rel)
+                    elif real not in seen:  # a link back into the tree is not walked twice
+                        seen.add(real)
+                        stack.append((rel + "/", Path(entry.path)))
+                elif entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(top):
+                    outside.append(rel)
                 elif name.lower().endswith(".md"):
                     articles.append(rel)
                 elif not name.lower().endswith((".yml", ".yaml")):
                     assets.append(rel)
-    return SourceTree(tuple(sorted(articles)), tuple(sorted(categories)), tuple(sorted(assets)))
+    return SourceTree(
+        tuple(sorted(articles)), tuple(sorted(categories)), tuple(sorted(assets)), tuple(sorted(outside))
+    )
 
 
 def load_categories(
