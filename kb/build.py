@@ -64,8 +64,12 @@ def check_output(content: Path, out: Path) -> None:
     """Refuse an output folder that is the content folder, the project, or holds them."""
     content_r, out_r = content.resolve(), out.resolve()
     project = content_r.parent
-    for protected, what in ((content_r, "the content folder"), (project, "the project folder"), (Path.cwd().resolve(), "the current folder")):
-        if out_r == protected or protected.is_relative_to(out_r):
+    protected = ((content_r, "the content folder"), (project, "the project folder"), (Path.cwd().resolve(), "the current folder"))
+    for folder, what in protected:
+        if out_r == folder:
+            raise OutputError(f"output folder '{out}' would replace {what}; choose another --out")
+    for folder, what in protected:
+        if folder.is_relative_to(out_r):
             raise OutputError(f"output folder '{out}' would replace {what}; choose another --out")
     if out_r.is_relative_to(content_r):
         raise OutputError(f"output folder '{out}' is inside the content folder; choose another --out")
@@ -184,5 +188,6 @@ def _swap(staging: Path, out: Path) -> None:
         os.rename(staging, out)
     except BaseException:
         os.rename(retired / out.name, out)
+        retired.rmdir()
         raise
     shutil.rmtree(retired, ignore_errors=True)

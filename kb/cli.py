@@ -28,7 +28,8 @@ def cli() -> None:
               help="The content folder: Markdown articles and site.yaml.")
 @click.option("--out", "out", default="site", show_default=True, metavar="DIR",
               help="Where to write the site; replaced only when the build succeeds.")
-@click.option("--base-url", metavar="URL", help="Override base_url from site.yaml.")
+@click.option("--base-url", metavar="URL", callback=lambda ctx, param, value: _base_url(value),
+              help="Override base_url from site.yaml (https://example.com/help/ or /help/).")
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
@@ -60,6 +61,12 @@ def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bo
         f"kb: built {_count(report.articles, 'article')}, {_count(report.pages, 'page')} "
         f"into '{out}' in {report.seconds:.2f} s; {_count(len(report.warnings), 'warning')}"
     )
+
+
+def _base_url(value: str | None) -> str | None:
+    if value is not None and not value.startswith(("http://", "https://", "/")):
+        raise click.BadParameter(f"must start with http://, https:// or /, not '{value}'")
+    return value
 
 
 def _progress(items: Sequence) -> Iterable:

@@ -175,7 +175,7 @@ def parse_article(
         r.diagnostics.append(error(shown, line + 1, col, f"duplicate field '{keypath[-1]}'"))
     r.unknown_keys((), ARTICLE_KEYS, extra=config.extra_keys)
     title = r.string("title") or heading
-    if not title and "title" not in doc.data:
+    if not title and doc.data.get("title") in (None, ""):
         title = title_from_name(rel.rpartition("/")[2])
         r.diagnostics.append(warning(
             shown, 1, 1, f"missing field 'title'; using '{title}' from the file name", kind="missing title"

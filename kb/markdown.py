@@ -25,7 +25,7 @@ _DOCFX_IMAGE = re.compile(r"^(\s*):::image\s+(.*?):::\s*$")
 _ATTR = re.compile(r'([\w-]+)="([^"]*)"')
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _STRIP_BLOCKS = re.compile(
-    r'<pre\b.*?</pre>|<div class="footnote">.*?</div>|<a class="headerlink"[^>]*>.*?</a>'
+    r'<pre\b.*?</pre>|<script\b.*?</script>|<style\b.*?</style>|<div class="footnote">.*?</div>|<a class="headerlink"[^>]*>.*?</a>'
     r'|<p class="admonition-title">.*?</p>|<sup[^>]*>.*?</sup>',
     re.S,
 )
@@ -79,8 +79,10 @@ class _Callouts(Preprocessor):
                 body.append(more.group(1))
                 index += 1
             label = (title or kind.capitalize()).replace('"', "'")
-            out.extend(["", f'{indent}!!! {kind} "{label}"'])
-            out.extend(f"{indent}    {b}" if b.strip() else "" for b in body)
+            width = len(indent.expandtabs(4))
+            block = " " * (-(-width // 4) * 4)  # a list item's content needs 4-space steps
+            out.extend(["", f'{block}!!! {kind} "{label}"'])
+            out.extend(f"{block}    {b}" if b.strip() else "" for b in body)
             out.append("")
         return out
 
@@ -188,9 +190,14 @@ class MarkdownRenderer:
         self.links.problems = []
         body = self.md.convert(article.body)
         toc = tuple(_flatten(getattr(self.md, "toc_tokens", [])))
-        diagnostics = tuple(
-            _locate(article, shown, raw, message) for raw, message in self.links.problems
-        )
+        lines = article.body.split("\n")
+        after: dict[str, tuple[int, int]] = {}
+        found = []
+        for raw, message in self.links.problems:
+            line, col = _locate(lines, raw, after.get(raw, (0, -1)))
+            after[raw] = (line, col)
+            found.append(warning(shown, article.body_line + line, col + 1, message, _kind(message)))
+        diagnostics = tuple(found)
         excerpt = make_excerpt(article.summary) if article.summary else make_excerpt(plain_text(body))
         return RenderedArticle(article.source, body, toc, excerpt, diagnostics)
 
@@ -204,14 +211,15 @@ def _flatten(tokens: list[dict]) -> list[TocEntry]:
     return out
 
 
-def _locate(article: Article, shown: str, raw: str, message: str) -> Diagnostic:
-    lines = article.body.split("\n")
-    for needle in (raw, raw.replace("/", "\\"), unquote(raw)):
-        for number, line in enumerate(lines):
-            col = line.find(needle)
+def _locate(lines: list[str], raw: str, start: tuple[int, int]) -> tuple[int, int]:
+    """(line index, column index) of the link target `raw` as written, after `start`."""
+    for needle in (f"({raw}", f"(<{raw}>", raw, raw.replace("/", "\\"), unquote(raw)):
+        for number in range(start[0], len(lines)):
+            col = lines[number].find(needle, start[1] + 1 if number == start[0] else 0)
             if col >= 0:
-                return warning(shown, article.body_line + number, col + 1, message, _kind(message))
-    return warning(shown, article.body_line, 1, message, _kind(message))
+                skip = 2 if needle.startswith("(<") else 1 if needle.startswith("(") else 0
+                return number, col + skip
+    return start if start[1] >= 0 else (0, 0)
 
 
 def _kind(message: str) -> str:

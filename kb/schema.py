@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import fnmatch
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -48,7 +49,8 @@ class Reader:
         value = self._get(keypath)
         if value is _MISSING or value is None or value == "":
             if required:
-                self.at(keypath[:-1], f"missing required field '{_name(keypath)}'", value=False)
+                in_item = len(keypath) > 1 and isinstance(keypath[-2], int)
+                self.at(keypath[:-1], f"missing required field '{_name(keypath)}'", value=in_item)
             return default
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             self.at(keypath, f"'{_name(keypath)}' must be a string, not {_describe(value)}")
@@ -115,7 +117,7 @@ class Reader:
 
     def unknown_keys(self, keypath: tuple, known: Iterable[str], extra: Iterable[str] = (), what: str = "field") -> None:
         """Warn about keys of the mapping at `keypath` that are neither known nor allowed."""
-        mapping = self.mapping(*keypath) if keypath else self.doc.data
+        mapping = self.raw(*keypath) if keypath else self.doc.data
         if not isinstance(mapping, dict):
             return
         known = tuple(known)
@@ -124,8 +126,7 @@ class Reader:
             name = str(key)
             if name in known or any(fnmatch.fnmatchcase(name, p) for p in patterns):
                 continue
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            hint = _suggest(name, known)
             self.warn(keypath + (key,), f"unknown {what} '{name}'{hint}", kind=f"unknown {what}")
 
     def raw(self, *keypath: Any) -> Any:
@@ -143,6 +144,13 @@ class Reader:
             else:
                 return _MISSING
         return value
+
+
+@functools.lru_cache(maxsize=1024)
+def _suggest(name: str, known: tuple[str, ...]) -> str:
+    """` (did you mean 'x'?)` for a close known name, else nothing (the same keys recur a lot)."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _name(keypath: tuple) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from pathlib import Path
 from urllib.parse import quote
@@ -16,6 +17,7 @@ from .slugs import slugify
 # installed: the wheel puts the repository's themes/ at kb/themes/; in a checkout it sits beside kb/
 BUILTIN_THEMES = (Path(__file__).resolve().parent / "themes", Path(__file__).resolve().parent.parent / "themes")
 HOME_ARTICLES = 5
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
 def theme_dir(name: str, root: Path) -> Path | None:
@@ -39,10 +41,17 @@ def make_environment(theme: Path, root: Path, url_prefix: str) -> jinja2.Environ
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["url"] = lambda path: quote(url_prefix + str(path).lstrip("/"))
+    env.filters["url"] = lambda path: site_url(str(path), url_prefix)
     env.filters["longdate"] = _longdate
     env.globals["kb_version"] = __version__
     return env
+
+
+def site_url(path: str, url_prefix: str) -> str:
+    """A site path under the URL prefix, percent-encoded; full URLs and `mailto:` stay as they are."""
+    if _SCHEME.match(path) or path.startswith(("//", "#")):
+        return path
+    return quote(url_prefix + path.lstrip("/"))
 
 
 def _longdate(value: dt.date | None) -> str:

@@ -112,6 +112,8 @@ def _problem(exc: yaml.MarkedYAMLError, text: str, offset: int) -> YamlProblem:
     if 0 < line <= len(lines) and "\t" in lines[line - 1]:
         tab_col = lines[line - 1].index("\t") + 1
         return YamlProblem(line + offset, tab_col, "tab character in YAML; indent with spaces")
+    if exc.context and problem.startswith("but "):
+        problem, exc.context = f"{exc.context.strip()}, {problem}", None
     context = f" {exc.context}" if exc.context and exc.problem else ""
     began = exc.context_mark
     if context and began is not None and began.line + 1 != line:

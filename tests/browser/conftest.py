@@ -55,26 +55,15 @@ def _missing() -> list[str]:
     return missing
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip every test of this folder when the browser stack is missing (fail for Chromium under CI)."""
+@pytest.fixture(scope="session", autouse=True)
+def _browser_stack() -> None:
+    """Skip this folder when the browser stack is missing; under CI=true a missing Chromium is an error."""
     missing = _missing()
     if not missing:
         return
-    ours = [item for item in items if HERE in Path(str(item.path)).resolve().parents]
     if IN_CI and not CHROMIUM.is_file():
-        reason = f"CI=true but the browser tests cannot run: missing {'; '.join(missing)}"
-        for item in ours:
-            item.add_marker(pytest.mark.usefixtures("_fail_missing_browser"))
-        config._kb_browser_missing = reason  # type: ignore[attr-defined]
-        return
-    skip = pytest.mark.skip(reason=f"browser tests skipped: missing {'; '.join(missing)}")
-    for item in ours:
-        item.add_marker(skip)
-
-
-@pytest.fixture(scope="session")
-def _fail_missing_browser(pytestconfig: pytest.Config) -> None:
-    pytest.fail(getattr(pytestconfig, "_kb_browser_missing", "browser stack missing"), pytrace=False)
+        pytest.fail(f"CI=true but the browser tests cannot run: missing {'; '.join(missing)}", pytrace=False)
+    pytest.skip(f"browser tests skipped: missing {'; '.join(missing)}")
 
 
 # --------------------------------------------------------------------------
@@ -84,7 +73,7 @@ def _fail_missing_browser(pytestconfig: pytest.Config) -> None:
 _FENCE = re.compile(r"^---[ \t]*$")
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
 _CALLOUT = re.compile(r"^\s*>\s?\[!(note|tip|important|warning|caution)\]", re.I | re.M)
-_CODE_FENCE = re.compile(r"^\s*(?:```|~~~)\s*([\w+#.-]+)", re.M)
+_ADMONITION = re.compile(r"^\s*!!!\s+[\w-]+", re.M)
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*\|", re.M)
 _IMAGE = re.compile(r"!\[[^\]]*\]\((?:<[^>]+>|[^)\s]+)\)|^\s*:::image\b", re.M)
 _MD_LINK = re.compile(r"(?<!!)\[((?:[^\[\]]|\n)+?)\]\((<[^>]+>|[^)\s]+)\)")
@@ -103,6 +92,7 @@ class Doc:
     updated: dt.date | None
     related: tuple[str, ...]
     slug: str | None
+    order: int | None
     body: str
 
     @property
@@ -116,11 +106,23 @@ class Doc:
 
     @property
     def callouts(self) -> int:
-        return len(_CALLOUT.findall(_without_code(self.body)))
+        """GitHub callouts (`> [!NOTE]`) plus `!!! note` admonitions."""
+        text = _without_code(self.body)
+        return len(_CALLOUT.findall(text)) + len(_ADMONITION.findall(text))
 
     @property
     def code_languages(self) -> tuple[str, ...]:
-        return tuple(_CODE_FENCE.findall(self.body))
+        """The language of each fenced code block ("" when it names none)."""
+        found, fence = [], None
+        for line in self.body.split("\n"):
+            opened = re.match(r"^\s*(`{3,}|~{3,})[ \t]*([^\s`{]*)", line)
+            if fence:
+                if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence) and not opened.group(2):
+                    fence = None
+            elif opened:
+                fence = opened.group(1)
+                found.append(opened.group(2).lower())
+        return tuple(found)
 
     @property
     def has_table(self) -> bool:
@@ -150,6 +152,7 @@ class Doc:
 class Category:
     key: str  # folder path relative to content/
     title: str
+    order: int | None = None
 
 
 def _without_code(body: str) -> str:
@@ -197,6 +200,7 @@ def _read_doc(path: Path) -> Doc:
         updated=updated if isinstance(updated, dt.date) else None,
         related=tuple(str(r) for r in (meta.get("related") or ())),
         slug=meta.get("slug"),
+        order=meta.get("order") if isinstance(meta.get("order"), int) else None,
         body=body,
     )
 
@@ -224,10 +228,18 @@ class ContentModel:
     def drafts(self) -> list[Doc]:
         return [d for d in self.docs if d.draft]
 
-    def folder_title(self, key: str) -> str:
+    def folder_meta(self, key: str) -> dict:
         meta_file = self.root / key / "_category.yaml"
         meta = yaml.safe_load(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else None
-        if isinstance(meta, dict) and meta.get("title"):
+        return meta if isinstance(meta, dict) else {}
+
+    def folder(self, key: str) -> Category:
+        order = self.folder_meta(key).get("order")
+        return Category(key, self.folder_title(key), order if isinstance(order, int) else None)
+
+    def folder_title(self, key: str) -> str:
+        meta = self.folder_meta(key)
+        if meta.get("title"):
             return str(meta["title"])
         name = key.rpartition("/")[2]
         if " " not in name and ("-" in name or "_" in name):
@@ -239,7 +251,7 @@ class ContentModel:
     def categories(self) -> list[Category]:
         """First-level folders that hold published articles."""
         keys = sorted({d.category for d in self.published if d.category})
-        return [Category(k, self.folder_title(k)) for k in keys]
+        return [self.folder(k) for k in keys]
 
     def category(self, title: str) -> Category:
         return next(c for c in self.categories if c.title == title)
@@ -249,7 +261,7 @@ class ContentModel:
 
     def sections_of(self, category_key: str) -> list[Category]:
         keys = sorted({d.section for d in self.articles_in(category_key) if d.section})
-        return [Category(k, self.folder_title(k)) for k in keys]
+        return [self.folder(k) for k in keys]
 
     def doc(self, title: str) -> Doc:
         return next(d for d in self.docs if d.title == title)

@@ -1,0 +1,220 @@
+"""kb.config: site.yaml → SiteConfig, defaults, warnings for unknown settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from conftest import write_tree
+from kb.config import load_config
+from kb.model import Contact, Link, MarkdownOptions, Notice, SiteConfig
+
+FULL = """\
+title: Acme Help
+tagline: We help
+base_url: https://help.acme.test/docs/
+language: fr
+logo: media/logo.svg
+contact:
+  email: help@acme.test
+  url: https://acme.test/contact
+notice:
+  text: Maintenance on Sunday
+  level: critical
+  start: 2020-03-01
+  end: 2020-03-05
+footer_links:
+  - title: Status
+    url: https://status.acme.test
+  - {title: Blog, url: /blog}
+theme: ../brand
+extra_keys: ["ms.*", author]
+markdown:
+  toc_depth: 4
+  toc_min_headings: 2
+  raw_html: false
+"""
+
+
+def _load(tmp_path: Path, text: str | bytes | None):
+    if text is not None:
+        write_tree(tmp_path, {"site.yaml": text})
+    return load_config(tmp_path, "content")
+
+
+def _formatted(diagnostics) -> list[str]:
+    return [d.format() for d in diagnostics]
+
+
+def test_defaults_without_site_yaml(tmp_path: Path) -> None:
+    config, diagnostics = _load(tmp_path, None)
+    assert diagnostics == ()
+    assert config == SiteConfig()
+    assert config.title == "Help Center"
+    assert config.tagline == ""
+    assert config.base_url == ""
+    assert config.language == "en"
+    assert config.logo is None
+    assert config.contact == Contact(None, None)
+    assert config.notice is None
+    assert config.footer_links == ()
+    assert config.theme == "default"
+    assert config.extra_keys == ()
+    assert config.markdown == MarkdownOptions(toc_depth=3, toc_min_headings=3, raw_html=True)
+    assert config.url_prefix == "/"
+
+
+def test_empty_site_yaml_gives_defaults(tmp_path: Path) -> None:
+    assert _load(tmp_path, "# nothing yet\n") == (SiteConfig(), ())
+
+
+def test_every_setting_is_read(tmp_path: Path) -> None:
+    config, diagnostics = _load(tmp_path, FULL)
+    assert diagnostics == ()
+    assert config == SiteConfig(
+        title="Acme Help",
+        tagline="We help",
+        base_url="https://help.acme.test/docs/",
+        language="fr",
+        logo="media/logo.svg",
+        contact=Contact(email="help@acme.test", url="https://acme.test/contact"),
+        notice=Notice(text="Maintenance on Sunday", level="critical",
+                      start=dt.date(2020, 3, 1), end=dt.date(2020, 3, 5)),
+        footer_links=(Link("Status", "https://status.acme.test"), Link("Blog", "/blog")),
+        theme="../brand",
+        extra_keys=("ms.*", "author"),
+        markdown=MarkdownOptions(toc_depth=4, toc_min_headings=2, raw_html=False),
+    )
+    assert config.url_prefix == "/docs/"
+
+
+def test_toc_min_headings_zero_is_kept(tmp_path: Path) -> None:
+    config, diagnostics = _load(tmp_path, "markdown:\n  toc_min_headings: 0\n")
+    assert diagnostics == ()
+    assert config.markdown.toc_min_headings == 0
+
+
+def test_notice_as_a_plain_string(tmp_path: Path) -> None:
+    config, diagnostics = _load(tmp_path, "notice: We are moving to a new office\n")
+    assert config.notice == Notice(text="We are moving to a new office")
+    assert _formatted(diagnostics) == []
+
+
+def test_notice_as_a_plain_string_gives_an_info_notice(tmp_path: Path) -> None:
+    config, _ = _load(tmp_path, "notice: We are moving to a new office\n")
+    assert config.notice == Notice(text="We are moving to a new office", level="info", start=None, end=None)
+
+
+def test_notice_without_text_is_an_error(tmp_path: Path) -> None:
+    config, diagnostics = _load(tmp_path, "notice:\n  level: warning\n")
+    assert config.notice is None
+    assert _formatted(diagnostics) == ["content/site.yaml:1:1: missing required field 'notice.text'"]
+
+
+def test_notice_level_and_dates_are_checked(tmp_path: Path) -> None:
+    config, diagnostics = _load(
+        tmp_path, "notice:\n  text: Hi\n  level: loud\n  start: 2020-03-05\n  end: 2020-03-01\n"
+    )
+    assert config.notice == Notice("Hi", "info", dt.date(2020, 3, 5), dt.date(2020, 3, 1))
+    assert _formatted(diagnostics) == [
+        "content/site.yaml:3:10: notice level must be one of info, warning, critical, not 'loud'",
+        "content/site.yaml:5:8: notice ends before it starts",
+    ]
+
+
+def test_unknown_setting_warns_with_a_suggestion(tmp_path: Path) -> None:
+    config, diagnostics = _load(
+        tmp_path,
+        "title: Acme\ntagine: Answers\ncolour: red\ncontact:\n  emial: a@b.c\nmarkdown:\n  tocdepth: 2\n",
+    )
+    assert config.tagline == ""
+    assert _formatted(diagnostics) == [
+        "content/site.yaml:2:1: warning: unknown setting 'tagine' (did you mean 'tagline'?)",
+        "content/site.yaml:3:1: warning: unknown setting 'colour'",
+        "content/site.yaml:5:3: warning: unknown setting 'emial' (did you mean 'email'?)",
+        "content/site.yaml:7:3: warning: unknown setting 'tocdepth' (did you mean 'toc_depth'?)",
+    ]
+    assert {d.kind for d in diagnostics} == {"unknown setting"}
+    assert not any(d.is_error for d in diagnostics)
+
+
+def test_duplicate_setting_is_an_error(tmp_path: Path) -> None:
+    config, diagnostics = _load(tmp_path, "title: One\ntitle: Two\n")
+    assert config.title == "Two"
+    assert _formatted(diagnostics) == ["content/site.yaml:2:1: duplicate key 'title'"]
+
+
+def test_bad_base_url(tmp_path: Path) -> None:
+    config, diagnostics = _load(tmp_path, "base_url: help.acme.test\n")
+    assert config.base_url == ""
+    assert _formatted(diagnostics) == [
+        "content/site.yaml:1:11: base_url must start with http://, https:// or /, not 'help.acme.test'"
+    ]
+
+
+def test_wrong_types(tmp_path: Path) -> None:
+    _, diagnostics = _load(tmp_path, "title: [a]\nmarkdown:\n  raw_html: sometimes\n  toc_depth: deep\n")
+    assert _formatted(diagnostics) == [
+        "content/site.yaml:1:8: 'title' must be a string, not a list",
+        "content/site.yaml:4:14: 'markdown.toc_depth' must be a whole number, not 'deep'",
+        "content/site.yaml:3:13: 'markdown.raw_html' must be true or false, not 'sometimes'",
+    ]
+
+
+def test_footer_links_are_validated(tmp_path: Path) -> None:
+    config, diagnostics = _load(tmp_path, "footer_links:\n  - just a string\n  - title: Only title\n")
+    assert config.footer_links == ()
+    assert [d.message for d in diagnostics] == [
+        "each footer link needs a title and a url",
+        "missing required field 'footer_links.url'",
+    ]
+    assert diagnostics[0].format() == "content/site.yaml:2:5: each footer link needs a title and a url"
+    assert all(d.is_error for d in diagnostics)
+
+
+def test_footer_link_missing_url_points_at_the_item(tmp_path: Path) -> None:
+    _, diagnostics = _load(tmp_path, "footer_links:\n  - just a string\n  - title: Only title\n")
+    assert diagnostics[1].format() == "content/site.yaml:3:5: missing required field 'footer_links.url'"
+
+
+def test_site_yaml_must_be_a_mapping(tmp_path: Path) -> None:
+    config, diagnostics = _load(tmp_path, "- a\n- b\n")
+    assert config == SiteConfig()
+    assert _formatted(diagnostics) == ["content/site.yaml:1:1: site.yaml must be a mapping of settings"]
+
+
+def test_site_yaml_syntax_error(tmp_path: Path) -> None:
+    _, diagnostics = _load(tmp_path, "title: Acme\n\tlogo: x\n")
+    assert _formatted(diagnostics) == ["content/site.yaml:2:1: tab character in YAML; indent with spaces"]
+
+
+def test_site_yaml_with_bom(tmp_path: Path) -> None:
+    _, diagnostics = _load(tmp_path, b"\xef\xbb\xbftitle: Acme\n")
+    assert _formatted(diagnostics) == [
+        "content/site.yaml:1:1: file starts with a byte-order mark (BOM); save it as UTF-8 without BOM"
+    ]
+
+
+def test_display_dot_shows_the_bare_file_name(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"site.yaml": "tagine: x\n"})
+    _, diagnostics = load_config(tmp_path, ".")
+    assert _formatted(diagnostics) == ["site.yaml:1:1: warning: unknown setting 'tagine' (did you mean 'tagline'?)"]
+
+
+@pytest.mark.parametrize(
+    ("base_url", "prefix"),
+    [
+        ("", "/"),
+        ("https://x.org", "/"),
+        ("https://x.org/", "/"),
+        ("https://x.org/help", "/help/"),
+        ("https://x.org/help/", "/help/"),
+        ("https://x.org/a/b", "/a/b/"),
+        ("/help", "/help/"),
+        ("/", "/"),
+    ],
+)
+def test_url_prefix(base_url: str, prefix: str) -> None:
+    assert SiteConfig(base_url=base_url).url_prefix == prefix

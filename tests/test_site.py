@@ -1,0 +1,191 @@
+"""kb.site: rules across files (URLs, ids, related) and listing order."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kb.content import parse_article
+from kb.model import Article, Category, SiteConfig
+from kb.site import assemble_site
+
+NOW = dt.datetime(2020, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
+CATEGORIES = (
+    Category("billing", "billing", "Billing", "/billing/"),
+    Category("billing/cards", "cards", "Cards", "/billing/cards/", parent="billing"),
+    Category("tags", "tags", "Tags", "/tags/"),
+    Category("setup", "setup", "Setup", "/setup/"),
+)
+FOLDER_URLS = {c.key: c.url for c in CATEGORIES}
+
+
+def _a(rel: str, front: str = "") -> Article:
+    """An article parsed from `front` (YAML lines), titled after its file unless `front` says otherwise."""
+    if "title:" not in front:
+        front = f"title: {rel.rpartition('/')[2][:-3]}\n{front}"
+    article, diagnostics = parse_article(rel, f"---\n{front}---\nBody.\n", f"content/{rel}", SiteConfig(), FOLDER_URLS)
+    assert article is not None, diagnostics
+    return article
+
+
+def _assemble(*articles: Article, categories: tuple[Category, ...] = CATEGORIES, drafts: bool = False):
+    return assemble_site(SiteConfig(), categories, tuple(articles), ("billing/x.png",), NOW, "content", drafts)
+
+
+def _formatted(diagnostics) -> list[str]:
+    return [d.format() for d in diagnostics]
+
+
+def test_site_fields() -> None:
+    site, diagnostics = _assemble(_a("billing/a.md"))
+    assert diagnostics == ()
+    assert site.today == dt.date(2020, 3, 1)
+    assert site.generated == NOW
+    assert site.assets == ("billing/x.png",)
+    assert site.config == SiteConfig()
+
+
+def test_duplicate_url_names_both_files() -> None:
+    _, diagnostics = _assemble(
+        _a("billing/refund.md"),
+        _a("billing/refund-policy.md", "other: x\nslug: refund\n"),
+    )
+    assert _formatted(diagnostics) == [
+        "content/billing/refund-policy.md:4:1: "
+        "'billing/refund-policy.md' and 'billing/refund.md' share the URL /billing/refund/"
+    ]
+
+
+def test_duplicate_url_points_at_the_slug_line() -> None:
+    _, diagnostics = _assemble(
+        _a("billing/a.md"),
+        _a("billing/b.md", "order: 1\nslug: a\n"),
+    )
+    assert _formatted(diagnostics) == [
+        "content/billing/b.md:4:1: 'billing/b.md' and 'billing/a.md' share the URL /billing/a/"
+    ]
+
+
+def test_url_clash_with_a_category() -> None:
+    _, diagnostics = _assemble(_a("billing/x.md", "slug: cards\n"))
+    assert _formatted(diagnostics) == [
+        "content/billing/x.md:3:1: 'billing/x.md' and 'billing/cards' share the URL /billing/cards/"
+    ]
+
+
+def test_two_folders_with_one_url() -> None:
+    categories = CATEGORIES + (Category("Billing", "billing", "Billing too", "/billing/"),)
+    _, diagnostics = _assemble(categories=categories)
+    assert _formatted(diagnostics) == ["content/Billing:1:1: folders 'billing' and 'Billing' share the URL /billing/"]
+
+
+def test_reserved_paths() -> None:
+    _, diagnostics = _assemble(
+        _a("tags/foo.md"),
+        _a("setup/a.md", "slug: x\n"),
+    )
+    assert _formatted(diagnostics) == ["content/tags/foo.md:1:1: URL /tags/foo/ is reserved for kb's own pages"]
+
+
+def test_duplicate_ids() -> None:
+    _, diagnostics = _assemble(
+        _a("billing/a.md", "id: pay\n"),
+        _a("billing/b.md", "tags: [x]\nid: pay\n"),
+        _a("billing/c.md", "id: other\n"),
+    )
+    assert _formatted(diagnostics) == ["content/billing/b.md:4:1: id 'pay' is also used by 'billing/a.md'"]
+
+
+def test_related_by_path_and_by_id() -> None:
+    site, diagnostics = _assemble(
+        _a("billing/a.md", "related:\n  - b.md\n  - ../setup/s.md\n  - /billing/cards/c.md\n  - card-id\n  - a.md\n"),
+        _a("billing/b.md", "related: [..\\setup\\s.md]\n"),
+        _a("billing/cards/c.md", "id: card-id\n"),
+        _a("setup/s.md"),
+    )
+    assert diagnostics == ()
+    assert site.related["billing/a.md"] == ("billing/b.md", "setup/s.md", "billing/cards/c.md")
+    assert site.related["billing/b.md"] == ("setup/s.md",)
+
+
+def test_unresolved_related_warns() -> None:
+    site, diagnostics = _assemble(
+        _a("billing/a.md", "tags: [x]\nrelated: [nowhere.md, b.md]\n"),
+        _a("billing/b.md"),
+    )
+    assert _formatted(diagnostics) == ["content/billing/a.md:4:1: warning: related article not found: 'nowhere.md'"]
+    assert diagnostics[0].kind == "related article not found"
+    assert site.related["billing/a.md"] == ("billing/b.md",)
+
+
+def test_inferred_related_shared_tags_first_then_same_section() -> None:
+    site, diagnostics = _assemble(
+        _a("billing/p.md", "tags: [a, b]\n"),
+        _a("setup/q.md", "tags: [b, a]\n"),     # two shared tags
+        _a("setup/s.md", "tags: [b]\n"),        # one shared tag
+        _a("setup/r.md", "tags: [a]\n"),        # one shared tag
+        _a("billing/u.md"),                     # same category
+        _a("billing/t.md"),                     # same category
+        _a("billing/v.md"),
+        _a("billing/w.md"),
+        _a("billing/cards/c.md", "tags: [z]\n"),  # other section: never by section
+        _a("setup/z.md"),
+    )
+    assert diagnostics == ()
+    assert site.related["billing/p.md"] == (
+        "setup/q.md", "setup/r.md", "setup/s.md", "billing/t.md", "billing/u.md",
+    )
+    assert site.related["billing/t.md"] == (
+        "billing/p.md", "billing/u.md", "billing/v.md", "billing/w.md",
+    )
+    assert site.related["billing/cards/c.md"] == ()
+    for source, related in site.related.items():
+        assert source not in related
+        assert len(related) <= 5
+
+
+def test_explicit_related_wins_over_inferred() -> None:
+    site, _ = _assemble(
+        _a("billing/a.md", "tags: [x]\nrelated: setup/s.md\n"),
+        _a("billing/b.md", "tags: [x]\n"),
+        _a("setup/s.md"),
+    )
+    assert site.related["billing/a.md"] == ("setup/s.md",)
+
+
+def test_drafts_are_excluded_unless_asked() -> None:
+    articles = (_a("billing/a.md"), _a("billing/b.md", "draft: true\n"), _a("billing/c.md", "related: b.md\n"))
+    site, diagnostics = _assemble(*articles)
+    assert [a.source for a in site.articles] == ["billing/a.md", "billing/c.md"]
+    assert _formatted(diagnostics) == ["content/billing/c.md:3:1: warning: related article not found: 'b.md'"]
+    assert "billing/b.md" not in site.related
+    site, diagnostics = _assemble(*articles, drafts=True)
+    assert [a.source for a in site.articles] == ["billing/a.md", "billing/b.md", "billing/c.md"]
+    assert diagnostics == ()
+    assert site.related["billing/c.md"] == ("billing/b.md",)
+
+
+def test_a_draft_does_not_clash() -> None:
+    _, diagnostics = _assemble(_a("billing/a.md"), _a("billing/b.md", "draft: true\nslug: a\n"))
+    assert diagnostics == ()
+
+
+def test_ordering_by_order_then_title() -> None:
+    site, _ = _assemble(
+        _a("billing/1.md", "title: beta\n"),
+        _a("billing/2.md", "title: Alpha\n"),
+        _a("billing/3.md", "title: Zed\norder: 2\n"),
+        _a("billing/4.md", "title: Yak\norder: 1\n"),
+        _a("billing/5.md", "title: Last\norder: 10\n"),
+        _a("billing/6.md", "title: Minus\norder: -1\n"),
+    )
+    assert [a.title for a in site.articles] == ["Minus", "Yak", "Zed", "Last", "Alpha", "beta"]
+
+
+def test_categories_ordered_by_order_then_title() -> None:
+    categories = (
+        Category("b", "b", "beta", "/b/"),
+        Category("a", "a", "Alpha", "/a/"),
+        Category("z", "z", "Zulu", "/z/", order=1),
+    )
+    site, _ = _assemble(categories=categories)
+    assert [c.title for c in site.categories] == ["Zulu", "Alpha", "beta"]
