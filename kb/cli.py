@@ -55,6 +55,10 @@ def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bo
             err=True,
         )
         sys.exit(1)
+    except OSError as exc:
+        where = f" '{exc.filename}'" if exc.filename else ""
+        click.echo(f"kb: cannot write the site{where}: {exc.strerror or exc}; '{out}' was left as it was", err=True)
+        sys.exit(1)
     if not quiet:
         _print_summarised(report.warnings)
     click.echo(

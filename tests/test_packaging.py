@@ -35,6 +35,8 @@ def test_installed_kb_builds_from_another_folder(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("kb: built ")
+    assert result.stdout.rstrip().endswith("; 0 warnings"), result.stdout
+    assert result.stderr == ""
     built = elsewhere / "out"
     assert (built / "index.html").is_file()
     assert (built / "assets" / "kb.css").is_file(), "the default theme's stylesheet was not installed"
