@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+import re
 from collections import defaultdict
 
 from .errors import Diagnostic, error, warning
 from .model import Article, Category, Site, SiteConfig
 
 RELATED_LIMIT = 5
+_LEADING = re.compile(r"^[\W_]+")
 RESERVED_PATHS = ("/tags/", "/assets/", "/404.html", "/search/", "/status/", "/api/", "/contact/")
+
+
+def title_key(title: str) -> str:
+    """A title for sorting: case-insensitive, leading quotes and brackets ignored."""
+    return _LEADING.sub("", title).casefold() or title.casefold()
 
 
 def article_sort_key(article: Article) -> tuple:
     """Articles list by `order`, then title."""
-    return (article.order is None, article.order or 0, article.title.casefold(), article.source)
+    return (article.order is None, article.order or 0, title_key(article.title), article.source)
 
 
 def category_sort_key(category: Category) -> tuple:
     """Categories list by `order`, then title."""
-    return (category.order is None, category.order or 0, category.title.casefold(), category.key)
+    return (category.order is None, category.order or 0, title_key(category.title), category.key)
 
 
 def assemble_site(
