@@ -10,6 +10,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import markdown
 from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -146,6 +147,13 @@ def _case_hint(path: str, assets: frozenset[str]) -> str:
     return f" (the file is '{posixpath.basename(match)}': letter case differs)" if match else ""
 
 
+class _Scrollable(Postprocessor):
+    """Code blocks and tables may scroll sideways: keyboard users must be able to reach them."""
+
+    def run(self, text: str) -> str:
+        return text.replace("<pre>", '<pre tabindex="0">').replace("<table>", '<table tabindex="0">')
+
+
 class _KbExtension(Extension):
     def __init__(self, raw_html: bool) -> None:
         super().__init__()
@@ -154,6 +162,7 @@ class _KbExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.preprocessors.register(_Callouts(md), "kb_callouts", 27)
         md.treeprocessors.register(_Links(md, self.raw_html), "kb_links", 15)
+        md.postprocessors.register(_Scrollable(md), "kb_scrollable", 0)
         if not self.raw_html:
             md.preprocessors.deregister("html_block")
             md.inlinePatterns.deregister("html")
