@@ -26,7 +26,7 @@ _DOCFX_IMAGE = re.compile(r"^(\s*):::image\s+(.*?):::\s*$")
 _ATTR = re.compile(r'([\w-]+)="([^"]*)"')
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _STRIP_BLOCKS = re.compile(
-    r'<pre\b.*?</pre>|<script\b.*?</script>|<style\b.*?</style>|<div class="footnote">.*?</div>|<a class="headerlink"[^>]*>.*?</a>'
+    r'<pre\b.*?</pre>|<script\b.*?</script>|<style\b.*?</style>|<h[1-6]\b.*?</h[1-6]>|<table\b.*?</table>|<div class="footnote">.*?</div>|<a class="headerlink"[^>]*>.*?</a>'
     r'|<p class="admonition-title">.*?</p>|<sup[^>]*>.*?</sup>',
     re.S,
 )
@@ -236,7 +236,7 @@ def _kind(message: str) -> str:
 
 
 def plain_text(body_html: str) -> str:
-    """The readable text of rendered HTML, without code blocks, footnotes or anchors."""
+    """The running text of rendered HTML: no headings, tables, code blocks, footnotes or anchors."""
     text = _TAGS.sub("", _BLOCK_TAGS.sub(" ", _STRIP_BLOCKS.sub(" ", body_html)))
     return _SPACE.sub(" ", html.unescape(text)).strip()
 

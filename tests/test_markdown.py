@@ -251,12 +251,12 @@ def test_toc_depth_option() -> None:
 # --- excerpts and plain text ------------------------------------------------------------
 
 
-def test_excerpt_from_body_drops_code_footnotes_and_anchors() -> None:
+def test_excerpt_from_body_drops_headings_code_footnotes_and_anchors() -> None:
     rendered = _render(
         "Intro with a footnote.[^1]\n\n## Heading\n\n```python\nprint('code')\n```\n\n"
         "    indented code\n\nEnd &amp; done.\n\n[^1]: The footnote text.\n"
     )
-    assert rendered.excerpt == "Intro with a footnote. Heading End & done."
+    assert rendered.excerpt == "Intro with a footnote. End & done."
 
 
 def test_summary_is_the_excerpt() -> None:
@@ -289,7 +289,7 @@ def test_plain_text() -> None:
         '<ul><li>one</li><li>two</li></ul>'
         '<div class="footnote"><hr><ol><li id="fn:1"><p>Footnote.</p></li></ol></div>'
     )
-    assert plain_text(html) == "Head Hi there & you Inside. one two"
+    assert plain_text(html) == "Hi there & you Inside. one two"
 
 
 # --- raw HTML ---------------------------------------------------------------------------
