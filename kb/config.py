@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from .errors import Diagnostic, error
+from .errors import Diagnostic, error, warning
 from .model import NOTICE_LEVELS, Contact, Link, MarkdownOptions, Notice, SiteConfig
 from .schema import Reader
 from .textio import read_text
-from .yamlpos import YamlProblem, load_yaml
+from .yamlpos import YamlDoc, YamlProblem, load_yaml
 
 SITE_FILE = "site.yaml"
 SITE_KEYS = (
@@ -38,11 +39,11 @@ def load_config(root: Path, display: str) -> tuple[SiteConfig, tuple[Diagnostic,
         return SiteConfig(), ()
     if not isinstance(doc.data, dict):
         return SiteConfig(), (error(shown, 1, 1, "site.yaml must be a mapping of settings"),)
-    return parse_config(doc, shown)
+    return parse_config(doc, shown, root)
 
 
-def parse_config(doc, shown: str) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
-    """Validate a parsed `site.yaml` document."""
+def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
+    """Validate a parsed `site.yaml` document; with `root`, check that the logo file exists."""
     r = Reader(doc, shown)
     for keypath, line, col in doc.duplicates:
         r.diagnostics.append(error(shown, line, col, f"duplicate key '{keypath[-1]}'"))
@@ -72,6 +73,11 @@ def parse_config(doc, shown: str) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
             raw_html=r.boolean("markdown", "raw_html", default=True),
         ),
     )
+    logo = config.logo
+    if root is not None and logo and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", logo):
+        if not (root / logo.lstrip("/")).is_file():
+            line, col = doc.value_pos("logo")
+            r.diagnostics.append(warning(shown, line, col, f"logo file not found: '{logo}'"))
     return config, tuple(r.diagnostics)
 
 

@@ -71,6 +71,7 @@ def test_empty_site_yaml_gives_defaults(tmp_path: Path) -> None:
 
 
 def test_every_setting_is_read(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"media/logo.svg": "<svg/>"})
     config, diagnostics = _load(tmp_path, FULL)
     assert diagnostics == ()
     assert config == SiteConfig(
@@ -218,3 +219,18 @@ def test_display_dot_shows_the_bare_file_name(tmp_path: Path) -> None:
 )
 def test_url_prefix(base_url: str, prefix: str) -> None:
     assert SiteConfig(base_url=base_url).url_prefix == prefix
+
+
+def test_missing_logo_file_is_a_warning_at_its_value(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"site.yaml": "title: Help\nlogo: media/logo.svg\n"})
+    _, diagnostics = load_config(tmp_path, "content")
+    assert [d.format() for d in diagnostics] == [
+        "content/site.yaml:2:7: warning: logo file not found: 'media/logo.svg'"
+    ]
+    write_tree(tmp_path, {"media/logo.svg": "<svg/>"})
+    assert load_config(tmp_path, "content")[1] == ()
+
+
+def test_logo_as_a_full_url_is_not_looked_up(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"site.yaml": "logo: https://cdn.acme.test/logo.png\n"})
+    assert load_config(tmp_path, "content")[1] == ()
