@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import kb.build
-from conftest import write_tree
+from kbtest import write_tree
 from kb.build import BuildOptions, build_clock, build_site, check_output, write_site
 from kb.errors import ContentError, OutputError
 from kb.model import OutputFile

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO, run_kb_process, write_tree
+from kbtest import REPO, run_kb_process, write_tree
 from kb import __version__
 from kb.cli import main
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_tree
+from kbtest import write_tree
 from kb.config import load_config
 from kb.model import Contact, Link, MarkdownOptions, Notice, SiteConfig
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_tree
+from kbtest import write_tree
 from kb.content import discover, load_categories, parse_article, split_front_matter
 from kb.model import Category, SiteConfig
 

@@ -9,7 +9,7 @@ import sys
 import venv
 from pathlib import Path
 
-from conftest import REPO
+from kbtest import REPO
 
 
 def test_installed_kb_builds_from_another_folder(tmp_path: Path) -> None:

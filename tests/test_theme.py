@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import write_tree
+from kbtest import write_tree
 from kb.cli import cli
 
 EPOCH = "1583020800"  # 2020-03-01T00:00:00Z
