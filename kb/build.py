@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import load_config
-from .content import discover, join_display, load_categories, parse_article
-from .errors import ContentError, Diagnostic, OutputError, error, strictify
+from .content import discover, load_categories, parse_article
+from .errors import ContentError, Diagnostic, OutputError, error, join_display, strictify
 from .markdown import MarkdownRenderer
 from .model import Article, LinkContext, OutputFile, RenderedArticle
 from .render import MARKER, render_site

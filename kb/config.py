@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import Diagnostic, error, warning
+from .errors import Diagnostic, error, join_display, warning
 from .model import NOTICE_LEVELS, Contact, Link, MarkdownOptions, Notice, SiteConfig
 from .schema import Reader
 from .textio import read_text
@@ -25,7 +25,7 @@ MARKDOWN_KEYS = ("toc_depth", "toc_min_headings", "raw_html")
 def load_config(root: Path, display: str) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
     """Read `site.yaml` under `root`; a missing file gives the defaults."""
     path = root / SITE_FILE
-    shown = _join(display, SITE_FILE)
+    shown = join_display(display, SITE_FILE)
     if not path.is_file():
         return SiteConfig(), ()
     text, problem = read_text(path, shown)
@@ -115,7 +115,3 @@ def _links(r: Reader) -> tuple[Link, ...]:
         if title and url:
             links.append(Link(title, url))
     return tuple(links)
-
-
-def _join(display: str, name: str) -> str:
-    return name if display in ("", ".") else f"{display.rstrip('/')}/{name}"

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Diagnostic, error, warning
+from .errors import Diagnostic, error, join_display, warning
 from .model import Article, Category, SiteConfig
 from .schema import Reader
 from .slugs import is_safe_slug, slugify, title_from_name
@@ -237,8 +237,3 @@ def _leading_h1(body: str, body_line: int) -> tuple[str | None, str, int]:
             rest = "\n".join(lines[offset + 1:])
             return match.group(1).strip(), rest, body_line + offset + 1
     return None, body, body_line
-
-
-def join_display(display: str, rel: str) -> str:
-    """The path of a content file as the user should see it."""
-    return rel if display in ("", ".") else f"{display.rstrip('/')}/{rel}"

@@ -33,6 +33,11 @@ class Diagnostic:
         return self.level == ERROR
 
 
+def join_display(display: str, rel: str) -> str:
+    """The path of a content file as the user should see it: the content folder as typed, then `rel`."""
+    return rel if display in ("", ".") else f"{display.rstrip('/')}/{rel}"
+
+
 def error(path: str, line: int, col: int, message: str, kind: str = "") -> Diagnostic:
     """An error at a position."""
     return Diagnostic(path, line, col, message, ERROR, kind or message)

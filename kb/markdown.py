@@ -14,7 +14,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from .errors import Diagnostic, warning
+from .errors import warning
 from .model import Article, LinkContext, MarkdownOptions, RenderedArticle, TocEntry
 from .slugs import slugify
 

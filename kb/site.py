@@ -7,7 +7,7 @@ import posixpath
 import re
 from collections import defaultdict
 
-from .errors import Diagnostic, error, warning
+from .errors import Diagnostic, error, join_display, warning
 from .model import Article, Category, Site, SiteConfig
 
 RELATED_LIMIT = 5
@@ -40,7 +40,9 @@ def assemble_site(
     drafts: bool = False,
 ) -> tuple[Site, tuple[Diagnostic, ...]]:
     """Check the rules that span files and return the Site, ordered for listing."""
-    shown = lambda rel: rel if display in ("", ".") else f"{display.rstrip('/')}/{rel}"  # noqa: E731
+    def shown(rel: str) -> str:
+        return join_display(display, rel)
+
     kept = tuple(a for a in articles if drafts or not a.draft)
     diagnostics: list[Diagnostic] = []
     owners: dict[str, str] = {}
