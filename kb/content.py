@@ -188,7 +188,7 @@ def parse_article(
         "title": title or "",
         "slug": slug,
         "summary": r.string("summary") or r.string("description") or "",
-        "tags": r.strings("tags"),
+        "tags": r.strings("tags", split=True),
         "date": r.date("date"),
         "updated": r.date("updated"),
         "draft": r.boolean("draft"),

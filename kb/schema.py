@@ -52,10 +52,10 @@ class Reader:
                 in_item = len(keypath) > 1 and isinstance(keypath[-2], int)
                 self.at(keypath[:-1], f"missing required field '{_name(keypath)}'", value=in_item)
             return default
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float, dt.date)):
             self.at(keypath, f"'{_name(keypath)}' must be a string, not {_describe(value)}")
             return default
-        return str(value).strip()
+        return str(value).strip()  # `title: 2020-03-13` is YAML for a date; the writer meant text
 
     def boolean(self, *keypath: Any, default: bool = False) -> bool:
         """A true/false value."""
@@ -97,13 +97,14 @@ class Reader:
             self.at(keypath, f"'{_name(keypath)}' {reason}: {_quote(value)} (use YYYY-MM-DD)")
         return parsed
 
-    def strings(self, *keypath: Any) -> tuple[str, ...]:
-        """A list of strings; a single string counts as a list of one."""
+    def strings(self, *keypath: Any, split: bool = False) -> tuple[str, ...]:
+        """A list of strings; a single string is a list of one (with `split`, of its comma-separated parts)."""
         value = self._get(keypath)
         if value is _MISSING or value is None:
             return ()
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return (str(value).strip(),)
+            parts = str(value).split(",") if split else [str(value)]
+            return tuple(p.strip() for p in parts if p.strip())
         if not isinstance(value, list):
             self.at(keypath, f"'{_name(keypath)}' must be a list of strings")
             return ()

@@ -72,3 +72,15 @@ def test_unknown_keys_with_patterns() -> None:
         "f.yaml:3:1: warning: unknown field 'title2' (did you mean 'title'?)",
         "f.yaml:4:1: warning: unknown field 'zzz'",
     ]
+
+
+def test_a_date_where_text_is_expected_is_read_as_text() -> None:
+    reader = Reader(load_yaml("title: 2020-03-13\n"), "a.md")
+    assert reader.string("title") == "2020-03-13"
+    assert reader.diagnostics == []
+
+
+def test_comma_separated_string_splits_when_asked() -> None:
+    reader = Reader(load_yaml("tags: billing, refunds ,\n"), "a.md")
+    assert reader.strings("tags", split=True) == ("billing", "refunds")
+    assert reader.strings("tags") == ("billing, refunds ,",)
