@@ -114,11 +114,14 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     theme = theme_dir(config.theme, root)
     if theme is None:
         diagnostics.append(error(join_display(display, "site.yaml"), 1, 1, f"theme '{config.theme}' not found"))
-    _fail_on_errors(diagnostics, options.strict)
+    # Links are checked even when some files are broken, so that one run reports everything;
+    # a link to a broken file is not reported as a link to a missing one.
+    published = {a.source for a in site.articles}
     context = LinkContext(
-        urls={a.source: a.url for a in site.articles},
+        urls={rel: "/" for rel in tree.articles} | {a.source: a.url for a in site.articles},
         assets=frozenset(tree.assets),
         url_prefix=config.url_prefix,
+        drafts=frozenset(a.source for a in articles if a.source not in published),
     )
     renderer = MarkdownRenderer(config.markdown)
     rendered: dict[str, RenderedArticle] = {}
@@ -126,6 +129,8 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
         result = renderer.render(article, context, join_display(display, article.source))
         rendered[article.source] = result
         diagnostics.extend(result.diagnostics)
+    _fail_on_errors(diagnostics, options.strict)
+    assert theme is not None  # a missing theme is an error above
     env = make_environment(theme, root, config.url_prefix)
     files, found = render_site(site, rendered, env, theme, root)
     diagnostics.extend(found)

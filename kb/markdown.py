@@ -126,6 +126,9 @@ class _Links(Treeprocessor):
         fragment = f"#{parts.fragment}" if parts.fragment else ""
         if path.lower().endswith(".md"):
             url = self.context.urls.get(path)
+            if path in self.context.drafts:
+                self.problems.append((value, f"link to draft article '{target}' (drafts are not published)"))
+                return
             if url is None:
                 self.problems.append((value, f"link to missing article '{target}'"))
                 return

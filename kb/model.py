@@ -129,6 +129,7 @@ class LinkContext:
     urls: dict[str, str] = field(default_factory=dict)  # article source -> url
     assets: frozenset[str] = frozenset()  # other files, relative paths
     url_prefix: str = "/"
+    drafts: frozenset[str] = frozenset()  # articles left out of this build as drafts
 
 
 @dataclass(frozen=True)
