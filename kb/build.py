@@ -19,6 +19,7 @@ from .errors import ContentError, Diagnostic, OutputError, error, join_display, 
 from .markdown import MarkdownRenderer
 from .model import Article, LinkContext, OutputFile, RenderedArticle
 from .render import MARKER, render_site
+from .search import SearchReport, index_site
 from .site import assemble_site
 from .textio import read_text
 from .theme import make_environment, theme_dir
@@ -36,6 +37,7 @@ class BuildOptions:
     base_url: str | None = None
     drafts: bool = False
     strict: bool = False
+    search: bool = True
     now: dt.datetime | None = None
 
 
@@ -48,6 +50,7 @@ class BuildReport:
     files: int
     warnings: tuple[Diagnostic, ...]
     seconds: float
+    search: SearchReport | None = None
 
 
 def build_clock(now: dt.datetime | None = None) -> dt.datetime:
@@ -135,9 +138,14 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     files, found = render_site(site, rendered, env, theme, root)
     diagnostics.extend(found)
     warnings = _fail_on_errors(diagnostics, options.strict)
-    write_site(files, options.out)
+    reports: list[SearchReport] = []
+    indexer = (lambda staging: reports.append(index_site(staging, config.language))) if options.search else None
+    write_site(files, options.out, before_swap=indexer)
     pages = sum(1 for f in files if f.path.endswith(".html"))
-    return BuildReport(len(site.articles), pages, len(files), warnings, time.perf_counter() - started)
+    return BuildReport(
+        len(site.articles), pages, len(files), warnings, time.perf_counter() - started,
+        reports[0] if reports else None,
+    )
 
 
 def _fail_on_errors(diagnostics: list[Diagnostic], strict: bool) -> tuple[Diagnostic, ...]:
@@ -150,8 +158,8 @@ def _fail_on_errors(diagnostics: list[Diagnostic], strict: bool) -> tuple[Diagno
     return found
 
 
-def write_site(files: list[OutputFile], out: Path) -> None:
-    """Write every file into a fresh folder beside `out`, then swap it in."""
+def write_site(files: list[OutputFile], out: Path, before_swap: Callable[[Path], object] | None = None) -> None:
+    """Write every file into a fresh folder beside `out`, run `before_swap` on it, then swap it in."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -171,6 +179,8 @@ def write_site(files: list[OutputFile], out: Path) -> None:
                 shutil.copyfile(file.copy_from, target)
             else:
                 target.write_bytes(file.data or b"")
+        if before_swap is not None:
+            before_swap(staging)
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -12,6 +12,7 @@ import click
 from . import __version__
 from .build import BuildOptions, build_site
 from .errors import ContentError, Diagnostic
+from .search import SearchError
 
 SHOW_PER_KIND = 3
 PROGRESS_MIN = 200
@@ -32,13 +33,14 @@ def cli() -> None:
               help="Override base_url from site.yaml (https://example.com/help/ or /help/).")
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--no-search", is_flag=True, help="Skip the search index (quicker previews).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
-def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bool, quiet: bool) -> None:
+def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bool, no_search: bool, quiet: bool) -> None:
     """Build the support centre into a static site."""
     display = content.rstrip("/\\") or content
     options = BuildOptions(
         content=Path(content), out=Path(out), display=display,
-        base_url=base_url, drafts=drafts, strict=strict,
+        base_url=base_url, drafts=drafts, strict=strict, search=not no_search,
     )
     try:
         report = build_site(options, progress=None if quiet else _progress)
@@ -55,15 +57,22 @@ def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bo
             err=True,
         )
         sys.exit(1)
+    except SearchError as exc:
+        click.echo(f"kb: search index: {exc}; '{out}' was left as it was", err=True)
+        sys.exit(1)
     except OSError as exc:
         where = f" '{exc.filename}'" if exc.filename else ""
         click.echo(f"kb: cannot write the site{where}: {exc.strerror or exc}; '{out}' was left as it was", err=True)
         sys.exit(1)
     if not quiet:
         _print_summarised(report.warnings)
+    search = ""
+    if report.search is not None:
+        index = report.search
+        search = f" (search index: {_count(index.pages, 'page')}, {index.bytes / 1024:,.0f} KB, {index.seconds:.2f} s)"
     click.echo(
         f"kb: built {_count(report.articles, 'article')}, {_count(report.pages, 'page')} "
-        f"into '{out}' in {report.seconds:.2f} s; {_count(len(report.warnings), 'warning')}"
+        f"into '{out}' in {report.seconds:.2f} s{search}; {_count(len(report.warnings), 'warning')}"
     )
 
 

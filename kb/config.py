@@ -16,7 +16,7 @@ SITE_KEYS = (
     "title", "tagline", "base_url", "language", "logo", "contact", "notice",
     "footer_links", "theme", "extra_keys", "markdown",
 )
-CONTACT_KEYS = ("email", "url")
+CONTACT_KEYS = ("email", "url", "form")
 NOTICE_KEYS = ("text", "level", "start", "end")
 LINK_KEYS = ("title", "url")
 MARKDOWN_KEYS = ("toc_depth", "toc_min_headings", "raw_html")
@@ -62,7 +62,9 @@ def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[Si
         base_url=base_url,
         language=r.string("language", default="en") or "en",
         logo=r.string("logo"),
-        contact=Contact(email=r.string("contact", "email"), url=r.string("contact", "url")),
+        contact=Contact(
+            email=r.string("contact", "email"), url=r.string("contact", "url"), form=r.string("contact", "form")
+        ),
         notice=_notice(r),
         footer_links=_links(r),
         theme=r.string("theme", default="default") or "default",

@@ -22,6 +22,7 @@ class Contact:
 
     email: str | None = None
     url: str | None = None
+    form: str | None = None  # where the contact form posts (a form service's URL), else mailto:email
 
 
 @dataclass(frozen=True)

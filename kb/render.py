@@ -9,7 +9,7 @@ import jinja2
 
 from .errors import Diagnostic, error
 from .model import OutputFile, RenderedArticle, Site
-from .theme import PageBuilder, tag_url
+from .theme import PageBuilder, tag_url, theme_dir
 
 MARKER = ".kb-site"
 
@@ -28,6 +28,8 @@ def render_site(
         jobs.append(("tags/index.html", "tags.html", pages.tag_index()))
         for key in pages.tag_keys():
             jobs.append((_index(tag_url(key)), "tag.html", pages.tag(key)))
+    jobs.append(("search/index.html", "search.html", pages.search()))
+    jobs.append(("contact/index.html", "contact.html", pages.contact()))
     jobs.append(("404.html", "404.html", pages.not_found()))
     if site.config.base_url.startswith(("http://", "https://")):
         jobs.append(("sitemap.xml", "sitemap.xml", pages.sitemap()))
@@ -45,7 +47,7 @@ def render_site(
         except (jinja2.UndefinedError, jinja2.TemplateNotFound) as exc:
             problems.append(error(_template_path(env, name), 1, 1, f"template error while rendering /{path}: {exc}"))
             break
-    files.extend(_static_files(theme))
+    files.extend(_static_files([d for d in (theme_dir("default", root), theme) if d is not None]))
     files.extend(OutputFile(rel, copy_from=str(root / rel)) for rel in site.assets)
     files.append(OutputFile(MARKER, b"This folder was written by kb and is replaced by each build.\n"))
     return files, tuple(problems)
@@ -63,13 +65,14 @@ def _template_path(env: jinja2.Environment, name: str) -> str:
         return name
 
 
-def _static_files(theme: Path) -> list[OutputFile]:
-    """The theme's `static/` folder, published as `/assets/`."""
-    files = []
-    base = theme / "static"
-    for folder, dirs, names in os.walk(base):
-        dirs.sort()
-        for name in sorted(names):
-            full = Path(folder) / name
-            files.append(OutputFile("assets/" + full.relative_to(base).as_posix(), copy_from=str(full)))
-    return files
+def _static_files(themes: list[Path]) -> list[OutputFile]:
+    """The themes' `static/` folders, published as `/assets/`; a later theme's file wins."""
+    found: dict[str, str] = {}
+    for theme in themes:
+        base = theme / "static"
+        for folder, dirs, names in os.walk(base):
+            dirs.sort()
+            for name in sorted(names):
+                full = Path(folder) / name
+                found["assets/" + full.relative_to(base).as_posix()] = str(full)
+    return [OutputFile(path, copy_from=source) for path, source in sorted(found.items())]

@@ -32,9 +32,13 @@ def theme_dir(name: str, root: Path) -> Path | None:
 
 
 def make_environment(theme: Path, root: Path, url_prefix: str) -> jinja2.Environment:
-    """Templates from the project's `templates/` first, then the theme's; autoescaped, strict."""
+    """Templates from the project's `templates/`, then the theme's, then the default theme's; strict."""
+    default = theme_dir("default", root)
+    folders = [root / "templates", theme / "templates"]
+    if default is not None and default != theme:
+        folders.append(default / "templates")
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(root / "templates"), str(theme / "templates")]),
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -176,6 +180,8 @@ class PageBuilder:
         context["breadcrumbs"] = self.crumbs(article.section or article.category)
         context["article"] = {
             "title": article.title,
+            "category": self.categories[article.category].title,
+            "section": self.categories[article.section].title if article.section else "",
             "url": article.url,
             "body": rendered.html,
             "date": article.date,
@@ -208,6 +214,25 @@ class PageBuilder:
     def tag_keys(self) -> list[str]:
         """Tag slugs in alphabetical order."""
         return sorted(self.tags)
+
+    def search(self) -> dict:
+        """The search page: the form, and the category and tag filters the index knows."""
+        context = self.common("Search", "/search/", f"Search the {self.site.config.title}.")
+        context["breadcrumbs"] = [{"title": "Home", "url": "/"}]
+        context["filters"] = {
+            "categories": [c.title for c in self.top if self.articles_under(c)],
+            "tags": [self.tag_label[k] for k in self.tag_keys()],
+        }
+        return context
+
+    def contact(self) -> dict:
+        """The contact page: a subject that suggests answers as it is typed, and where the form goes."""
+        contact = self.site.config.contact
+        context = self.common("Contact us", "/contact/", "Ask the support team a question.")
+        context["breadcrumbs"] = [{"title": "Home", "url": "/"}]
+        method, action = ("post", contact.form) if contact.form else ("get", f"mailto:{contact.email}") if contact.email else ("", "")
+        context["form"] = {"method": method, "action": action, "posts": bool(contact.form)}
+        return context
 
     def not_found(self) -> dict:
         """The 404 page."""

@@ -135,8 +135,10 @@ def test_replaces_a_previous_kb_output_completely(tmp_path: Path) -> None:
     assert not (out / "old").exists()
     assert "billing/pay/index.html" in files
     assert files["billing/img/card.png"] == b"card"
-    assert (report.articles, report.pages) == (1, 6)
-    assert report.files == len(files)
+    assert (report.articles, report.pages) == (1, 8)  # home, topic, article, tags, tag, search, contact, 404
+    assert report.files == len([p for p in files if not p.startswith("pagefind/")])
+    assert report.search is not None and report.search.pages == 1
+    assert (out / "pagefind" / "pagefind.js").is_file()
     assert report.warnings == ()
     assert _siblings(out) == []
 

@@ -15,7 +15,8 @@ from kb.cli import main
 EPOCH = "1583020800"
 SUMMARY = re.compile(
     r"^kb: built (?P<articles>[\d,]+) articles?, (?P<pages>[\d,]+) pages? into '(?P<out>.*)' "
-    r"in (?P<seconds>\d+\.\d\d) s; (?P<warnings>[\d,]+) warnings?$"
+    r"in (?P<seconds>\d+\.\d\d) s"
+    r"(?: \(search index: (?P<indexed>[\d,]+) pages?, [\d,]+ KB, \d+\.\d\d s\))?; (?P<warnings>[\d,]+) warnings?$"
 )
 PROJECT = {
     "content/site.yaml": "title: Acme\n",
@@ -31,7 +32,12 @@ def _project(tmp_path: Path, files: dict[str, str] = PROJECT) -> Path:
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """The published files, without the search index (its file names carry hashes)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.relative_to(folder).as_posix().startswith("pagefind/")
+    }
 
 
 def test_build_succeeds_with_summary_and_warnings(kb, tmp_path: Path) -> None:
@@ -43,9 +49,9 @@ def test_build_succeeds_with_summary_and_warnings(kb, tmp_path: Path) -> None:
     assert len(lines) == 1
     match = SUMMARY.match(lines[0])
     assert match is not None, lines[0]
-    assert match.group("articles", "pages", "out", "warnings") == ("2", "7", "site", "1")
-    assert lines[0].startswith("kb: built 2 articles, 7 pages into 'site' in ")
-    assert lines[0].endswith(" s; 1 warning")
+    assert match.group("articles", "pages", "out", "warnings") == ("2", "9", "site", "1")
+    assert lines[0].startswith("kb: built 2 articles, 9 pages into 'site' in ")
+    assert lines[0].endswith(" s); 1 warning")
     assert (project / "site" / "billing" / "pay" / "index.html").is_file()
 
 
@@ -56,8 +62,8 @@ def test_summary_singular_and_no_warnings(kb, tmp_path: Path) -> None:
     assert result.stderr == ""
     match = SUMMARY.match(result.stdout.rstrip("\n"))
     assert match is not None, result.stdout
-    assert result.stdout.startswith("kb: built 1 article, 4 pages into 'out' in ")
-    assert result.stdout.endswith(" s; 0 warnings\n")
+    assert result.stdout.startswith("kb: built 1 article, 6 pages into 'out' in ")
+    assert result.stdout.endswith(" s); 0 warnings\n")
 
 
 def test_quiet_prints_no_warnings_but_keeps_the_summary(kb, tmp_path: Path) -> None:
@@ -155,7 +161,7 @@ def test_drafts_includes_a_draft(kb, tmp_path: Path) -> None:
     assert not (project / "site" / "billing" / "wip").exists()
     result = kb(["build", "--content", "content", "--out", "site", "--drafts"], cwd=project)
     assert result.exit_code == 0
-    assert result.stdout.startswith("kb: built 3 articles, 8 pages into 'site' in ")
+    assert result.stdout.startswith("kb: built 3 articles, 10 pages into 'site' in ")
     assert "Work in progress" in (project / "site" / "billing" / "wip" / "index.html").read_text()
 
 
@@ -193,7 +199,7 @@ def test_build_py_does_the_same_as_kb_build(kb, tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stderr == f"{project / 'content'}/billing/pay.md:3:1: warning: unknown field 'author'\n"
-    assert completed.stdout.startswith(f"kb: built 2 articles, 7 pages into '{tmp_path / 'by-script'}' in ")
+    assert completed.stdout.startswith(f"kb: built 2 articles, 9 pages into '{tmp_path / 'by-script'}' in ")
     result = kb(["build", "--content", "content", "--out", str(tmp_path / "by-kb")], cwd=project,
                 env={"SOURCE_DATE_EPOCH": EPOCH})
     assert result.exit_code == 0

@@ -13,7 +13,7 @@ def _files(root: Path) -> dict[str, bytes]:
     return {
         p.relative_to(root).as_posix(): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.relative_to(root).as_posix().startswith("assets/")
+        if p.is_file() and not p.relative_to(root).as_posix().startswith(("assets/", "pagefind/"))
     }
 
 
@@ -25,7 +25,7 @@ def test_golden_site(kb, tmp_path: Path, update_golden: bool) -> None:
     expected_root = GOLDEN / "expected"
     if update_golden:
         shutil.rmtree(expected_root, ignore_errors=True)
-        shutil.copytree(out, expected_root, ignore=shutil.ignore_patterns("assets"))
+        shutil.copytree(out, expected_root, ignore=shutil.ignore_patterns("assets", "pagefind"))
     built, expected = _files(out), _files(expected_root)
     assert sorted(built) == sorted(expected), "the set of published files changed"
     for path in expected:

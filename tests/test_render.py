@@ -38,11 +38,13 @@ EXPECTED_FILES = [
     "billing/img/card.png",
     "billing/index.html",
     "billing/pay/index.html",
+    "contact/index.html",
     "guías-útiles/index.html",
     "guías-útiles/primeros-pasos/index.html",
     "index.html",
     "media/logo.svg",
     "robots.txt",
+    "search/index.html",
     "tags/guía/index.html",
     "tags/index.html",
     "tags/money/index.html",
@@ -93,9 +95,9 @@ def prefixed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _pages(out: Path) -> list[str]:
-    """Published files except the theme's static files (its own business)."""
+    """Published files except the theme's static files and the search index (their own business)."""
     assert (out / "assets" / "kb.css").is_file()
-    return [f for f in _files(out) if not f.startswith("assets/")]
+    return [f for f in _files(out) if not f.startswith(("assets/", "pagefind/"))]
 
 
 def test_published_files(plain_site: Path) -> None:
@@ -218,6 +220,6 @@ def test_tag_pages(plain_site: Path) -> None:
 def test_no_tag_pages_without_tags(kb, tmp_path: Path) -> None:
     out, _ = _build(kb, tmp_path, {"content/billing/pay.md": "# Pay\n"})
     assert _pages(out) == [
-        ".kb-site", "404.html", "billing/index.html", "billing/pay/index.html",
-        "index.html", "robots.txt",
+        ".kb-site", "404.html", "billing/index.html", "billing/pay/index.html", "contact/index.html",
+        "index.html", "robots.txt", "search/index.html",
     ]
