@@ -150,11 +150,16 @@ def _case_hint(path: str, assets: frozenset[str]) -> str:
     return f" (the file is '{posixpath.basename(match)}': letter case differs)" if match else ""
 
 
-class _Scrollable(Postprocessor):
-    """Code blocks and tables may scroll sideways: keyboard users must be able to reach them."""
+class _Markup(Postprocessor):
+    """Code blocks and tables may scroll sideways, so keyboard users must reach them (tabindex);
+    heading permalinks are not words of the article, so search leaves them out."""
 
     def run(self, text: str) -> str:
-        return text.replace("<pre>", '<pre tabindex="0">').replace("<table>", '<table tabindex="0">')
+        return (
+            text.replace("<pre>", '<pre tabindex="0">')
+            .replace("<table>", '<table tabindex="0">')
+            .replace('<a class="headerlink"', '<a class="headerlink" data-pagefind-ignore')
+        )
 
 
 class _KbExtension(Extension):
@@ -165,7 +170,7 @@ class _KbExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.preprocessors.register(_Callouts(md), "kb_callouts", 27)
         md.treeprocessors.register(_Links(md, self.raw_html), "kb_links", 15)
-        md.postprocessors.register(_Scrollable(md), "kb_scrollable", 0)
+        md.postprocessors.register(_Markup(md), "kb_markup", 0)
         if not self.raw_html:
             md.preprocessors.deregister("html_block")
             md.inlinePatterns.deregister("html")

@@ -237,7 +237,7 @@ def test_toc_entries_and_unicode_ids() -> None:
     )
     assert (
         '<h3 id="première-étape">Première étape'
-        '<a class="headerlink" href="#première-étape" title="Link to this section">#</a></h3>'
+        '<a class="headerlink" data-pagefind-ignore href="#première-étape" title="Link to this section">#</a></h3>'
     ) in rendered.html
     assert '<h4 id="too-deep">' in rendered.html
 

@@ -515,3 +515,37 @@ def stylesheets_ok(server, built_site):
         except (urllib.error.URLError, OSError):
             return False
     return True
+
+
+@pytest.fixture
+def serve_folder():
+    """serve_folder(path) -> the origin of a static server for `path`, stopped after the test."""
+    servers = []
+
+    def start(folder: Path) -> str:
+        handler = functools.partial(_Handler, directory=str(folder))
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        httpd.daemon_threads = True
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        servers.append(httpd)
+        return f"http://127.0.0.1:{httpd.server_address[1]}"
+
+    yield start
+    for httpd in servers:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture
+def build_example(tmp_path: Path):
+    """build_example(out, *args) -> runs `kb build` on content/ into `out` with extra arguments."""
+
+    def build(out: Path, *args: str) -> Path:
+        result = subprocess.run(
+            [sys.executable, "-m", "kb", "build", "--content", str(CONTENT), "--out", str(out), *args],
+            cwd=tmp_path, capture_output=True, text=True, timeout=180,
+        )
+        assert result.returncode == 0, result.stderr
+        return out
+
+    return build

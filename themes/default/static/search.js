@@ -1,0 +1,229 @@
+/* kb search: suggestions in the search boxes, the /search/ page, related answers on /contact/.
+   Text goes in as text; only Pagefind's excerpts (escaped text plus <mark>) as HTML. */
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const base = new URL(document.body.dataset.kbRoot || "/", location.href);
+  const root = base.origin === location.origin ? base.pathname : base.href;
+  const params = new URLSearchParams(location.search);
+  const OFF = "Search is not available right now";
+  const q = (s) => "“" + s + "”";
+  const plural = (n, word) => n + " " + word + (n === 1 ? "" : "s");
+  const set = (e, name, value) => e.setAttribute(name, value);
+  const el = (tag, cls, text, html) => {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text) e.textContent = text;
+    if (html) e.innerHTML = html;
+    return e;
+  };
+  const link = (d) => {
+    const a = el("a", "", d.meta.title || d.url);
+    a.href = d.url; // Pagefind's URLs include the root
+    return a;
+  };
+  let loading;
+  const load = () => loading || (loading = import(root + "pagefind/pagefind.js").then(async (pf) => {
+    await pf.options({ baseUrl: root });
+    await pf.init();
+    return pf;
+  }));
+  const fetchData = (results, from, n) => Promise.all(results.slice(from, from + n).map((r) => r.data()));
+
+  // Header and hero boxes: a combobox with a listbox of suggestions.
+  function combobox(form) {
+    const input = form.querySelector(".search-input"), id = input.id;
+    const panel = $(id + "-panel"), list = $(id + "-results"), status = $(id + "-status");
+    let seq = 0, timer, active = -1;
+    const options = () => list.querySelectorAll("[role=option]");
+    const select = (i) => {
+      const opts = options();
+      active = i;
+      opts.forEach((o, n) => set(o, "aria-selected", n === i));
+      if (i < 0) return input.removeAttribute("aria-activedescendant");
+      set(input, "aria-activedescendant", opts[i].id);
+      opts[i].scrollIntoView({ block: "nearest" });
+    };
+    const show = (open) => {
+      panel.hidden = !open;
+      set(input, "aria-expanded", open && options().length > 0);
+      if (!open) select(-1);
+    };
+    const go = (o, e) => {
+      if (e.ctrlKey || e.metaKey || e.shiftKey) window.open(o.dataset.href);
+      else location.href = o.dataset.href;
+    };
+    const option = (n, href, label) => {
+      const li = el("li", "search-suggestion" + (label ? " search-suggestion-all" : ""), label);
+      li.id = id + "-opt-" + n;
+      set(li, "role", "option");
+      set(li, "aria-selected", false);
+      li.dataset.href = href;
+      return li;
+    };
+
+    async function suggest(my, term) {
+      let pf;
+      try {
+        pf = await load();
+      } catch {
+        if (my !== seq) return;
+        if (!panel.querySelector("p")) panel.append(el("p", "search-unavailable", OFF));
+        list.textContent = "";
+        show(true);
+        return (status.textContent = OFF);
+      }
+      const found = await pf.search(term);
+      const data = await fetchData(found.results, 0, 6);
+      if (my !== seq) return; // a later keystroke won
+      list.textContent = "";
+      data.forEach((d, n) => {
+        const li = option(n, d.url);
+        li.append(el("span", "search-suggestion-title", d.meta.title || d.url),
+          el("span", "search-suggestion-category", d.meta.category), el("span", "search-suggestion-excerpt", "", d.excerpt));
+        list.append(li);
+      });
+      const enc = encodeURIComponent(term), n = data.length, none = "No articles match " + q(term) + ".";
+      list.append(n
+        ? option(n, root + "search/?q=" + enc, "See all results for " + q(term))
+        : option(0, root + "contact/?q=" + enc, none + " Ask us instead"));
+      show(true);
+      select(-1);
+      status.textContent = n
+        ? plural(found.results.length, "article") + " found, " + n + " shown. Use the up and down arrows to choose."
+        : none;
+    }
+
+    input.addEventListener("input", () => {
+      const term = input.value.trim(), my = ++seq;
+      clearTimeout(timer);
+      if (!term) {
+        list.textContent = status.textContent = "";
+        return show(false);
+      }
+      load().then((pf) => pf.preload(term)).catch(() => {});
+      timer = setTimeout(() => suggest(my, term), 120);
+    });
+    input.addEventListener("keydown", (e) => {
+      if (e.isComposing) return; // keys for an input method
+      const opts = options(), n = opts.length, down = e.key === "ArrowDown";
+      if (down || e.key === "ArrowUp") {
+        if (!n) return;
+        e.preventDefault();
+        if (panel.hidden) show(true);
+        select(active < 0 ? (down ? 0 : n - 1) : (active + (down ? 1 : n - 1)) % n);
+      } else if (e.key === "Enter" && !panel.hidden && active >= 0) {
+        e.preventDefault();
+        go(opts[active], e);
+      } else if (e.key === "Escape") {
+        e.preventDefault(); // else type=search clears itself
+        if (!panel.hidden) return show(false);
+        input.value = "";
+        input.dispatchEvent(new Event("input"));
+      }
+    });
+    input.addEventListener("focus", () => input.value.trim() && options().length && show(true));
+    panel.addEventListener("mousedown", (e) => e.preventDefault()); // keep the focus in the input
+    list.addEventListener("click", (e) => e.target.closest("[role=option]") && go(e.target.closest("[role=option]"), e));
+    input.addEventListener("blur", () => show(false)); // Tab, or a click outside
+  }
+
+  // The /search/ page: results for ?q=, &category= and &tag=, 20 at a time.
+  function searchPage(form) {
+    const input = $("search-page-q"), cat = $("search-page-category"), tag = $("search-page-tag");
+    const count = $("search-count"), list = $("search-results"), empty = $("search-empty");
+    const more = el("button", "button search-more", "Show more results");
+    let seq = 0, results = [], shown = 0;
+    more.type = "button";
+    more.hidden = true;
+    list.after(more);
+    input.value = params.get("q") || "";
+    if (cat) cat.value = params.get("category") || "";
+    if (tag) tag.value = params.get("tag") || "";
+
+    async function page() {
+      const start = shown, my = seq, data = await fetchData(results, start, 20);
+      if (my !== seq) return;
+      for (const d of data) {
+        const li = el("li", "search-result"), h = el("h2");
+        h.append(link(d));
+        li.append(h);
+        if (d.meta.category) li.append(el("p", "search-result-meta", d.meta.category));
+        li.append(el("p", "search-result-excerpt", "", d.excerpt));
+        list.append(li);
+      }
+      shown += data.length;
+      more.hidden = shown >= results.length;
+      return list.children[start];
+    }
+
+    async function run() {
+      const my = ++seq, term = input.value.trim(), filters = {}, url = new URLSearchParams();
+      if (term) url.set("q", term);
+      if (cat && cat.value) url.set("category", filters.category = cat.value);
+      if (tag && tag.value) url.set("tag", filters.tag = tag.value);
+      const qs = String(url);
+      history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
+      const ask = empty.querySelector("a");
+      if (ask) ask.href = root + "contact/" + (term ? "?q=" + encodeURIComponent(term) : "");
+      let found;
+      try {
+        found = qs && await (await load()).search(term || null, { filters });
+      } catch {
+        count.textContent = OFF + ".";
+        // Show what readers without JavaScript get (topics, contact), minus its "needs JavaScript" line.
+        const ns = document.querySelector("main noscript"), t = el("template", "", "", ns && ns.textContent);
+        if (ns) t.content.querySelector("p").remove(), ns.replaceWith(t.content);
+        return;
+      }
+      if (my !== seq) return;
+      results = found ? found.results : [];
+      shown = 0;
+      list.textContent = "";
+      if (found) await page();
+      if (my !== seq) return;
+      const where = (filters.category ? " in " + filters.category : "") + (filters.tag ? " tagged " + q(filters.tag) : "");
+      count.textContent = found ? plural(results.length, term ? "result" : "article") + (term ? " for " + q(term) : "") + where : "";
+      more.hidden = shown >= results.length;
+      empty.hidden = !found || results.length > 0;
+    }
+
+    form.addEventListener("submit", (e) => (e.preventDefault(), run()));
+    for (const s of [cat, tag]) if (s) s.addEventListener("change", run);
+    more.addEventListener("click", async () => {
+      const first = await page();
+      if (first) first.querySelector("a").focus();
+    });
+    if (input.value || (cat && cat.value) || (tag && tag.value)) run();
+  }
+
+  // Related answers while the contact subject is typed.
+  function related(input) {
+    const box = $(input.dataset.kbRelated), list = box && box.querySelector("ul");
+    if (!list) return;
+    let seq = 0, timer;
+    async function run() {
+      const my = ++seq, term = input.value.trim();
+      let data = [];
+      if (term.length > 2) try {
+        data = await fetchData((await (await load()).search(term)).results, 0, 5);
+      } catch { /* no index */ }
+      if (my !== seq) return;
+      list.textContent = "";
+      for (const d of data) list.append(el("li")), list.lastChild.append(link(d));
+      box.hidden = !data.length;
+    }
+    input.addEventListener("input", () => (clearTimeout(timer), timer = setTimeout(run, 250)));
+    if (!input.value) input.value = params.get("q") || "";
+    if (input.value.trim()) run();
+  }
+
+  // Load Pagefind on the first focus (or input) of a search field.
+  const warm = (e) => e.target.matches?.(".search-input, [data-kb-related]") && load().catch(() => {});
+  document.addEventListener("focusin", warm);
+  document.addEventListener("input", warm);
+
+  document.querySelectorAll("form[data-kb-search]").forEach(combobox);
+  const pageForm = document.querySelector("form[data-kb-search-page]");
+  if (pageForm) searchPage(pageForm);
+  document.querySelectorAll("input[data-kb-related]").forEach(related);
+})();
