@@ -184,3 +184,17 @@ def test_site_built_without_search_still_submits_the_form(new_context, build_exa
     box.press("Enter")
     page.wait_for_url(f"{origin}/search/?q=refund")
     assert not errors, errors
+
+
+@pytest.mark.parametrize(("query", "title"), [
+    ("how much does a flex agent cost", "How are Flex Agents billed?"),
+    ("pay by cheque", CHECK),
+    ("refund policy", REFUND),
+])
+def test_questions_with_a_word_no_article_uses_still_find_the_answer(page, server, query, title) -> None:
+    """Pagefind wants every word; the search box falls back to the words that do match."""
+    page.goto(server + "/")
+    box = page.locator("#search-hero")
+    box.click()
+    box.fill(query)
+    _wait_for_title(page, "search-hero", title)

@@ -28,6 +28,28 @@
     return pf;
   }));
   const fetchData = (results, from, n) => Promise.all(results.slice(from, from + n).map((r) => r.data()));
+  // Pagefind wants every word of a query. A question as readers type it ("how much does a flex
+  // agent cost") often has one word no article uses: with fewer than 3 results, search again
+  // without small words, then word by word, ranking pages by how many words they match.
+  const STOP = new Set(("a an the i me my we our you your it its is are was be do does did can could how what " +
+    "why when where which who much many to of in on for from with by at as and or this that").split(" "));
+  async function find(pf, term, opts = {}) {
+    const first = await pf.search(term, opts), results = [...first.results];
+    if (!term || results.length >= 3) return { ...first, results };
+    const seen = new Set(results.map((r) => r.id));
+    const add = (list) => list.forEach((r) => seen.has(r.id) || (seen.add(r.id), results.push(r)));
+    const words = term.split(/\s+/).filter((w) => w && !STOP.has(w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "")));
+    if (words.length && words.join(" ") !== term) add((await pf.search(words.join(" "), opts)).results);
+    if (results.length < 3 && words.length > 1) {
+      const hits = new Map();
+      for (const w of words) for (const r of (await pf.search(w, opts)).results) {
+        const m = hits.get(r.id) || { r, n: 0, score: 0 };
+        m.n += 1, m.score += r.score, hits.set(r.id, m);
+      }
+      add([...hits.values()].sort((a, b) => b.n - a.n || b.score - a.score).map((m) => m.r));
+    }
+    return { ...first, results };
+  }
 
   // Header and hero boxes: a combobox with a listbox of suggestions.
   function combobox(form) {
@@ -72,7 +94,7 @@
         show(true);
         return (status.textContent = OFF);
       }
-      const found = await pf.search(term);
+      const found = await find(pf, term);
       const data = await fetchData(found.results, 0, 6);
       if (my !== seq) return; // a later keystroke won
       list.textContent = "";
@@ -167,7 +189,7 @@
       if (ask) ask.href = root + "contact/" + (term ? "?q=" + encodeURIComponent(term) : "");
       let found;
       try {
-        found = qs && await (await load()).search(term || null, { filters });
+        found = qs && await find(await load(), term || null, { filters });
       } catch {
         count.textContent = OFF + ".";
         // Show what readers without JavaScript get (topics, contact), minus its "needs JavaScript" line.
@@ -205,7 +227,7 @@
       const my = ++seq, term = input.value.trim();
       let data = [];
       if (term.length > 2) try {
-        data = await fetchData((await (await load()).search(term)).results, 0, 5);
+        data = await fetchData((await find(await load(), term)).results, 0, 5);
       } catch { /* no index */ }
       if (my !== seq) return;
       list.textContent = "";
