@@ -59,10 +59,13 @@ def _index(url: str) -> str:
 
 def _template_path(env: jinja2.Environment, name: str) -> str:
     try:
-        source = env.loader.get_source(env, name)  # type: ignore[union-attr]
-        return os.path.relpath(source[1]) if source[1] else name
+        filename = env.loader.get_source(env, name)[1]  # type: ignore[union-attr]
     except jinja2.TemplateNotFound:
         return name
+    if not filename:
+        return name
+    path = Path(filename).absolute()
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
 
 
 def _static_files(themes: list[Path]) -> list[OutputFile]:
