@@ -207,7 +207,7 @@ class MarkdownRenderer:
         self.links.problems = []
         body = self.md.convert(article.body)
         toc = tuple(_flatten(getattr(self.md, "toc_tokens", [])))
-        lines = article.body.split("\n")
+        lines = article.body.split("\n") if self.links.problems else []
         after: dict[str, tuple[int, int]] = {}
         found = []
         for raw, message in self.links.problems:

@@ -85,6 +85,8 @@ class PageBuilder:
                 key = slugify(tag) or "tag"
                 self.tag_label.setdefault(key, tag)
                 self.tags[key].append(article)
+        self.under = {c.key: self._collect_under(c) for c in self.top}
+        self.nav = [self.card(c, with_articles=False) for c in self.top]  # the same on every page
 
     def common(self, title: str, url: str, description: str = "") -> dict:
         """What every page shows: the site, its navigation, the page's own identity."""
@@ -100,7 +102,7 @@ class PageBuilder:
                 "contact": config.contact,
                 "notice": notice,
                 "footer_links": config.footer_links,
-                "categories": [self.card(c, with_articles=False) for c in self.top],
+                "categories": self.nav,
                 "year": self.site.today.year,
             },
             "page": {
@@ -123,6 +125,9 @@ class PageBuilder:
 
     def articles_under(self, category: Category) -> list[Article]:
         """The category's own articles, then each section's, in listing order."""
+        return self.under.get(category.key) or self._collect_under(category)
+
+    def _collect_under(self, category: Category) -> list[Article]:
         found = list(self.in_group.get(category.key, []))
         for section in self.children.get(category.key, []):
             found.extend(self.in_group.get(section.key, []))
