@@ -17,10 +17,12 @@ from .config import load_config
 from .content import discover, load_categories, parse_article
 from .errors import ContentError, Diagnostic, OutputError, error, join_display, strictify
 from .markdown import MarkdownRenderer
-from .model import Article, LinkContext, OutputFile, RenderedArticle
+from .model import Article, LinkContext, OutputFile, RenderedArticle, StatusFile
 from .render import MARKER, render_site
 from .search import SearchReport, index_site
 from .site import assemble_site
+from .status import STATUS_FILE, load_status, status_links
+from .statusreport import status_report
 from .textio import read_text
 from .theme import make_environment, theme_dir
 
@@ -114,6 +116,8 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     now = build_clock(options.now)
     site, found = assemble_site(config, categories, tuple(articles), tree.assets, now, display, options.drafts)
     diagnostics.extend(found)
+    status, found = load_status(root, display, status_links(site))
+    diagnostics.extend(found)
     theme = theme_dir(config.theme, root)
     if theme is None:
         diagnostics.append(error(join_display(display, "site.yaml"), 1, 1, f"theme '{config.theme}' not found"))
@@ -132,7 +136,12 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
         result = renderer.render(article, context, join_display(display, article.source))
         rendered[article.source] = result
         diagnostics.extend(result.diagnostics)
+    if status is not None:
+        status, found = _render_status(status, renderer, context, join_display(display, STATUS_FILE))
+        diagnostics.extend(found)
     _fail_on_errors(diagnostics, options.strict)
+    if status is not None:
+        site = dataclasses.replace(site, status=status_report(status, now))
     assert theme is not None  # a missing theme is an error above
     env = make_environment(theme, root, config.url_prefix)
     files, found = render_site(site, rendered, env, theme, root)
@@ -146,6 +155,22 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
         len(site.articles), pages, len(files), warnings, time.perf_counter() - started,
         reports[0] if reports else None,
     )
+
+
+def _render_status(
+    status: StatusFile, renderer: MarkdownRenderer, context: LinkContext, shown: str
+) -> tuple[StatusFile, list[Diagnostic]]:
+    """Render the Markdown of every incident update; its links are checked like an article's."""
+    found: list[Diagnostic] = []
+    incidents = []
+    for incident in status.incidents:
+        updates = []
+        for update in incident.updates:
+            html, problems = renderer.render_text(update.body, context, shown, update.line, STATUS_FILE)
+            found.extend(problems)
+            updates.append(dataclasses.replace(update, html=html))
+        incidents.append(dataclasses.replace(incident, updates=tuple(updates)))
+    return dataclasses.replace(status, incidents=tuple(incidents)), found
 
 
 def _fail_on_errors(diagnostics: list[Diagnostic], strict: bool) -> tuple[Diagnostic, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -34,13 +35,17 @@ def cli() -> None:
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--no-search", is_flag=True, help="Skip the search index (quicker previews).")
+@click.option("--now", metavar="TIME", callback=lambda ctx, param, value: _now(value),
+              help="Build as if it were TIME (2026-11-26T12:00:00Z; UTC without an offset). "
+                   "Default: SOURCE_DATE_EPOCH, else the clock.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
-def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bool, no_search: bool, quiet: bool) -> None:
+def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bool, no_search: bool,
+          now: dt.datetime | None, quiet: bool) -> None:
     """Build the support centre into a static site."""
     display = content.rstrip("/\\") or content
     options = BuildOptions(
         content=Path(content), out=Path(out), display=display,
-        base_url=base_url, drafts=drafts, strict=strict, search=not no_search,
+        base_url=base_url, drafts=drafts, strict=strict, search=not no_search, now=now,
     )
     try:
         report = build_site(options, progress=None if quiet else _progress)
@@ -80,6 +85,16 @@ def _base_url(value: str | None) -> str | None:
     if value is not None and not value.startswith(("http://", "https://", "/")):
         raise click.BadParameter(f"must start with http://, https:// or /, not '{value}'")
     return value
+
+
+def _now(value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise click.BadParameter(f"must be a date and time such as 2026-11-26T12:00:00Z, not '{value}'") from None
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
 
 
 def _progress(items: Sequence) -> Iterable:

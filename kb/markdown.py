@@ -219,6 +219,13 @@ class MarkdownRenderer:
         return RenderedArticle(article.source, body, toc, excerpt, diagnostics)
 
 
+    def render_text(self, text: str, context: LinkContext, shown: str, line: int, source: str) -> tuple[str, tuple]:
+        """Render Markdown that is not an article (an incident update); links resolve from the content root."""
+        article = Article(source=source, title="", slug="", url="", category="", section=None, body=text, body_line=line)
+        result = self.render(article, context, shown)
+        return result.html, result.diagnostics
+
+
 def _flatten(tokens: list[dict]) -> list[TocEntry]:
     out: list[TocEntry] = []
     for token in tokens:

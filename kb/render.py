@@ -9,6 +9,8 @@ import jinja2
 
 from .errors import Diagnostic, error
 from .model import OutputFile, RenderedArticle, Site
+from .statusapi import api_files
+from .statusview import incident_path
 from .theme import PageBuilder, tag_url, theme_dir
 
 MARKER = ".kb-site"
@@ -30,6 +32,16 @@ def render_site(
             jobs.append((_index(tag_url(key)), "tag.html", pages.tag(key)))
     jobs.append(("search/index.html", "search.html", pages.search()))
     jobs.append(("contact/index.html", "contact.html", pages.contact()))
+    if site.status is not None:
+        jobs.append(("status/index.html", "status.html", pages.status_page()))
+        jobs.append(("status/history/index.html", "status_history.html", pages.status_history()))
+        for view in (*site.status.incidents, *site.status.maintenances):
+            key = view.incident.key
+            jobs.append((_index(incident_path(key)), "status_incident.html", pages.status_incident(key)))
+        feed = pages.status_feed(site.config.url_prefix)
+        jobs.append(("status/history.atom", "status_history.atom", feed))
+        jobs.append(("status/history.rss", "status_history.rss", feed))
+        jobs.append(("status/badge.svg", "status_badge.svg", {"badge": pages.status.badge()}))  # type: ignore[union-attr]
     jobs.append(("404.html", "404.html", pages.not_found()))
     if site.config.base_url.startswith(("http://", "https://")):
         jobs.append(("sitemap.xml", "sitemap.xml", pages.sitemap()))
@@ -47,6 +59,8 @@ def render_site(
         except (jinja2.UndefinedError, jinja2.TemplateNotFound) as exc:
             problems.append(error(_template_path(env, name), 1, 1, f"template error while rendering /{path}: {exc}"))
             break
+    if site.status is not None:
+        files.extend(api_files(site.status, lambda view: pages.absolute(incident_path(view), site.config.url_prefix)))
     files.extend(_static_files([d for d in (theme_dir("default", root), theme) if d is not None]))
     files.extend(OutputFile(rel, copy_from=str(root / rel)) for rel in site.assets)
     files.append(OutputFile(MARKER, b"This folder was written by kb and is replaced by each build.\n"))

@@ -127,7 +127,7 @@ class Reader:
             name = str(key)
             if name in known or any(fnmatch.fnmatchcase(name, p) for p in patterns):
                 continue
-            hint = _suggest(name, known)
+            hint = suggest(name, known)
             self.warn(keypath + (key,), f"unknown {what} '{name}'{hint}", kind=f"unknown {what}")
 
     def raw(self, *keypath: Any) -> Any:
@@ -148,7 +148,7 @@ class Reader:
 
 
 @functools.lru_cache(maxsize=1024)
-def _suggest(name: str, known: tuple[str, ...]) -> str:
+def suggest(name: str, known: tuple[str, ...]) -> str:
     """` (did you mean 'x'?)` for a close known name, else nothing (the same keys recur a lot)."""
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
     return f" (did you mean '{close[0]}'?)" if close else ""

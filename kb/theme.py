@@ -13,6 +13,7 @@ import jinja2
 from . import __version__
 from .model import Article, Category, RenderedArticle, Site
 from .slugs import slugify
+from .statusview import StatusView, article_issues
 
 # installed: the wheel puts the repository's themes/ at kb/themes/; in a checkout it sits beside kb/
 BUILTIN_THEMES = (Path(__file__).resolve().parent / "themes", Path(__file__).resolve().parent.parent / "themes")
@@ -39,7 +40,7 @@ def make_environment(theme: Path, root: Path, url_prefix: str) -> jinja2.Environ
         folders.append(default / "templates")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
-        autoescape=jinja2.select_autoescape(["html", "xml", "svg"]),
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg", "atom", "rss"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -87,6 +88,11 @@ class PageBuilder:
                 self.tags[key].append(article)
         self.under = {c.key: self._collect_under(c) for c in self.top}
         self.nav = [self.card(c, with_articles=False) for c in self.top]  # the same on every page
+        report = site.status
+        titles = {a.source: (a.title, a.url) for a in site.articles}
+        self.status = StatusView(report, titles, self.categories) if report else None
+        self.known_issues = article_issues(report) if report else {}
+        self.overall = self.status.overall() if self.status else None
 
     def common(self, title: str, url: str, description: str = "") -> dict:
         """What every page shows: the site, its navigation, the page's own identity."""
@@ -104,6 +110,7 @@ class PageBuilder:
                 "footer_links": config.footer_links,
                 "categories": self.nav,
                 "year": self.site.today.year,
+                "status": self.overall,
             },
             "page": {
                 "title": title,
@@ -195,6 +202,7 @@ class PageBuilder:
             "toc": [e for e in rendered.toc] if minimum and len(rendered.toc) >= minimum else [],
             "tags": [{"name": t, "url": tag_url(t)} for t in article.tags],
             "related": [self.item(self.by_source[s]) for s in self.site.related.get(article.source, ()) if s in self.by_source],
+            "known_issues": self.known_issues.get(article.source, []),
         }
         return context
 
@@ -238,6 +246,46 @@ class PageBuilder:
         method, action = ("post", contact.form) if contact.form else ("get", f"mailto:{contact.email}") if contact.email else ("", "")
         context["form"] = {"method": method, "action": action, "posts": bool(contact.form)}
         return context
+
+    def status_page(self) -> dict:
+        """/status/: overall status, components with uptime bars, open incidents, maintenance."""
+        assert self.status is not None
+        name = self.status.report.file.page.name
+        context = self.common(name, "/status/", f"{self.status.report.description}: the current status of {self.site.config.title}.")
+        context["breadcrumbs"] = [{"title": "Home", "url": "/"}]
+        context["status"] = self.status.status_page()
+        return context
+
+    def status_history(self) -> dict:
+        """/status/history/: past incidents and maintenance by month and day."""
+        assert self.status is not None
+        context = self.common("Incident history", "/status/history/", f"Past incidents and maintenance of {self.site.config.title}.")
+        context["breadcrumbs"] = [{"title": "Home", "url": "/"}, {"title": "System status", "url": "/status/"}]
+        context["status"] = self.status.history()
+        return context
+
+    def status_incident(self, key: str) -> dict:
+        """One incident's or maintenance's page: its timeline, components and workaround articles."""
+        assert self.status is not None
+        found = self.status.incident(key)
+        item = found["incident"]
+        context = self.common(item["title"], item["url"], f"{item['status_label']}: {item['title']}.")
+        context["breadcrumbs"] = [{"title": "Home", "url": "/"}, {"title": "System status", "url": "/status/"},
+                                  {"title": "History", "url": "/status/history/"}]
+        context["status"] = found
+        return context
+
+    def status_feed(self, url_prefix: str) -> dict:
+        """The history feeds' context: links are absolute when base_url is."""
+        assert self.status is not None
+        return {"feed": self.status.feed(lambda path: self.absolute(path, url_prefix))}
+
+    def absolute(self, path: str, url_prefix: str) -> str:
+        """A site path as a full URL when base_url is one, else under the URL prefix."""
+        base = self.site.config.base_url
+        if base.startswith(("http://", "https://")):
+            return base.rstrip("/") + quote(path)
+        return site_url(path, url_prefix)
 
     def not_found(self) -> dict:
         """The 404 page."""

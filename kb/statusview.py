@@ -1,0 +1,239 @@
+"""StatusReport → template contexts of the status pages, feeds and badge: every label and date computed here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import uuid
+from collections import defaultdict
+
+from .model import Category, IncidentView, StatusReport
+from .statusreport import UPTIME_DAYS, page_zone, worst
+
+STATUS_LABELS = {
+    "operational": "Operational", "under_maintenance": "Under maintenance",
+    "degraded_performance": "Degraded performance", "partial_outage": "Partial outage",
+    "major_outage": "Major outage", "": "No data",
+}
+UPDATE_LABELS = {
+    "investigating": "Investigating", "identified": "Identified", "monitoring": "Monitoring",
+    "resolved": "Resolved", "postmortem": "Postmortem", "scheduled": "Scheduled",
+    "in_progress": "In progress", "verifying": "Verifying", "completed": "Completed",
+}
+IMPACT_LABELS = {"none": "No impact", "minor": "Minor", "major": "Major", "critical": "Critical", "maintenance": "Maintenance"}
+# the icon (and the CSS class) of each status: never colour alone
+LEVELS = {
+    "operational": "ok", "under_maintenance": "maintenance", "degraded_performance": "minor",
+    "partial_outage": "major", "major_outage": "critical", "": "none",
+    "none": "ok", "minor": "minor", "major": "major", "critical": "critical", "maintenance": "maintenance",
+}
+BADGE_COLOURS = {"none": "#2e7d32", "minor": "#8a6d00", "major": "#c2410c", "critical": "#b91c1c", "maintenance": "#1d4ed8"}
+FEED_LIMIT = 50
+
+
+def incident_path(view_or_key: IncidentView | str) -> str:
+    """The site path of an incident's or maintenance's page."""
+    key = view_or_key if isinstance(view_or_key, str) else view_or_key.incident.key
+    return f"/status/incidents/{key}/"
+
+
+class StatusView:
+    """Formats one StatusReport for the templates, in the page's time zone."""
+
+    def __init__(self, report: StatusReport, titles: dict[str, tuple[str, str]], categories: dict[str, Category]) -> None:
+        self.report = report
+        self.zone = page_zone(report.file.page.time_zone)
+        self.titles = titles  # article source -> (title, url)
+        self.categories = categories
+        self.names = {c.key: c.name for c in report.file.components}
+        self.views = {v.incident.key: v for v in (*report.incidents, *report.maintenances)}
+
+    # -- small pieces ------------------------------------------------------
+
+    def when(self, moment: dt.datetime | None) -> dict | None:
+        """A moment as text in the page's time zone, with its ISO form for <time>."""
+        if moment is None:
+            return None
+        local = moment.astimezone(self.zone)
+        text = f"{local:%b} {local.day}, {local.year}, {local:%H:%M} {local.tzname()}"
+        return {"text": text, "iso": local.isoformat(timespec="seconds")}
+
+    def overall(self) -> dict:
+        """The banner: indicator, description and level (for the icon and colour)."""
+        return {
+            "indicator": self.report.indicator, "description": self.report.description,
+            "level": LEVELS.get(self.report.indicator, "minor"), "url": "/status/",
+        }
+
+    def summary(self, view: IncidentView) -> dict:
+        """An incident or maintenance in a list, with its timeline."""
+        incident = view.incident
+        window = incident.window
+        return {
+            "key": incident.key, "title": incident.title, "url": incident_path(view), "kind": incident.kind,
+            "status": view.status, "status_label": UPDATE_LABELS[view.status], "open": view.open,
+            "impact": view.impact, "impact_label": IMPACT_LABELS[view.impact], "level": LEVELS[view.impact],
+            "started": self.when(view.started), "resolved": self.when(view.resolved),
+            "window": {"start": self.when(window[0]), "end": self.when(window[1])} if window else None,
+            "components": [
+                {"name": self.names[key], "status": status, "label": STATUS_LABELS[status], "level": LEVELS[status]}
+                for key, status in incident.components
+            ],
+            "articles": [{"title": self.titles[s][0], "url": self.titles[s][1]} for s in incident.articles if s in self.titles],
+            "updates": [
+                {
+                    "status": update.status, "label": UPDATE_LABELS[update.status], "when": self.when(update.at),
+                    "html": update.html,
+                    "changes": [f"{self.names[c.key]}: {STATUS_LABELS[c.old]} → {STATUS_LABELS[c.new]}" for c in changes],
+                }
+                for update, changes in view.updates
+            ],
+        }
+
+    # -- pages -------------------------------------------------------------
+
+    def status_page(self) -> dict:
+        """/status/: the banner, groups with uptime bars, open incidents, maintenance."""
+        report = self.report
+        groups = []
+        for group in report.file.groups:
+            components = [self.component(key) for key in group.components]
+            status = worst(report.statuses[k] for k in group.components)
+            category = self.categories.get(group.category or "")
+            groups.append({
+                "key": group.key, "name": group.name, "description": group.description,
+                "status": status, "label": STATUS_LABELS[status], "level": LEVELS[status],
+                "category": {"title": category.title, "url": category.url} if category else None,
+                "components": components,
+            })
+        maintenances = [self.summary(v) for v in reversed(report.maintenances) if v.open]
+        days = report.uptime[report.file.components[0].key].days if report.file.components else ()
+        return {
+            "overall": self.overall(),
+            "groups": groups,
+            "incidents": [self.summary(v) for v in report.incidents if v.open],
+            "ongoing": [m for m in maintenances if m["status"] != "scheduled"],
+            "upcoming": [m for m in maintenances if m["status"] == "scheduled"],
+            "recent": [self.summary(v) for v in report.incidents if not v.open][:5],
+            "days": UPTIME_DAYS,
+            "first_day": _day(days[0].date) if days else "",
+            "page": {"name": report.file.page.name, "time_zone": report.file.page.time_zone,
+                     "updated": self.when(report.now)},
+        }
+
+    def component(self, key: str) -> dict:
+        """A component's row: status, uptime percentage and 90 day bars, each bar reaching its incidents."""
+        component = next(c for c in self.report.file.components if c.key == key)
+        status = self.report.statuses[key]
+        uptime = self.report.uptime[key]
+        bars: list[dict] = []
+        for day in uptime.days:
+            titles = [self.views[k].incident.title for k in day.incidents if k in self.views]
+            if len(day.incidents) == 1:
+                url = incident_path(day.incidents[0])
+            elif day.incidents:
+                url = f"/status/history/#{day.date.isoformat()}"
+            else:
+                url = ""
+            level = LEVELS[day.status]
+            previous = bars[-1] if bars else None
+            if not url and previous and not previous["url"] and previous["level"] == level:
+                previous["days"] += 1  # quiet days in a row are one bar, drawn as days by CSS
+                previous["label"] = f"{previous['first']} – {_day(day.date)}: {STATUS_LABELS[day.status]}"
+                continue
+            label = f"{_day(day.date)}: {STATUS_LABELS[day.status]}" + (f" – {'; '.join(titles)}" if titles else "")
+            bars.append({"level": level, "label": label, "url": url, "days": 1, "first": _day(day.date)})
+        percent = uptime.percent
+        return {
+            "key": key, "name": component.name, "description": component.description,
+            "status": status, "label": STATUS_LABELS[status], "level": LEVELS[status],
+            "uptime": f"{percent:.2f} %" if percent is not None else "",
+            "bars": bars,
+        }
+
+    def history(self) -> dict:
+        """/status/history/: every day that had an incident or maintenance, by month, newest first."""
+        by_day: dict[dt.date, list[IncidentView]] = defaultdict(list)
+        for view in (*self.report.incidents, *self.report.maintenances):
+            if view.incident.kind == "maintenance" and view.status == "scheduled":
+                continue
+            for day in self._days(view):
+                by_day[day].append(view)
+        months: list[dict] = []
+        for day in sorted(by_day, reverse=True):
+            label = f"{day:%B} {day.year}"
+            if not months or months[-1]["label"] != label:
+                months.append({"label": label, "days": []})
+            items = sorted(by_day[day], key=lambda v: v.started)
+            months[-1]["days"].append({"id": day.isoformat(), "label": _day(day), "entries": [self.summary(v) for v in items]})
+        return {"overall": self.overall(), "months": months}
+
+    def _days(self, view: IncidentView) -> list[dt.date]:
+        first = view.started.astimezone(self.zone).date()
+        end = (view.resolved or self.report.now).astimezone(self.zone)
+        last = max(first, (end - dt.timedelta(microseconds=1)).date() if end.time() == dt.time() else end.date())
+        return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+    def incident(self, key: str) -> dict:
+        """One incident's or maintenance's page."""
+        return {"overall": self.overall(), "incident": self.summary(self.views[key])}
+
+    def feed(self, absolute) -> dict:
+        """The history feeds: incidents and maintenances, most recently updated first."""
+        views = sorted(self.views.values(), key=lambda v: (v.updated, v.incident.key), reverse=True)[:FEED_LIMIT]
+        entries = []
+        for view in views:
+            item = self.summary(view)
+            entries.append({
+                "title": item["title"], "link": absolute(item["url"]),
+                "id": uuid.uuid5(uuid.NAMESPACE_URL, f"kb-status:{view.incident.id}").urn,
+                "published": _atom(view.created), "updated": _atom(view.updated),
+                "pubdate": email.utils.format_datetime(view.updated.astimezone(dt.UTC)),
+                "content": "".join(
+                    f"<p><strong>{u['label']}</strong> – {u['when']['text']}</p>{u['html']}" for u in item["updates"]
+                ),
+            })
+        updated = max((v.updated for v in views), default=self.report.now)
+        return {
+            "title": f"{self.report.file.page.name} – incident history",
+            "page": absolute("/status/"), "self_atom": absolute("/status/history.atom"),
+            "self_rss": absolute("/status/history.rss"),
+            "id": uuid.uuid5(uuid.NAMESPACE_URL, f"kb-status:{self.report.file.page.id}").urn,
+            "updated": _atom(updated), "pubdate": email.utils.format_datetime(updated.astimezone(dt.UTC)),
+            "entries": entries,
+        }
+
+    def badge(self) -> dict:
+        """status/badge.svg: "status | All Systems Operational" in the indicator's colour."""
+        label, message = "status", self.report.description
+        left, right = _text_width(label) + 12, _text_width(message) + 12
+        return {
+            "label": label, "message": message, "colour": BADGE_COLOURS.get(self.report.indicator, "#555"),
+            "left": left, "right": right, "width": left + right,
+            "label_x": left / 2, "message_x": left + right / 2,
+        }
+
+
+def article_issues(report: StatusReport) -> dict[str, list[dict]]:
+    """Open incidents by the article sources they name: each article shows a "known issue" banner."""
+    found: dict[str, list[dict]] = defaultdict(list)
+    for view in report.incidents:
+        if view.open:
+            for source in view.incident.articles:
+                found[source].append({"title": view.incident.title, "url": incident_path(view),
+                                      "status_label": UPDATE_LABELS[view.status]})
+    return dict(found)
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+def _atom(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _text_width(text: str) -> int:
+    """Roughly how wide `text` is in 11 px Verdana, as shields.io badges are laid out."""
+    wide = sum(1 for ch in text if ch.isupper() or ch in "mwMW")
+    return round(len(text) * 6.2 + wide * 1.6)
