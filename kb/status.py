@@ -170,10 +170,8 @@ def _groups(r: Reader, links: StatusLinks) -> tuple[tuple[ComponentGroup, ...], 
     for index, item in enumerate(raw):
         where = ("groups", index)
         named = _named(r, where, "group", GROUP_KEYS, seen)
-        if named is None:
-            continue
-        key, name = named
-        members = []
+        key = named[0] if named else ""
+        members: list[Component] = []
         listed = r.raw(*where, "components")
         if not isinstance(listed, list) or not listed:
             r.at(where + ("components",) if listed is not None else where, f"group '{key}' needs a list of components")
@@ -181,22 +179,25 @@ def _groups(r: Reader, links: StatusLinks) -> tuple[tuple[ComponentGroup, ...], 
         for position, entry in enumerate(listed, start=1):
             spot = where + ("components", position - 1)
             status = _choice(r, spot + ("status",), COMPONENT_STATUSES, "component status") or "operational"
-            named = _named(r, spot, "component", COMPONENT_KEYS, seen)
-            if named is None:
+            item = _named(r, spot, "component", COMPONENT_KEYS, seen)
+            if item is None:
                 continue
-            ckey, cname = named
-            members.append(ckey)
-            components.append(Component(
+            ckey, cname = item
+            members.append(Component(
                 key=ckey, id=stable_id("component", ckey), name=cname, group=key, status=status,
                 position=position, description=r.string(*spot, "description", default="") or "",
                 since=r.date(*spot, "since"),
             ))
+        if named is None:
+            continue  # its components were still checked
+        components.extend(members)
+        name = named[1]
         category = r.string(*where, "category")
         if category is not None and links.category(category) is None:
             r.at(where + ("category",), f"group '{key}' links to a category that does not exist: '{category}'")
         groups.append(ComponentGroup(
             key=key, id=stable_id("group", key), name=name, position=len(groups) + 1,
-            components=tuple(members), description=r.string(*where, "description", default="") or "",
+            components=tuple(m.key for m in members), description=r.string(*where, "description", default="") or "",
             category=links.category(category) if category else None,
         ))
     return tuple(groups), tuple(components)

@@ -44,6 +44,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 IN_CI = os.environ.get("CI", "").strip().lower() == "true"
+# The example is built as if it were this moment, so that the status page (open incidents,
+# maintenance, uptime bars) is the same in every run.
+NOW = "2026-11-26T20:00:00Z"
 
 
 def _missing() -> list[str]:
@@ -346,7 +349,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     work = tmp_path_factory.mktemp("kb-build")
     out = work / "site"
     result = subprocess.run(
-        [sys.executable, "-m", "kb", "build", "--content", str(CONTENT), "--out", str(out)],
+        [sys.executable, "-m", "kb", "build", "--content", str(CONTENT), "--out", str(out), "--now", NOW],
         cwd=work, capture_output=True, text=True, timeout=180,
     )
     assert result.returncode == 0, (
