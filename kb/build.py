@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .config import load_config
 from .content import discover, load_categories, parse_article
-from .errors import ContentError, Diagnostic, OutputError, error, join_display, strictify
+from .errors import ContentError, Diagnostic, OutputError, error, join_display, strictify, warning
 from .markdown import MarkdownRenderer
 from .model import Article, LinkContext, OutputFile, RenderedArticle, StatusFile
 from .render import MARKER, render_site
@@ -136,6 +136,7 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
         result = renderer.render(article, context, join_display(display, article.source))
         rendered[article.source] = result
         diagnostics.extend(result.diagnostics)
+    diagnostics.extend(check_anchors(rendered, display))
     if status is not None:
         status, found = _render_status(status, renderer, context, join_display(display, STATUS_FILE))
         diagnostics.extend(found)
@@ -155,6 +156,20 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
         len(site.articles), pages, len(files), warnings, time.perf_counter() - started,
         reports[0] if reports else None,
     )
+
+
+def check_anchors(rendered: dict[str, RenderedArticle], display: str) -> list[Diagnostic]:
+    """Warn about links to a `#fragment` that the target article does not have."""
+    found = []
+    for article in rendered.values():
+        for link in article.fragments:
+            target = rendered.get(link.target)
+            if target is None or link.fragment in target.ids or link.fragment == "top":
+                continue
+            where = "" if link.target == article.source else f" in '{link.target}'"
+            found.append(warning(join_display(display, article.source), link.line, link.col,
+                                 f"link to missing anchor '#{link.fragment}'{where}", "link to missing anchor"))
+    return found
 
 
 def _render_status(

@@ -11,8 +11,9 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import BuildOptions, build_site
+from .build import BuildOptions, build_clock, build_site
 from .errors import ContentError, Diagnostic
+from .scaffold import new_article
 from .search import SearchError
 
 SHOW_PER_KIND = 3
@@ -79,6 +80,20 @@ def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bo
         f"kb: built {_count(report.articles, 'article')}, {_count(report.pages, 'page')} "
         f"into '{out}' in {report.seconds:.2f} s{search}; {_count(len(report.warnings), 'warning')}"
     )
+
+
+@cli.command()
+@click.argument("title")
+@click.option("--category", required=True, metavar="TOPIC",
+              help="The topic: its folder name, slug or title; a new name makes a new topic folder.")
+@click.option("--section", metavar="NAME", help="A section inside the topic (made when new).")
+@click.option("--content", "content", default="content", show_default=True, metavar="DIR", help="The content folder.")
+def new(title: str, category: str, section: str | None, content: str) -> None:
+    """Create an article for TITLE with its front matter filled in; prints its path."""
+    made = new_article(Path(content), title, category, section, build_clock().date())
+    for folder in made.created_folders:
+        click.echo(f"kb: made the folder '{folder}'", err=True)
+    click.echo(str(made.path))
 
 
 def _base_url(value: str | None) -> str | None:

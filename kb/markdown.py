@@ -15,8 +15,8 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .errors import warning
-from .model import Article, LinkContext, MarkdownOptions, RenderedArticle, TocEntry
-from .slugs import slugify
+from .model import Article, Fragment, LinkContext, MarkdownOptions, RenderedArticle, TocEntry
+from .slugs import heading_id
 
 CALLOUT_TYPES = ("note", "tip", "important", "warning", "caution")
 EXCERPT_CHARS = 200
@@ -35,6 +35,7 @@ _BLOCK_TAGS = re.compile(
     r"</?(?:p|li|h\d|div|td|th|tr|br|hr|blockquote|dd|dt|ul|ol|table|figure|figcaption)\b[^>]*>"
 )
 _SPACE = re.compile(r"\s+")
+_IDS = re.compile(r'\sid="([^"]+)"')
 
 
 class _Callouts(Preprocessor):
@@ -97,6 +98,7 @@ class _Links(Treeprocessor):
         self.source = ""
         self.context = LinkContext()
         self.problems: list[tuple[str, str]] = []
+        self.fragments: list[tuple[str, str, str]] = []  # (article source, #fragment, link as written)
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
@@ -114,6 +116,9 @@ class _Links(Treeprocessor):
         if _SCHEME.match(value):
             if not self.raw_html and value.lower().startswith(("javascript:", "vbscript:", "data:")):
                 element.set(attr, "#")
+            return
+        if value.startswith("#") and len(value) > 1 and not image:
+            self.fragments.append((self.source, unquote(value[1:]), value))
             return
         if not value or value.startswith(("#", "//", "?")):
             return
@@ -133,6 +138,8 @@ class _Links(Treeprocessor):
                 self.problems.append((value, f"link to missing article '{target}'"))
                 return
             element.set(attr, quote(self.context.url_prefix + url.lstrip("/")) + fragment)
+            if parts.fragment:
+                self.fragments.append((path, unquote(parts.fragment), value))
         elif path in self.context.assets:
             element.set(attr, quote(self.context.url_prefix + path) + fragment)
         elif target.startswith("/"):
@@ -191,7 +198,7 @@ class MarkdownRenderer:
                 "toc": {
                     "permalink": "#", "permalink_title": "Link to this section",
                     "toc_depth": f"2-{max(2, options.toc_depth)}",
-                    "slugify": lambda value, separator: slugify(value),
+                    "slugify": lambda value, separator: heading_id(value),
                 },
                 "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
             },
@@ -205,18 +212,25 @@ class MarkdownRenderer:
         self.links.source = article.source
         self.links.context = context
         self.links.problems = []
+        self.links.fragments = []
         body = self.md.convert(article.body)
         toc = tuple(_flatten(getattr(self.md, "toc_tokens", [])))
-        lines = article.body.split("\n") if self.links.problems else []
+        lines = article.body.split("\n") if self.links.problems or self.links.fragments else []
         after: dict[str, tuple[int, int]] = {}
         found = []
         for raw, message in self.links.problems:
             line, col = _locate(lines, raw, after.get(raw, (0, -1)))
             after[raw] = (line, col)
             found.append(warning(shown, article.body_line + line, col + 1, message, _kind(message)))
+        after = {}
+        fragments = []
+        for target, fragment, raw in self.links.fragments:
+            line, col = _locate(lines, raw, after.get(raw, (0, -1)))
+            after[raw] = (line, col)
+            fragments.append(Fragment(target, fragment, raw, article.body_line + line, col + 1))
         diagnostics = tuple(found)
         excerpt = make_excerpt(article.summary) if article.summary else make_excerpt(plain_text(body))
-        return RenderedArticle(article.source, body, toc, excerpt, diagnostics)
+        return RenderedArticle(article.source, body, toc, excerpt, diagnostics, tuple(fragments), frozenset(_IDS.findall(body)))
 
 
     def render_text(self, text: str, context: LinkContext, shown: str, line: int, source: str) -> tuple[str, tuple]:
@@ -237,11 +251,12 @@ def _flatten(tokens: list[dict]) -> list[TocEntry]:
 
 def _locate(lines: list[str], raw: str, start: tuple[int, int]) -> tuple[int, int]:
     """(line index, column index) of the link target `raw` as written, after `start`."""
-    for needle in (f"({raw}", f"(<{raw}>", raw, raw.replace("/", "\\"), unquote(raw)):
+    exact = (f"({raw})", f"(<{raw}>)", f"({raw} ", f'="{raw}"')  # the whole target, before a prefix of another
+    for needle in (*exact, f"({raw}", f"(<{raw}>", raw, raw.replace("/", "\\"), unquote(raw)):
         for number in range(start[0], len(lines)):
             col = lines[number].find(needle, start[1] + 1 if number == start[0] else 0)
             if col >= 0:
-                skip = 2 if needle.startswith("(<") else 1 if needle.startswith("(") else 0
+                skip = 2 if needle.startswith(("(<", '="')) else 1 if needle.startswith("(") else 0
                 return number, col + skip
     return start if start[1] >= 0 else (0, 0)
 

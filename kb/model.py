@@ -134,6 +134,17 @@ class LinkContext:
 
 
 @dataclass(frozen=True)
+class Fragment:
+    """A link to a `#fragment` of an article, where it was written."""
+
+    target: str  # the article's source
+    fragment: str
+    raw: str  # the link as written
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
 class RenderedArticle:
     """An article's HTML and what was learnt while rendering it."""
 
@@ -142,6 +153,8 @@ class RenderedArticle:
     toc: tuple[TocEntry, ...]
     excerpt: str
     diagnostics: tuple = ()
+    fragments: tuple[Fragment, ...] = ()  # links to #anchors, checked once every article is rendered
+    ids: frozenset[str] = frozenset()  # the id attributes in the HTML
 
 
 @dataclass(frozen=True)

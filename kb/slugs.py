@@ -15,6 +15,14 @@ def slugify(text: str) -> str:
     return _NON_WORD.sub("-", text).strip("-")
 
 
+def heading_id(text: str) -> str:
+    """A heading's anchor as GitHub and DocFX make it, so links written for them keep working:
+    lower-case, punctuation dropped, each space a `-` (`Free/busy: what's new` → `freebusy-whats-new`)."""
+    text = unicodedata.normalize("NFKC", text).lower().strip()
+    kept = "".join(c for c in text if c in " -_" or unicodedata.category(c)[0] in "LMN")
+    return kept.replace(" ", "-") or "section"
+
+
 def title_from_name(name: str) -> str:
     """A readable title from a file or folder name: `getting-started` → `Getting started`."""
     stem = name[:-3] if name.lower().endswith(".md") else name

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from kb.build import check_anchors
 from kb.content import parse_article
 from kb.markdown import MarkdownRenderer, make_excerpt, plain_text
 from kb.model import Article, LinkContext, MarkdownOptions, RenderedArticle, SiteConfig, TocEntry
+from kb.slugs import heading_id
 
 CONTEXT = LinkContext(
     urls={
@@ -233,7 +235,7 @@ def test_toc_entries_and_unicode_ids() -> None:
         TocEntry(3, "première-étape", "Première étape"),
         TocEntry(2, "设置-帐户", "设置 帐户"),
         TocEntry(2, "getting-started_1", "Getting started"),
-        TocEntry(2, "use-code-emphasis", "Use code & emphasis"),
+        TocEntry(2, "use-code--emphasis", "Use code & emphasis"),
     )
     assert (
         '<h3 id="première-étape">Première étape'
@@ -352,3 +354,27 @@ def test_renderer_gives_identical_output_for_many_articles() -> None:
             assert shared.render(article, CONTEXT, "x") == MarkdownRenderer(MarkdownOptions()).render(
                 article, CONTEXT, "x"
             )
+
+
+@pytest.mark.parametrize(("heading", "anchor"), [
+    ("The Exchange 2010/2013 free/busy workflow", "the-exchange-20102013-freebusy-workflow"),
+    ("Cloud user can't see On-premises user's Free/Busy", "cloud-user-cant-see-on-premises-users-freebusy"),
+    ("Method 1: Verify DNS", "method-1-verify-dns"),
+    ("Configurar el correo electrónico", "configurar-el-correo-electrónico"),
+    ("snake_case stays", "snake_case-stays"),
+])
+def test_heading_anchors_are_made_as_github_makes_them(heading: str, anchor: str) -> None:
+    assert heading_id(heading) == anchor
+
+
+def test_links_to_missing_anchors_are_found_after_rendering() -> None:
+    renderer = MarkdownRenderer(MarkdownOptions())
+    context = LinkContext(urls={"billing/a.md": "/billing/a/", "billing/b.md": "/billing/b/"})
+    body = "## Here\n\n[ok](#here) [gone](#nowhere) [other](b.md#steps) [bad](b.md#step) [top](#top)\n"
+    a = renderer.render(_article(source="billing/a.md", body=body), context, "content/billing/a.md")
+    b = renderer.render(_article(source="billing/b.md", body="## Steps\n\nText.\n"), context, "content/billing/b.md")
+    found = [d.format() for d in check_anchors({"billing/a.md": a, "billing/b.md": b}, "content")]
+    assert found == [
+        "content/billing/a.md:6:20: warning: link to missing anchor '#nowhere'",
+        "content/billing/a.md:6:56: warning: link to missing anchor '#step' in 'billing/b.md'",
+    ]
