@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import os
 import posixpath
 import shutil
@@ -17,8 +18,8 @@ from .config import load_config
 from .content import discover, load_categories, parse_article
 from .errors import ContentError, Diagnostic, OutputError, error, join_display, strictify, warning
 from .markdown import MarkdownRenderer
-from .model import Article, LinkContext, OutputFile, RenderedArticle, StatusFile
-from .render import MARKER, render_site
+from .model import Article, LinkContext, OutputFile, RenderedArticle, Site, SiteConfig, StatusFile
+from .render import MANIFEST, MARKER, render_site
 from .search import SearchReport, index_site
 from .site import assemble_site
 from .status import STATUS_FILE, load_status, status_links
@@ -53,6 +54,7 @@ class BuildReport:
     warnings: tuple[Diagnostic, ...]
     seconds: float
     search: SearchReport | None = None
+    redirects: int = 0
 
 
 def build_clock(now: dt.datetime | None = None) -> dt.datetime:
@@ -82,10 +84,72 @@ def check_output(content: Path, out: Path) -> None:
         raise OutputError(f"output folder '{out}' exists and was not written by kb; remove it or choose another --out")
 
 
+@dataclass(frozen=True)
+class Compiled:
+    """A site ready to write: every file, and the warnings found on the way."""
+
+    site: Site
+    files: list[OutputFile]
+    warnings: tuple[Diagnostic, ...]
+
+
 def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
     """Build the site; raise ContentError with every problem, leaving the old output as it was."""
     started = time.perf_counter()
     check_output(options.content, options.out)
+    compiled = compile_site(options, progress)
+    reports: list[SearchReport] = []
+    language = compiled.site.config.language
+    indexer = (lambda staging: reports.append(index_site(staging, language))) if options.search else None
+    write_site(compiled.files, options.out, before_swap=indexer)
+    redirects = len(compiled.site.redirects)
+    pages = sum(1 for f in compiled.files if f.path.endswith(".html")) - redirects
+    return BuildReport(
+        len(compiled.site.articles), pages, len(compiled.files), compiled.warnings,
+        time.perf_counter() - started, reports[0] if reports else None, redirects,
+    )
+
+
+def check_site(options: BuildOptions, against: Path | None = None) -> tuple[Diagnostic, ...]:
+    """Everything a build checks, writing nothing: every error and warning, sorted.
+
+    With `against` (a `kb-manifest.json` of the published site), a URL published then and
+    neither published nor redirected now is an error.
+    """
+    try:
+        compiled = compile_site(options)
+    except ContentError as exc:
+        return exc.diagnostics
+    found = list(compiled.warnings)
+    if against is not None:
+        new = next(f for f in compiled.files if f.path == MANIFEST)
+        found.extend(compare_manifests(against, json.loads(new.data or b"{}")))
+    return tuple(sorted(found))
+
+
+def compare_manifests(old_path: Path, new: dict) -> list[Diagnostic]:
+    """An error for each URL of the old manifest that the new build neither publishes nor redirects."""
+    shown = str(old_path)
+    try:
+        text = old_path.read_text(encoding="utf-8")
+        old = json.loads(text)
+        urls = old["urls"] + list(old.get("redirects", {}))
+    except OSError as exc:
+        return [error(shown, 1, 1, f"cannot read the manifest: {exc.strerror or exc}")]
+    except (ValueError, KeyError, TypeError):
+        return [error(shown, 1, 1, "not a kb-manifest.json (a JSON object with a 'urls' list)")]
+    now = set(new.get("urls", [])) | set(new.get("redirects", {}))
+    lines = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        lines.setdefault(line.strip().rstrip(",").strip('"'), number)
+    return [
+        error(shown, lines.get(url, 1), 1, f"{url} was published and is gone; add it to the aliases of the article that replaces it")
+        for url in sorted(set(urls) - now) if isinstance(url, str)
+    ]
+
+
+def compile_site(options: BuildOptions, progress: Progress | None = None) -> Compiled:
+    """Load, validate and render everything in memory; raise ContentError with every problem."""
     root, display = options.content, options.display
     if not root.is_dir():
         raise OutputError(f"content folder '{display}' does not exist")
@@ -101,18 +165,8 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     )
     categories, found = load_categories(root, display, tree)
     diagnostics.extend(found)
-    folder_urls = {c.key: c.url for c in categories}
-    articles: list[Article] = []
-    for rel in tree.articles:
-        shown = join_display(display, rel)
-        text, problem = read_text(root / rel, shown)
-        if problem:
-            diagnostics.append(problem)
-            continue
-        article, found = parse_article(rel, text, shown, config, folder_urls)
-        diagnostics.extend(found)
-        if article:
-            articles.append(article)
+    articles, found = _load_articles(root, display, tree.articles, config, {c.key: c.url for c in categories})
+    diagnostics.extend(found)
     now = build_clock(options.now)
     site, found = assemble_site(config, categories, tuple(articles), tree.assets, now, display, options.drafts)
     diagnostics.extend(found)
@@ -147,15 +201,25 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     env = make_environment(theme, root, config.url_prefix)
     files, found = render_site(site, rendered, env, theme, root)
     diagnostics.extend(found)
-    warnings = _fail_on_errors(diagnostics, options.strict)
-    reports: list[SearchReport] = []
-    indexer = (lambda staging: reports.append(index_site(staging, config.language))) if options.search else None
-    write_site(files, options.out, before_swap=indexer)
-    pages = sum(1 for f in files if f.path.endswith(".html"))
-    return BuildReport(
-        len(site.articles), pages, len(files), warnings, time.perf_counter() - started,
-        reports[0] if reports else None,
-    )
+    return Compiled(site, files, _fail_on_errors(diagnostics, options.strict))
+
+
+def _load_articles(
+    root: Path, display: str, sources: tuple[str, ...], config: SiteConfig, folder_urls: dict[str, str]
+) -> tuple[list[Article], list[Diagnostic]]:
+    articles: list[Article] = []
+    diagnostics: list[Diagnostic] = []
+    for rel in sources:
+        shown = join_display(display, rel)
+        text, problem = read_text(root / rel, shown)
+        if problem:
+            diagnostics.append(problem)
+            continue
+        article, found = parse_article(rel, text, shown, config, folder_urls)
+        diagnostics.extend(found)
+        if article:
+            articles.append(article)
+    return articles, diagnostics
 
 
 def check_anchors(rendered: dict[str, RenderedArticle], display: str) -> list[Diagnostic]:

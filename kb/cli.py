@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -11,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import BuildOptions, build_clock, build_site
+from .build import BuildOptions, build_clock, build_site, check_site
 from .errors import ContentError, Diagnostic
 from .scaffold import new_article
 from .search import SearchError
@@ -26,19 +28,28 @@ def cli() -> None:
     """kb builds a support centre from Markdown articles."""
 
 
+def _site_options(command):
+    """The options every command that reads the content shares."""
+    for option in reversed((
+        click.option("--content", "content", default="content", show_default=True, metavar="DIR",
+                     help="The content folder: Markdown articles and site.yaml."),
+        click.option("--base-url", metavar="URL", callback=lambda ctx, param, value: _base_url(value),
+                     help="Override base_url from site.yaml (https://example.com/help/ or /help/)."),
+        click.option("--drafts", is_flag=True, help="Include articles marked draft: true."),
+        click.option("--strict", is_flag=True, help="Treat warnings as errors."),
+        click.option("--now", metavar="TIME", callback=lambda ctx, param, value: _now(value),
+                     help="Act as if it were TIME (2026-11-26T12:00:00Z; UTC without an offset). "
+                          "Default: SOURCE_DATE_EPOCH, else the clock."),
+    )):
+        command = option(command)
+    return command
+
+
 @cli.command()
-@click.option("--content", "content", default="content", show_default=True, metavar="DIR",
-              help="The content folder: Markdown articles and site.yaml.")
+@_site_options
 @click.option("--out", "out", default="site", show_default=True, metavar="DIR",
               help="Where to write the site; replaced only when the build succeeds.")
-@click.option("--base-url", metavar="URL", callback=lambda ctx, param, value: _base_url(value),
-              help="Override base_url from site.yaml (https://example.com/help/ or /help/).")
-@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--no-search", is_flag=True, help="Skip the search index (quicker previews).")
-@click.option("--now", metavar="TIME", callback=lambda ctx, param, value: _now(value),
-              help="Build as if it were TIME (2026-11-26T12:00:00Z; UTC without an offset). "
-                   "Default: SOURCE_DATE_EPOCH, else the clock.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
 def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bool, no_search: bool,
           now: dt.datetime | None, quiet: bool) -> None:
@@ -76,10 +87,51 @@ def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bo
     if report.search is not None:
         index = report.search
         search = f" (search index: {_count(index.pages, 'page')}, {index.bytes / 1024:,.0f} KB, {index.seconds:.2f} s)"
+    redirects = f", {_count(report.redirects, 'redirect')}" if report.redirects else ""
     click.echo(
-        f"kb: built {_count(report.articles, 'article')}, {_count(report.pages, 'page')} "
+        f"kb: built {_count(report.articles, 'article')}, {_count(report.pages, 'page')}{redirects} "
         f"into '{out}' in {report.seconds:.2f} s{search}; {_count(len(report.warnings), 'warning')}"
     )
+
+
+@cli.command()
+@_site_options
+@click.option("--format", "style", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
+              help="text for people, github for GitHub Actions annotations, json for tools.")
+@click.option("--against", type=click.Path(dir_okay=False, path_type=Path), metavar="MANIFEST",
+              help="The kb-manifest.json of the published site: fail when one of its URLs would disappear.")
+def check(content: str, base_url: str | None, drafts: bool, strict: bool, now: dt.datetime | None,
+          style: str, against: Path | None) -> None:
+    """Check the content as a build would, writing nothing; exit 1 on errors."""
+    display = content.rstrip("/\\") or content
+    options = BuildOptions(content=Path(content), out=Path(content), display=display, base_url=base_url,
+                           drafts=drafts, strict=strict, search=False, now=now)
+    found = check_site(options, against)
+    errors = [d for d in found if d.is_error]
+    if style == "json":
+        click.echo(json.dumps([dataclasses.asdict(d) for d in found], ensure_ascii=False, indent=1))
+    elif style == "github":
+        for diagnostic in found:
+            click.echo(github_annotation(diagnostic))
+    else:
+        _print_summarised([d for d in found if not d.is_error])
+        for diagnostic in errors:
+            click.echo(diagnostic.format(), err=True)
+    if style != "json":
+        click.echo(f"kb: check found {_count(len(errors), 'error')}, {_count(len(found) - len(errors), 'warning')}",
+                   err=True)
+    sys.exit(1 if errors else 0)
+
+
+def github_annotation(diagnostic: Diagnostic) -> str:
+    """A GitHub Actions workflow command that marks the line in the pull request."""
+    def escape(text: str, prop: bool = False) -> str:
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+    level = "error" if diagnostic.is_error else "warning"
+    return (f"::{level} file={escape(diagnostic.path, True)},line={diagnostic.line},col={diagnostic.col},"
+            f"title=kb::{escape(diagnostic.message)}")
 
 
 @cli.command()

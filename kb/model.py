@@ -168,6 +168,7 @@ class Site:
     today: dt.date
     generated: dt.datetime
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)  # source -> sources
+    redirects: dict[str, str] = field(default_factory=dict)  # old path (an alias) -> the article's URL
     status: StatusReport | None = None
 
 

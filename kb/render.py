@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -11,9 +12,11 @@ from .errors import Diagnostic, error
 from .model import OutputFile, RenderedArticle, Site
 from .statusapi import api_files
 from .statusview import incident_path
-from .theme import PageBuilder, tag_url, theme_dir
+from .theme import PageBuilder, site_url, tag_url, theme_dir
 
 MARKER = ".kb-site"
+REDIRECTS = "_redirects"
+MANIFEST = "kb-manifest.json"
 
 
 def render_site(
@@ -46,6 +49,13 @@ def render_site(
     if site.config.base_url.startswith(("http://", "https://")):
         jobs.append(("sitemap.xml", "sitemap.xml", pages.sitemap()))
     jobs.append(("robots.txt", "robots.txt", pages.sitemap()))
+    by_url = {a.url: a for a in site.articles}
+    for old, new in site.redirects.items():
+        article = by_url[new]
+        jobs.append((_redirect_file(old), "redirect.html", {
+            "language": site.config.language, "title": article.title,
+            "target": site_url(new, site.config.url_prefix), "canonical": pages.absolute(new, site.config.url_prefix),
+        }))
     files: list[OutputFile] = []
     problems: list[Diagnostic] = []
     templates: dict[str, jinja2.Template] = {}
@@ -64,7 +74,33 @@ def render_site(
     files.extend(_static_files([d for d in (theme_dir("default", root), theme) if d is not None]))
     files.extend(OutputFile(rel, copy_from=str(root / rel)) for rel in site.assets)
     files.append(OutputFile(MARKER, b"This folder was written by kb and is replaced by each build.\n"))
+    if site.redirects:
+        files.append(OutputFile(REDIRECTS, redirects_file(site.redirects, site.config.url_prefix)))
+    files.append(OutputFile(MANIFEST, manifest(files, site.redirects)))
     return files, tuple(problems)
+
+
+def redirects_file(redirects: dict[str, str], url_prefix: str) -> bytes:
+    """`_redirects` in the Netlify and Cloudflare Pages format: `old new 301`, one per line."""
+    lines = [f"{site_url(old, url_prefix)} {site_url(new, url_prefix)} 301" for old, new in redirects.items()]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def manifest(files: list[OutputFile], redirects: dict[str, str]) -> bytes:
+    """Every URL the build published (pages, feeds, API files, content files) and every redirect, one per line."""
+    moved = {_redirect_file(old) for old in redirects}
+    urls = sorted(
+        "/" + (f.path[: -len("index.html")] if f.path == "index.html" or f.path.endswith("/index.html") else f.path)
+        for f in files
+        if not f.path.startswith(("assets/", "pagefind/")) and f.path not in (MARKER, REDIRECTS, MANIFEST)
+        and f.path not in moved
+    )
+    body = {"generator": "kb", "urls": urls, "redirects": redirects}
+    return (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _redirect_file(old: str) -> str:
+    return old.strip("/") + "/index.html" if old.endswith("/") else old.lstrip("/")
 
 
 def _index(url: str) -> str:

@@ -12,6 +12,7 @@ from .model import Article, Category, Site, SiteConfig
 
 RELATED_LIMIT = 5
 _LEADING = re.compile(r"^[\W_]+")
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 RESERVED_PATHS = ("/tags/", "/assets/", "/404.html", "/search/", "/status/", "/api/", "/contact/")
 
 
@@ -58,6 +59,14 @@ def assemble_site(
         elif article.url.startswith(RESERVED_PATHS) or article.url == "/":
             diagnostics.append(error(shown(article.source), article.lines.get("slug", 1), 1, f"URL {article.url} is reserved for kb's own pages"))
         owners[article.url] = article.source
+    redirects = _redirects(kept, owners, shown, diagnostics)
+    titles: dict[str, str] = {}
+    for article in kept:
+        key = article.title.casefold()
+        if key in titles:
+            diagnostics.append(warning(shown(article.source), article.lines.get("title", 1), 1,
+                                       f"title '{article.title}' is also used by '{titles[key]}'", "duplicate title"))
+        titles.setdefault(key, article.source)
     ids: dict[str, str] = {}
     for article in kept:
         if article.id:
@@ -86,8 +95,44 @@ def assemble_site(
         today=now.date(),
         generated=now,
         related=related,
+        redirects=redirects,
     )
     return site, tuple(diagnostics)
+
+
+def alias_path(alias: str) -> str | None:
+    """An alias as a site path (`old/refund` → `/old/refund/`); None when it is not a safe site path."""
+    text = alias.strip()
+    if _SCHEME.match(text) or text.startswith("//") or any(c in text for c in "\\?#\"<>") or any(ord(c) < 32 for c in text):
+        return None
+    parts = [p for p in text.split("/") if p]
+    if not parts or any(p in (".", "..") for p in parts):
+        return None
+    path = "/" + "/".join(parts)
+    return path if "." in parts[-1] else path + "/"
+
+
+def _redirects(articles: tuple[Article, ...], owners: dict[str, str], shown, diagnostics: list[Diagnostic]) -> dict[str, str]:
+    """Every alias of every article as old path → new URL; collisions and unsafe paths are errors."""
+    redirects: dict[str, str] = {}
+    claimed: dict[str, str] = {}
+    for article in articles:
+        line = article.lines.get("aliases", 1)
+        for alias in article.aliases:
+            path = alias_path(alias)
+            where = shown(article.source)
+            if path is None:
+                diagnostics.append(error(where, line, 1, f"alias '{alias}' is not a path on this site (write it as /old/path/)"))
+            elif path in owners:
+                diagnostics.append(error(where, line, 1, f"alias {path} is the URL of '{owners[path]}'; an alias must be a URL no page uses"))
+            elif path.startswith(RESERVED_PATHS) or path == "/":
+                diagnostics.append(error(where, line, 1, f"alias {path} is reserved for kb's own pages"))
+            elif path in claimed and claimed[path] != article.source:
+                diagnostics.append(error(where, line, 1, f"alias {path} is also an alias of '{claimed[path]}'"))
+            else:
+                claimed[path] = article.source
+                redirects[path] = article.url
+    return dict(sorted(redirects.items()))
 
 
 def _resolve(ref: str, source: str, by_source: dict[str, Article], ids: dict[str, str]) -> str | None:

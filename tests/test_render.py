@@ -42,6 +42,7 @@ EXPECTED_FILES = [
     "guías-útiles/index.html",
     "guías-útiles/primeros-pasos/index.html",
     "index.html",
+    "kb-manifest.json",
     "media/logo.svg",
     "robots.txt",
     "search/index.html",
@@ -221,5 +222,5 @@ def test_no_tag_pages_without_tags(kb, tmp_path: Path) -> None:
     out, _ = _build(kb, tmp_path, {"content/billing/pay.md": "# Pay\n"})
     assert _pages(out) == [
         ".kb-site", "404.html", "billing/index.html", "billing/pay/index.html", "contact/index.html",
-        "index.html", "robots.txt", "search/index.html",
+        "index.html", "kb-manifest.json", "robots.txt", "search/index.html",
     ]
