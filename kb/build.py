@@ -16,9 +16,26 @@ from pathlib import Path
 
 from .config import load_config
 from .content import discover, load_categories, parse_article
-from .errors import ContentError, Diagnostic, OutputError, error, join_display, strictify, warning
+from .errors import (
+    ContentError,
+    Diagnostic,
+    OutputError,
+    error,
+    join_display,
+    strictify,
+    warning,
+)
+from .gitdates import git_dates
 from .markdown import MarkdownRenderer
-from .model import Article, LinkContext, OutputFile, RenderedArticle, Site, SiteConfig, StatusFile
+from .model import (
+    Article,
+    LinkContext,
+    OutputFile,
+    RenderedArticle,
+    Site,
+    SiteConfig,
+    StatusFile,
+)
 from .render import MANIFEST, MARKER, render_site
 from .search import SearchReport, index_site
 from .site import assemble_site
@@ -42,6 +59,7 @@ class BuildOptions:
     strict: bool = False
     search: bool = True
     now: dt.datetime | None = None
+    git_dates: bool = True
 
 
 @dataclass(frozen=True)
@@ -167,6 +185,9 @@ def compile_site(options: BuildOptions, progress: Progress | None = None) -> Com
     diagnostics.extend(found)
     articles, found = _load_articles(root, display, tree.articles, config, {c.key: c.url for c in categories})
     diagnostics.extend(found)
+    if options.git_dates and any(a.updated is None for a in articles):
+        articles, found = _dates_from_git(root, display, articles)
+        diagnostics.extend(found)
     now = build_clock(options.now)
     site, found = assemble_site(config, categories, tuple(articles), tree.assets, now, display, options.drafts)
     diagnostics.extend(found)
@@ -202,6 +223,20 @@ def compile_site(options: BuildOptions, progress: Progress | None = None) -> Com
     files, found = render_site(site, rendered, env, theme, root)
     diagnostics.extend(found)
     return Compiled(site, files, _fail_on_errors(diagnostics, options.strict))
+
+
+def _dates_from_git(root: Path, display: str, articles: list[Article]) -> tuple[list[Article], list[Diagnostic]]:
+    """An article without `updated` is updated when its file was last committed."""
+    history = git_dates(root)
+    if not history.dates:
+        return articles, []
+    found = []
+    if history.shallow:
+        found.append(warning(display, 1, 1, "the git clone is shallow, so last-updated dates from git may be wrong; "
+                             "clone with full history (actions/checkout: fetch-depth: 0)", "shallow clone"))
+    dated = [dataclasses.replace(a, updated=history.dates[a.source]) if a.updated is None and a.source in history.dates
+             else a for a in articles]
+    return dated, found
 
 
 def _load_articles(

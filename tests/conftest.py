@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import cli
+from kbtest import ISOLATED
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -39,7 +40,7 @@ def kb(monkeypatch: pytest.MonkeyPatch):
 
     def run(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> Result:
         monkeypatch.chdir(cwd)
-        result = CliRunner().invoke(cli, args, env=env, catch_exceptions=False, prog_name="kb")
+        result = CliRunner().invoke(cli, args, env={**ISOLATED, **(env or {})}, catch_exceptions=False, prog_name="kb")
         return Result(result.exit_code, result.stdout, result.stderr)
 
     return run

@@ -14,11 +14,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpora" / "ms-office-support"
+# Test projects inside this repository must not take last-updated dates from its history:
+# git stops looking for a repository before it reaches the repository's root.
+ISOLATED = {"GIT_CEILING_DIRECTORIES": str(REPO)}
 
 
 def run_kb_process(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run `python -m kb` in a subprocess, as a user's shell would."""
-    full_env = {**os.environ, **(env or {})}
+    full_env = {**os.environ, **ISOLATED, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "kb", *args], cwd=cwd, env=full_env,
         capture_output=True, text=True, timeout=600,

@@ -9,7 +9,7 @@ import sys
 import venv
 from pathlib import Path
 
-from kbtest import REPO
+from kbtest import ISOLATED, REPO
 
 
 def test_installed_kb_builds_from_another_folder(tmp_path: Path) -> None:
@@ -28,7 +28,7 @@ def test_installed_kb_builds_from_another_folder(tmp_path: Path) -> None:
     )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | ISOLATED
     result = subprocess.run(
         [str(env_dir / "bin" / "kb"), "build", "--content", str(REPO / "content"), "--out", "out"],
         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300,

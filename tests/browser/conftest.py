@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from kbtest import ISOLATED
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -350,7 +351,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     out = work / "site"
     result = subprocess.run(
         [sys.executable, "-m", "kb", "build", "--content", str(CONTENT), "--out", str(out), "--now", NOW],
-        cwd=work, capture_output=True, text=True, timeout=180,
+        cwd=work, capture_output=True, text=True, timeout=180, env={**os.environ, **ISOLATED},
     )
     assert result.returncode == 0, (
         f"kb build exited with {result.returncode}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
@@ -546,7 +547,7 @@ def build_example(tmp_path: Path):
     def build(out: Path, *args: str) -> Path:
         result = subprocess.run(
             [sys.executable, "-m", "kb", "build", "--content", str(CONTENT), "--out", str(out), *args],
-            cwd=tmp_path, capture_output=True, text=True, timeout=180,
+            cwd=tmp_path, capture_output=True, text=True, timeout=180, env={**os.environ, **ISOLATED},
         )
         assert result.returncode == 0, result.stderr
         return out

@@ -1,0 +1,38 @@
+"""Last-updated dates from git: one `git log` for the whole content folder, however many articles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class GitDates:
+    """When each file under the content folder was last committed, and whether history is cut short."""
+
+    dates: dict[str, dt.date]  # path relative to the content folder -> date of its latest commit (UTC)
+    shallow: bool = False
+
+
+def git_dates(root: Path) -> GitDates:
+    """Dates from the git history of `root`; empty when it is not in a git work tree or git is missing."""
+    command = ["git", "-C", str(root), "log", "-z", "--format=%x01%ct", "--name-only", "--no-renames", "--relative", "--", "."]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=300, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return GitDates({})
+    if done.returncode != 0:
+        return GitDates({})
+    dates: dict[str, dt.date] = {}
+    current: dt.date | None = None
+    for token in done.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        token = token.lstrip("\n")
+        if token.startswith("\x01"):
+            current = dt.datetime.fromtimestamp(int(token[1:]), dt.UTC).date()
+        elif token and current is not None:
+            dates.setdefault(token, current)  # newest commit first: the first date seen is the latest
+    shallow = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-shallow-repository"],
+                             capture_output=True, text=True, check=False).stdout.strip() == "true"
+    return GitDates(dates, shallow)
