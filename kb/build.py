@@ -301,6 +301,7 @@ def write_site(files: list[OutputFile], out: Path, before_swap: Callable[[Path],
     """Write every file into a fresh folder beside `out`, run `before_swap` on it, then swap it in."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         os.chmod(staging, 0o777 & ~_umask())
@@ -324,6 +325,17 @@ def write_site(files: list[OutputFile], out: Path, before_swap: Callable[[Path],
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Remove the folders a build that crashed left beside `out` (kb's own, by name and marker)."""
+    for path in out.parent.glob(f".{out.name}.*-*"):
+        if not path.is_dir() or path.is_symlink():
+            continue
+        if path.name.startswith(f".{out.name}.new-") or (
+            path.name.startswith(f".{out.name}.old-") and (path / out.name / MARKER).is_file()
+        ):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _umask() -> int:

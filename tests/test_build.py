@@ -299,3 +299,41 @@ def test_swap_failure_leaves_no_folders_behind(tmp_path: Path, monkeypatch: pyte
     monkeypatch.undo()
     assert _snapshot(out) == {"index.html": b"old"}
     assert _siblings(out) == []
+
+
+CRASH = """
+import os, sys
+from pathlib import Path
+import kb.build
+real = Path.write_bytes
+count = 0
+def crash(self, data):
+    global count
+    count += 1
+    if count == int(sys.argv[1]):
+        os._exit(9)  # the process dies mid-write: no cleanup, no exception handlers
+    return real(self, data)
+Path.write_bytes = crash
+from kb.cli import main
+sys.exit(main(["build", "--content", "content", "--out", "site", "--no-search"]))
+"""
+
+
+@pytest.mark.parametrize("when", [1, 4, 8])
+def test_a_crash_mid_build_leaves_the_previous_site_and_the_next_build_cleans_up(tmp_path: Path, when: int) -> None:
+    import subprocess
+    import sys
+
+    project = write_tree(tmp_path / "project", PROJECT)
+    assert subprocess.run([sys.executable, "-c", CRASH, "0"], cwd=project, capture_output=True).returncode == 0
+    out = project / "site"
+    before = _snapshot(out)
+    (project / "content/billing/pay.md").write_text("---\ntitle: Changed\n---\nNew body.\n")
+    crashed = subprocess.run([sys.executable, "-c", CRASH, str(when)], cwd=project, capture_output=True)
+    assert crashed.returncode == 9, crashed.stderr
+    assert _snapshot(out) == before, "a crash while writing changed the published site"
+    assert len(_siblings(out)) == 1, "the crashed build's staging folder is left beside the site"
+    again = subprocess.run([sys.executable, "-c", CRASH, "0"], cwd=project, capture_output=True)
+    assert again.returncode == 0, again.stderr
+    assert b"New body." in (out / "billing/pay/index.html").read_bytes()
+    assert _siblings(out) == [], "the next build removes what a crashed build left"
