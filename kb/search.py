@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .pagefindfiles import normalise_index
+
 SUBDIR = "pagefind"
 _PAGES = re.compile(r"Indexed (\d+) pages?")
 
@@ -53,6 +55,7 @@ def index_site(site_dir: Path, language: str) -> SearchReport:
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()
         raise SearchError("Pagefind failed: " + (detail[-1] if detail else f"exit status {done.returncode}"))
+    normalise_index(site_dir / SUBDIR)  # the same input gives the same files, build after build
     found = _PAGES.search(done.stdout)
     size = sum(p.stat().st_size for p in (site_dir / SUBDIR).rglob("*") if p.is_file())
     return SearchReport(int(found.group(1)) if found else 0, time.perf_counter() - started, size)
