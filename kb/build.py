@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import os
 import posixpath
@@ -11,8 +12,10 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import jinja2
 
 from .config import load_config
 from .content import discover, load_categories, parse_article
@@ -166,8 +169,35 @@ def compare_manifests(old_path: Path, new: dict) -> list[Diagnostic]:
     ]
 
 
-def compile_site(options: BuildOptions, progress: Progress | None = None) -> Compiled:
+@dataclass(frozen=True)
+class Prepared:
+    """A validated site with its articles rendered, and the theme to render its pages with."""
+
+    site: Site
+    rendered: dict[str, RenderedArticle]
+    env: jinja2.Environment
+    theme: Path
+    root: Path
+    warnings: tuple[Diagnostic, ...]
+
+
+@dataclass
+class BuildCache:
+    """Parsed and rendered articles of earlier builds in this process (`kb serve`), reused while unchanged."""
+
+    parsed: dict[str, tuple[object, Article | None, tuple[Diagnostic, ...]]] = field(default_factory=dict)
+    rendered: dict[str, tuple[object, RenderedArticle]] = field(default_factory=dict)
+
+
+def compile_site(options: BuildOptions, progress: Progress | None = None, cache: BuildCache | None = None) -> Compiled:
     """Load, validate and render everything in memory; raise ContentError with every problem."""
+    prepared = prepare_site(options, progress, cache)
+    files, found = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, prepared.root)
+    return Compiled(prepared.site, files, _fail_on_errors([*prepared.warnings, *found], options.strict))
+
+
+def prepare_site(options: BuildOptions, progress: Progress | None = None, cache: BuildCache | None = None) -> Prepared:
+    """Load, validate and render the articles; raise ContentError with every problem."""
     root, display = options.content, options.display
     if not root.is_dir():
         raise OutputError(f"content folder '{display}' does not exist")
@@ -183,7 +213,7 @@ def compile_site(options: BuildOptions, progress: Progress | None = None) -> Com
     )
     categories, found = load_categories(root, display, tree)
     diagnostics.extend(found)
-    articles, found = _load_articles(root, display, tree.articles, config, {c.key: c.url for c in categories})
+    articles, found = _load_articles(root, display, tree.articles, config, {c.key: c.url for c in categories}, cache)
     diagnostics.extend(found)
     if options.git_dates and any(a.updated is None for a in articles):
         articles, found = _dates_from_git(root, display, articles)
@@ -207,8 +237,15 @@ def compile_site(options: BuildOptions, progress: Progress | None = None) -> Com
     )
     renderer = MarkdownRenderer(config.markdown)
     rendered: dict[str, RenderedArticle] = {}
+    fingerprint = _context_key(context, config) if cache is not None else None
     for article in progress(site.articles) if progress else site.articles:
-        result = renderer.render(article, context, join_display(display, article.source))
+        earlier = cache.rendered.get(article.source) if cache is not None else None
+        if earlier is not None and earlier[0] == (article, fingerprint):
+            result = earlier[1]
+        else:
+            result = renderer.render(article, context, join_display(display, article.source))
+            if cache is not None:
+                cache.rendered[article.source] = ((article, fingerprint), result)
         rendered[article.source] = result
         diagnostics.extend(result.diagnostics)
     diagnostics.extend(check_anchors(rendered, display))
@@ -220,9 +257,13 @@ def compile_site(options: BuildOptions, progress: Progress | None = None) -> Com
         site = dataclasses.replace(site, status=status_report(status, now))
     assert theme is not None  # a missing theme is an error above
     env = make_environment(theme, root, config.url_prefix)
-    files, found = render_site(site, rendered, env, theme, root)
-    diagnostics.extend(found)
-    return Compiled(site, files, _fail_on_errors(diagnostics, options.strict))
+    return Prepared(site, rendered, env, theme, root, _fail_on_errors(diagnostics, options.strict))
+
+
+def _context_key(context: LinkContext, config: SiteConfig) -> object:
+    """What an article's HTML depends on besides its own text: every URL, file and Markdown setting."""
+    data = (sorted(context.urls.items()), sorted(context.assets), context.url_prefix, sorted(context.drafts), config.markdown)
+    return hashlib.sha256(repr(data).encode("utf-8")).hexdigest()
 
 
 def _dates_from_git(root: Path, display: str, articles: list[Article]) -> tuple[list[Article], list[Diagnostic]]:
@@ -240,20 +281,31 @@ def _dates_from_git(root: Path, display: str, articles: list[Article]) -> tuple[
 
 
 def _load_articles(
-    root: Path, display: str, sources: tuple[str, ...], config: SiteConfig, folder_urls: dict[str, str]
+    root: Path, display: str, sources: tuple[str, ...], config: SiteConfig, folder_urls: dict[str, str],
+    cache: BuildCache | None = None,
 ) -> tuple[list[Article], list[Diagnostic]]:
     articles: list[Article] = []
     diagnostics: list[Diagnostic] = []
+    setting = (config, tuple(sorted(folder_urls.items())), display) if cache is not None else None
     for rel in sources:
+        key: object = None
+        if cache is not None:
+            stat = os.stat(root / rel)
+            key = (stat.st_mtime_ns, stat.st_size, stat.st_ino, setting)
+            earlier = cache.parsed.get(rel)
+            if earlier is not None and earlier[0] == key:
+                diagnostics.extend(earlier[2])
+                if earlier[1] is not None:
+                    articles.append(earlier[1])
+                continue
         shown = join_display(display, rel)
         text, problem = read_text(root / rel, shown)
-        if problem:
-            diagnostics.append(problem)
-            continue
-        article, found = parse_article(rel, text, shown, config, folder_urls)
+        article, found = (None, (problem,)) if problem else parse_article(rel, text, shown, config, folder_urls)
         diagnostics.extend(found)
         if article:
             articles.append(article)
+        if cache is not None:
+            cache.parsed[rel] = (key, article, tuple(found))
     return articles, diagnostics
 
 

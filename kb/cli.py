@@ -16,6 +16,7 @@ from . import __version__
 from .build import BuildOptions, build_clock, build_site, check_site
 from .errors import ContentError, Diagnostic
 from .scaffold import new_article
+from .serve import serve
 from .search import SearchError
 
 SHOW_PER_KIND = 3
@@ -132,6 +133,37 @@ def github_annotation(diagnostic: Diagnostic) -> str:
     level = "error" if diagnostic.is_error else "warning"
     return (f"::{level} file={escape(diagnostic.path, True)},line={diagnostic.line},col={diagnostic.col},"
             f"title=kb::{escape(diagnostic.message)}")
+
+
+@cli.command(name="serve")
+@click.option("--content", "content", default="content", show_default=True, metavar="DIR",
+              help="The content folder: Markdown articles and site.yaml.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="The port on 127.0.0.1 (0 picks a free one).")
+@click.option("--no-search", is_flag=True, help="Do not build the search index.")
+@click.option("--now", metavar="TIME", callback=lambda ctx, param, value: _now(value),
+              help="Preview as if it were TIME.")
+def serve_command(content: str, port: int, no_search: bool, now: dt.datetime | None) -> None:
+    """Preview the site: rebuild on every change and reload the open page; drafts are shown."""
+    display = content.rstrip("/\\") or content
+    options = BuildOptions(content=Path(content), out=Path(content), display=display, base_url="/",
+                           drafts=True, search=not no_search, now=now)
+    if not options.content.is_dir():
+        raise click.UsageError(f"content folder '{display}' does not exist")
+
+    def say(line: str) -> None:
+        click.echo(line, err=True)
+
+    def ready(url: str) -> None:
+        click.echo(f"kb: serving {url} (Ctrl+C to stop)", err=True)
+        click.echo(url)  # on stdout, alone, for scripts
+
+    try:
+        serve(options, port, say, ready)
+    except KeyboardInterrupt:
+        click.echo("kb: stopped", err=True)
+    except OSError as exc:
+        raise click.UsageError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}") from None
 
 
 @cli.command()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -19,65 +21,95 @@ REDIRECTS = "_redirects"
 MANIFEST = "kb-manifest.json"
 
 
+Job = tuple[str, str, Callable[[], dict]]  # output path, template name, the context (made when rendered)
+
+
 def render_site(
     site: Site, rendered: dict[str, RenderedArticle], env: jinja2.Environment, theme: Path, root: Path
 ) -> tuple[list[OutputFile], tuple[Diagnostic, ...]]:
     """Render every page with the theme; template problems become diagnostics."""
     pages = PageBuilder(site, rendered)
-    jobs: list[tuple[str, str, dict]] = [("index.html", "home.html", pages.home())]
-    for category in site.categories:
-        jobs.append((_index(category.url), "category.html", pages.category(category)))
-    for article in site.articles:
-        jobs.append((_index(article.url), "article.html", pages.article(article)))
-    if pages.tags:
-        jobs.append(("tags/index.html", "tags.html", pages.tag_index()))
-        for key in pages.tag_keys():
-            jobs.append((_index(tag_url(key)), "tag.html", pages.tag(key)))
-    jobs.append(("search/index.html", "search.html", pages.search()))
-    jobs.append(("contact/index.html", "contact.html", pages.contact()))
-    if site.status is not None:
-        jobs.append(("status/index.html", "status.html", pages.status_page()))
-        jobs.append(("status/history/index.html", "status_history.html", pages.status_history()))
-        for view in (*site.status.incidents, *site.status.maintenances):
-            key = view.incident.key
-            jobs.append((_index(incident_path(key)), "status_incident.html", pages.status_incident(key)))
-        feed = pages.status_feed(site.config.url_prefix)
-        jobs.append(("status/history.atom", "status_history.atom", feed))
-        jobs.append(("status/history.rss", "status_history.rss", feed))
-        jobs.append(("status/badge.svg", "status_badge.svg", {"badge": pages.status.badge()}))  # type: ignore[union-attr]
-    jobs.append(("404.html", "404.html", pages.not_found()))
-    if site.config.base_url.startswith(("http://", "https://")):
-        jobs.append(("sitemap.xml", "sitemap.xml", pages.sitemap()))
-    jobs.append(("robots.txt", "robots.txt", pages.sitemap()))
-    by_url = {a.url: a for a in site.articles}
-    for old, new in site.redirects.items():
-        article = by_url[new]
-        jobs.append((_redirect_file(old), "redirect.html", {
-            "language": site.config.language, "title": article.title,
-            "target": site_url(new, site.config.url_prefix), "canonical": pages.absolute(new, site.config.url_prefix),
-        }))
     files: list[OutputFile] = []
     problems: list[Diagnostic] = []
     templates: dict[str, jinja2.Template] = {}
-    for path, name, context in jobs:
+    for job in page_jobs(site, pages):
         try:
-            template = templates.get(name) or templates.setdefault(name, env.get_template(name))
-            files.append(OutputFile(path, template.render(context).encode("utf-8")))
-        except jinja2.TemplateSyntaxError as exc:
-            problems.append(error(exc.filename or name, exc.lineno or 1, 1, f"template error: {exc.message}"))
+            files.append(OutputFile(job[0], render_page(env, templates, job)))
+        except TemplateProblem as exc:
+            problems.append(exc.diagnostic)
             break
-        except (jinja2.UndefinedError, jinja2.TemplateNotFound) as exc:
-            problems.append(error(_template_path(env, name), 1, 1, f"template error while rendering /{path}: {exc}"))
-            break
-    if site.status is not None:
-        files.extend(api_files(site.status, lambda view: pages.absolute(incident_path(view), site.config.url_prefix)))
-    files.extend(_static_files([d for d in (theme_dir("default", root), theme) if d is not None]))
-    files.extend(OutputFile(rel, copy_from=str(root / rel)) for rel in site.assets)
+    files.extend(other_files(site, pages, theme, root))
     files.append(OutputFile(MARKER, b"This folder was written by kb and is replaced by each build.\n"))
     if site.redirects:
         files.append(OutputFile(REDIRECTS, redirects_file(site.redirects, site.config.url_prefix)))
     files.append(OutputFile(MANIFEST, manifest(files, site.redirects)))
     return files, tuple(problems)
+
+
+class TemplateProblem(Exception):
+    """A template could not render a page; carries the positioned diagnostic."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.format())
+        self.diagnostic = diagnostic
+
+
+def render_page(env: jinja2.Environment, templates: dict[str, jinja2.Template], job: Job) -> bytes:
+    """One page's bytes; raise TemplateProblem when its template fails."""
+    path, name, context = job
+    try:
+        template = templates.get(name) or templates.setdefault(name, env.get_template(name))
+        return template.render(context()).encode("utf-8")
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(error(exc.filename or name, exc.lineno or 1, 1, f"template error: {exc.message}")) from None
+    except (jinja2.UndefinedError, jinja2.TemplateNotFound) as exc:
+        raise TemplateProblem(error(_template_path(env, name), 1, 1, f"template error while rendering /{path}: {exc}")) from None
+
+
+def page_jobs(site: Site, pages: PageBuilder) -> list[Job]:
+    """Every page of the site, as (path, template, context maker), in a fixed order."""
+    prefix = site.config.url_prefix
+    jobs: list[Job] = [("index.html", "home.html", pages.home)]
+    jobs += [(_index(c.url), "category.html", partial(pages.category, c)) for c in site.categories]
+    jobs += [(_index(a.url), "article.html", partial(pages.article, a)) for a in site.articles]
+    if pages.tags:
+        jobs.append(("tags/index.html", "tags.html", pages.tag_index))
+        jobs += [(_index(tag_url(key)), "tag.html", partial(pages.tag, key)) for key in pages.tag_keys()]
+    jobs.append(("search/index.html", "search.html", pages.search))
+    jobs.append(("contact/index.html", "contact.html", pages.contact))
+    if site.status is not None and pages.status is not None:
+        status = pages.status
+        jobs.append(("status/index.html", "status.html", pages.status_page))
+        jobs.append(("status/history/index.html", "status_history.html", pages.status_history))
+        for view in (*site.status.incidents, *site.status.maintenances):
+            key = view.incident.key
+            jobs.append((_index(incident_path(key)), "status_incident.html", partial(pages.status_incident, key)))
+        feed = partial(pages.status_feed, prefix)
+        jobs.append(("status/history.atom", "status_history.atom", feed))
+        jobs.append(("status/history.rss", "status_history.rss", feed))
+        jobs.append(("status/badge.svg", "status_badge.svg", lambda: {"badge": status.badge()}))
+    jobs.append(("404.html", "404.html", pages.not_found))
+    if site.config.base_url.startswith(("http://", "https://")):
+        jobs.append(("sitemap.xml", "sitemap.xml", pages.sitemap))
+    jobs.append(("robots.txt", "robots.txt", pages.sitemap))
+    by_url = {a.url: a for a in site.articles}
+    for old, new in site.redirects.items():
+        context = {
+            "language": site.config.language, "title": by_url[new].title,
+            "target": site_url(new, prefix), "canonical": pages.absolute(new, prefix),
+        }
+        jobs.append((_redirect_file(old), "redirect.html", partial(dict, context)))
+    return jobs
+
+
+def other_files(site: Site, pages: PageBuilder, theme: Path, root: Path) -> list[OutputFile]:
+    """The status API, the themes' static files and the content's own files."""
+    files: list[OutputFile] = []
+    if site.status is not None:
+        files.extend(api_files(site.status, lambda view: pages.absolute(incident_path(view), site.config.url_prefix)))
+    files.extend(_static_files([d for d in (theme_dir("default", root), theme) if d is not None]))
+    files.extend(OutputFile(rel, copy_from=str(root / rel)) for rel in site.assets)
+    return files
 
 
 def redirects_file(redirects: dict[str, str], url_prefix: str) -> bytes:

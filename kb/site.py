@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import posixpath
 import re
 from collections import defaultdict
@@ -11,9 +12,10 @@ from .errors import Diagnostic, error, join_display, warning
 from .model import Article, Category, Site, SiteConfig
 
 RELATED_LIMIT = 5
+COMMON_TAG = 100  # a tag on more articles than this is not counted when ranking related articles
 _LEADING = re.compile(r"^[\W_]+")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-RESERVED_PATHS = ("/tags/", "/assets/", "/404.html", "/search/", "/status/", "/api/", "/contact/")
+RESERVED_PATHS = ("/tags/", "/assets/", "/404.html", "/search/", "/status/", "/api/v2/", "/contact/", "/pagefind/")
 
 
 def title_key(title: str) -> str:
@@ -146,32 +148,48 @@ def _resolve(ref: str, source: str, by_source: dict[str, Article], ids: dict[str
 
 
 def _infer_related(articles: tuple[Article, ...], explicit: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-    """Explicit `related` wins; else articles sharing the most tags, then the same section."""
-    by_tag: dict[str, list[Article]] = defaultdict(list)
-    by_group: dict[str, list[Article]] = defaultdict(list)
+    """Explicit `related` wins; else articles sharing the most tags, then the same section.
+
+    A tag that more than COMMON_TAG articles carry says little about any two of them: it is
+    not counted, and its articles come after those sharing rarer tags, in listing order.
+    This keeps the work per article small however large the site.
+    """
+    order = {a.source: article_sort_key(a) for a in articles}
+    by_tag: dict[str, list[str]] = defaultdict(list)
+    by_group: dict[str, list[str]] = defaultdict(list)
     for article in articles:
-        for tag in article.tags:
-            by_tag[tag].append(article)
-        by_group[article.section or article.category].append(article)
-    for group in by_group.values():
-        group.sort(key=article_sort_key)
+        for tag in dict.fromkeys(article.tags):
+            by_tag[tag].append(article.source)
+        by_group[article.section or article.category].append(article.source)
+    for members in (*by_tag.values(), *by_group.values()):
+        members.sort(key=order.__getitem__)
+    wanted = RELATED_LIMIT * 2
     result: dict[str, tuple[str, ...]] = {}
     for article in articles:
         if explicit.get(article.source):
             result[article.source] = explicit[article.source][:RELATED_LIMIT]
             continue
+        tags = list(dict.fromkeys(article.tags))
         shared: dict[str, int] = defaultdict(int)
-        titles: dict[str, Article] = {}
-        for tag in article.tags:
-            for other in by_tag[tag]:
-                if other.source != article.source:
-                    shared[other.source] += 1
-                    titles[other.source] = other
-        ranked = sorted(shared, key=lambda s: (-shared[s], article_sort_key(titles[s])))
-        for other in by_group[article.section or article.category]:
-            if len(ranked) >= RELATED_LIMIT * 2:
+        for tag in tags:
+            if len(by_tag[tag]) <= COMMON_TAG:
+                for other in by_tag[tag]:
+                    shared[other] += 1
+        shared.pop(article.source, None)
+        ranked = sorted(shared, key=lambda s: (-shared[s], order[s]))[:wanted]
+        seen = set(ranked) | {article.source}
+        common = [by_tag[t] for t in tags if len(by_tag[t]) > COMMON_TAG]
+        for source in heapq.merge(*common, key=order.__getitem__) if common else ():
+            if len(ranked) >= wanted:
                 break
-            if other.source != article.source and other.source not in shared:
-                ranked.append(other.source)
+            if source not in seen:
+                seen.add(source)
+                ranked.append(source)
+        for other in by_group[article.section or article.category]:
+            if len(ranked) >= wanted:
+                break
+            if other not in seen:
+                seen.add(other)
+                ranked.append(other)
         result[article.source] = tuple(ranked[:RELATED_LIMIT])
     return result
