@@ -38,3 +38,19 @@ def test_case(case: Path, kb, tmp_path: Path, update_golden: bool) -> None:
         assert _snapshot(out) == before, "a failed build changed the previous output"
     else:
         assert (out / "index.html").read_text() != OLD_SITE["index.html"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_check_reports_what_build_reports(case: Path, kb) -> None:
+    """`kb check` finds the same problems as `kb build` in every broken site, and writes nothing."""
+    args = (case / "args.txt").read_text().split() if (case / "args.txt").exists() else []
+    if "--out" in args:
+        pytest.skip("this case is about the output folder, which kb check does not write")
+    before = sorted(p.relative_to(case).as_posix() for p in case.rglob("*"))
+    result = kb(["check", "--content", "content", *args], cwd=case)
+    expected = (case / "expected.txt").read_text().splitlines()
+    problems = [line for line in expected if not line.startswith(("kb: ", "warning: ")) and ":" in line]
+    printed = [line for line in result.stderr.splitlines() if not line.startswith(("kb: ", "warning: "))]
+    assert printed == problems
+    assert result.exit_code == int((case / "exit.txt").read_text())
+    assert sorted(p.relative_to(case).as_posix() for p in case.rglob("*")) == before
