@@ -14,7 +14,7 @@ from .yamlpos import YamlDoc, YamlProblem, load_yaml
 SITE_FILE = "site.yaml"
 SITE_KEYS = (
     "title", "tagline", "base_url", "language", "logo", "contact", "notice",
-    "footer_links", "theme", "extra_keys", "markdown",
+    "footer_links", "theme", "extra_keys", "markdown", "edit_url",
 )
 CONTACT_KEYS = ("email", "url", "form")
 NOTICE_KEYS = ("text", "level", "start", "end")
@@ -68,6 +68,7 @@ def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[Si
         notice=_notice(r),
         footer_links=_links(r),
         theme=r.string("theme", default="default") or "default",
+        edit_url=_edit_url(r),
         extra_keys=r.strings("extra_keys"),
         markdown=MarkdownOptions(
             toc_depth=r.integer("markdown", "toc_depth", default=3) or 3,
@@ -81,6 +82,15 @@ def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[Si
             line, col = doc.value_pos("logo")
             r.diagnostics.append(warning(shown, line, col, f"logo file not found: '{logo}'"))
     return config, tuple(r.diagnostics)
+
+
+def _edit_url(r: Reader) -> str:
+    pattern = r.string("edit_url", default="") or ""
+    if pattern and "{path}" not in pattern:
+        r.at(("edit_url",), "edit_url needs {path} where the article's path goes, "
+                            "e.g. https://github.com/acme/help/edit/main/content/{path}")
+        return ""
+    return pattern
 
 
 def _notice(r: Reader) -> Notice | None:

@@ -18,7 +18,7 @@ CATEGORY_FILE = "_category.yaml"
 RESERVED_ROOT = frozenset({"site.yaml", "status.yaml", "templates"})
 ARTICLE_KEYS = (
     "title", "summary", "description", "slug", "tags", "date", "updated", "draft",
-    "featured", "order", "id", "aliases", "related",
+    "featured", "order", "id", "aliases", "related", "faq",
 )
 CATEGORY_KEYS = ("title", "description", "order", "icon", "slug")
 ROOT_CATEGORY_TITLE = "General"
@@ -193,6 +193,7 @@ def parse_article(
         "updated": r.date("updated"),
         "draft": r.boolean("draft"),
         "featured": r.boolean("featured"),
+        "faq": r.boolean("faq"),
         "order": r.integer("order"),
         "id": r.string("id"),
         "aliases": r.strings("aliases"),

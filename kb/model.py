@@ -63,6 +63,7 @@ class SiteConfig:
     notice: Notice | None = None
     footer_links: tuple[Link, ...] = ()
     theme: str = "default"
+    edit_url: str = ""  # e.g. https://github.com/acme/help/edit/main/content/{path}
     extra_keys: tuple[str, ...] = ()
     markdown: MarkdownOptions = MarkdownOptions()
 
@@ -107,6 +108,7 @@ class Article:
     updated: dt.date | None = None
     draft: bool = False
     featured: bool = False
+    faq: bool = False  # each `##` heading is a question, the text below it the answer (FAQPage data)
     order: int | None = None
     id: str | None = None
     aliases: tuple[str, ...] = ()

@@ -88,6 +88,7 @@ def page_jobs(site: Site, pages: PageBuilder) -> list[Job]:
         jobs.append(("status/history.atom", "status_history.atom", feed))
         jobs.append(("status/history.rss", "status_history.rss", feed))
         jobs.append(("status/badge.svg", "status_badge.svg", lambda: {"badge": status.badge()}))
+    jobs.append(("feed.xml", "feed.xml", pages.feed))
     jobs.append(("404.html", "404.html", pages.not_found))
     if site.config.base_url.startswith(("http://", "https://")):
         jobs.append(("sitemap.xml", "sitemap.xml", pages.sitemap))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from collections import defaultdict
 from pathlib import Path
 from urllib.parse import quote
@@ -12,12 +13,14 @@ import jinja2
 
 from . import __version__
 from .model import Article, Category, RenderedArticle, Site
+from .seo import article_data, breadcrumb_data, faq_data, json_ld
 from .slugs import slugify
 from .statusview import StatusView, article_issues
 
 # installed: the wheel puts the repository's themes/ at kb/themes/; in a checkout it sits beside kb/
 BUILTIN_THEMES = (Path(__file__).resolve().parent / "themes", Path(__file__).resolve().parent.parent / "themes")
 HOME_ARTICLES = 5
+FEED_ARTICLES = 50
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
@@ -94,9 +97,12 @@ class PageBuilder:
         self.known_issues = article_issues(report) if report else {}
         self.overall = self.status.overall() if self.status else None
 
-    def common(self, title: str, url: str, description: str = "") -> dict:
+    def common(self, title: str, url: str, description: str = "", kind: str = "website") -> dict:
         """What every page shows: the site, its navigation, the page's own identity."""
         config = self.site.config
+        absolute = config.base_url.startswith(("http://", "https://"))
+        logo = config.logo
+        image = self.absolute(logo, config.url_prefix) if logo and absolute else ""
         notice = config.notice if config.notice and config.notice.active(self.site.today) else None
         return {
             "site": {
@@ -116,7 +122,10 @@ class PageBuilder:
                 "title": title,
                 "url": url,
                 "description": description,
-                "canonical": config.base_url.rstrip("/") + quote(url) if config.base_url.startswith("http") else "",
+                "canonical": config.base_url.rstrip("/") + quote(url) if absolute else "",
+                "kind": kind,
+                "image": image,
+                "jsonld": [],
             },
         }
 
@@ -176,6 +185,9 @@ class PageBuilder:
         context = self.common(category.title, category.url, description)
         context["category"] = {"title": category.title, "description": category.description, "url": category.url}
         context["breadcrumbs"] = self.crumbs(category.parent) if category.parent else self.crumbs(None)
+        prefix = self.site.config.url_prefix
+        trail = [(c["title"], self.absolute(c["url"], prefix)) for c in context["breadcrumbs"]]
+        context["page"]["jsonld"] = [json_ld(breadcrumb_data([*trail, (category.title, self.absolute(category.url, prefix))]))]
         context["articles"] = [self.item(a) for a in self.in_group.get(category.key, [])]
         context["sections"] = [
             {"title": s.title, "url": s.url, "description": s.description,
@@ -187,7 +199,8 @@ class PageBuilder:
     def article(self, article: Article) -> dict:
         """An article page: breadcrumbs, body, table of contents, tags, related articles."""
         rendered = self.rendered[article.source]
-        context = self.common(article.title, article.url, rendered.excerpt)
+        config = self.site.config
+        context = self.common(article.title, article.url, rendered.excerpt, kind="article")
         minimum = self.site.config.markdown.toc_min_headings
         context["breadcrumbs"] = self.crumbs(article.section or article.category)
         context["article"] = {
@@ -203,7 +216,17 @@ class PageBuilder:
             "tags": [{"name": t, "url": tag_url(t)} for t in article.tags],
             "related": [self.item(self.by_source[s]) for s in self.site.related.get(article.source, ()) if s in self.by_source],
             "known_issues": self.known_issues.get(article.source, []),
+            "edit_url": config.edit_url.replace("{path}", quote(article.source)) if config.edit_url else "",
         }
+        url = self.absolute(article.url, config.url_prefix)
+        trail = [(c["title"], self.absolute(c["url"], config.url_prefix)) for c in context["breadcrumbs"]]
+        structured = [
+            article_data(article.title, rendered.excerpt, url, config.language, config.title, article.date,
+                         article.updated),
+            breadcrumb_data([*trail, (article.title, url)]),
+        ]
+        faq = faq_data(rendered.html) if article.faq else None
+        context["page"]["jsonld"] = [json_ld(d) for d in (*structured, *([faq] if faq else []))]
         return context
 
     def tag(self, key: str) -> dict:
@@ -282,10 +305,35 @@ class PageBuilder:
 
     def absolute(self, path: str, url_prefix: str) -> str:
         """A site path as a full URL when base_url is one, else under the URL prefix."""
+        if _SCHEME.match(path) or path.startswith("//"):
+            return path
         base = self.site.config.base_url
         if base.startswith(("http://", "https://")):
-            return base.rstrip("/") + quote(path)
+            return base.rstrip("/") + quote("/" + path.lstrip("/"))
         return site_url(path, url_prefix)
+
+    def feed(self) -> dict:
+        """/feed.xml: the newest and most recently updated articles (drafts never)."""
+        config = self.site.config
+        newest = sorted((a for a in self.site.articles if not a.draft),
+                        key=lambda a: (a.updated or a.date or dt.date.min, a.url), reverse=True)[:FEED_ARTICLES]
+        entries = []
+        for article in newest:
+            changed = article.updated or article.date or self.site.today
+            entries.append({
+                "title": article.title, "link": self.absolute(article.url, config.url_prefix),
+                "id": uuid.uuid5(uuid.NAMESPACE_URL, "kb-article:" + article.source).urn,
+                "updated": f"{changed.isoformat()}T00:00:00Z",
+                "published": f"{(article.date or changed).isoformat()}T00:00:00Z",
+                "summary": self.rendered[article.source].excerpt,
+                "category": self.categories[article.category].title,
+            })
+        updated = entries[0]["updated"] if entries else f"{self.site.today.isoformat()}T00:00:00Z"
+        return {"feed": {
+            "title": f"{config.title}: new and updated articles", "link": self.absolute("/", config.url_prefix),
+            "self": self.absolute("/feed.xml", config.url_prefix), "updated": updated, "entries": entries,
+            "id": uuid.uuid5(uuid.NAMESPACE_URL, "kb-feed:" + (config.base_url or config.title)).urn,
+        }}
 
     def not_found(self) -> dict:
         """The 404 page."""
@@ -294,8 +342,12 @@ class PageBuilder:
     def sitemap(self) -> dict:
         """Every listed URL with its last change, for sitemap.xml."""
         base = self.site.config.base_url.rstrip("/")
-        entries = [{"loc": base + "/", "lastmod": None}]
-        entries += [{"loc": base + quote(c.url), "lastmod": None} for c in self.site.categories]
+        newest = [a.updated or a.date for a in self.site.articles if not a.draft and (a.updated or a.date)]
+        entries = [{"loc": base + "/", "lastmod": max(newest, default=None)}]
+        for category in self.site.categories:
+            dates = [a.updated or a.date for a in self.articles_under(category) if not a.draft and (a.updated or a.date)]
+            dates += [a.updated or a.date for a in self.in_group.get(category.key, []) if not a.draft and (a.updated or a.date)]
+            entries.append({"loc": base + quote(category.url), "lastmod": max(dates, default=None)})
         entries += [
             {"loc": base + quote(a.url), "lastmod": a.updated or a.date}
             for a in sorted(self.site.articles, key=lambda a: a.url) if not a.draft

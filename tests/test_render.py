@@ -39,6 +39,7 @@ EXPECTED_FILES = [
     "billing/index.html",
     "billing/pay/index.html",
     "contact/index.html",
+    "feed.xml",
     "guías-útiles/index.html",
     "guías-útiles/primeros-pasos/index.html",
     "index.html",
@@ -171,9 +172,9 @@ def test_sitemap_and_robots_with_an_absolute_base_url(prefixed_site: Path) -> No
     assert (out / "sitemap.xml").read_text() == (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        "  <url><loc>https://x.org/help/</loc></url>\n"
-        "  <url><loc>https://x.org/help/billing/</loc></url>\n"
-        "  <url><loc>https://x.org/help/billing/cards/</loc></url>\n"
+        "  <url><loc>https://x.org/help/</loc><lastmod>2020-02-03</lastmod></url>\n"
+        "  <url><loc>https://x.org/help/billing/</loc><lastmod>2020-02-03</lastmod></url>\n"
+        "  <url><loc>https://x.org/help/billing/cards/</loc><lastmod>2020-02-03</lastmod></url>\n"
         "  <url><loc>https://x.org/help/gu%C3%ADas-%C3%BAtiles/</loc></url>\n"
         "  <url><loc>https://x.org/help/billing/cards/visa/</loc><lastmod>2020-02-03</lastmod></url>\n"
         "  <url><loc>https://x.org/help/billing/pay/</loc><lastmod>2020-01-02</lastmod></url>\n"
@@ -222,5 +223,5 @@ def test_no_tag_pages_without_tags(kb, tmp_path: Path) -> None:
     out, _ = _build(kb, tmp_path, {"content/billing/pay.md": "# Pay\n"})
     assert _pages(out) == [
         ".kb-site", "404.html", "billing/index.html", "billing/pay/index.html", "contact/index.html",
-        "index.html", "kb-manifest.json", "robots.txt", "search/index.html",
+        "feed.xml", "index.html", "kb-manifest.json", "robots.txt", "search/index.html",
     ]

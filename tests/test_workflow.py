@@ -1,0 +1,75 @@
+"""The example GitHub Actions workflow: its structure, and its kb commands run on the example content."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from kbtest import REPO, run_kb_process
+
+WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict:
+    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def _steps(job: dict, uses: str) -> list[dict]:
+    return [s for s in job["steps"] if str(s.get("uses", "")).startswith(uses)]
+
+
+def _runs(job: dict) -> list[str]:
+    return [line.strip() for s in job["steps"] for line in str(s.get("run", "")).splitlines() if line.strip()]
+
+
+def test_triggers(workflow: dict) -> None:
+    on = workflow["on"]
+    assert "pull_request" in on
+    assert on["push"]["branches"] == ["main"]
+    assert "workflow_dispatch" in on
+
+
+def test_permissions_are_least_privilege(workflow: dict) -> None:
+    assert workflow["permissions"] == {"contents": "read"}
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+
+
+def test_pull_requests_are_checked_and_previewed(workflow: dict) -> None:
+    job = workflow["jobs"]["check"]
+    assert "pull_request" in job["if"]
+    assert _steps(job, "actions/checkout@")[0]["with"]["fetch-depth"] == 0
+    assert _steps(job, "actions/setup-python@")[0]["with"]["cache"] == "pip"
+    runs = _runs(job)
+    assert any(r.startswith("kb check") and "--format github" in r for r in runs)
+    assert any(r.startswith("kb build") for r in runs)
+    assert _steps(job, "actions/upload-artifact@")[0]["with"]["path"] == "site/"
+
+
+def test_main_is_built_and_deployed_to_pages(workflow: dict) -> None:
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert "pull_request" in build["if"] and "!=" in build["if"]
+    assert _steps(build, "actions/checkout@")[0]["with"]["fetch-depth"] == 0
+    assert _steps(build, "actions/setup-python@")[0]["with"]["cache"] == "pip"
+    assert any(r.startswith("kb build") for r in _runs(build))
+    assert _steps(build, "actions/upload-pages-artifact@")[0]["with"]["path"] == "site/"
+    assert deploy["needs"] == "build"
+    assert _steps(deploy, "actions/deploy-pages@")
+
+
+def test_the_kb_commands_of_the_workflow_work_on_the_example(workflow: dict, tmp_path: Path) -> None:
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    (tmp_path / "published.json").write_text('{"urls": []}')
+    commands = [r for job in workflow["jobs"].values() for r in _runs(job) if r.startswith("kb ")]
+    assert len(commands) >= 3
+    for command in commands:
+        done = run_kb_process(shlex.split(command)[1:], cwd=tmp_path)
+        assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
+    assert (tmp_path / "site" / "index.html").is_file()
