@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import os
 import posixpath
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import jinja2
 
+from .cache import RenderCache, render_all, render_key
 from .config import load_config
 from .content import discover, load_categories, parse_article
 from .errors import (
@@ -63,6 +63,8 @@ class BuildOptions:
     search: bool = True
     now: dt.datetime | None = None
     git_dates: bool = True
+    cache: Path | None = None  # where rendered articles are kept between builds; None: nowhere
+    jobs: int = 0  # processes that render articles; 0: one per core
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,7 @@ class BuildCache:
     """Parsed and rendered articles of earlier builds in this process (`kb serve`), reused while unchanged."""
 
     parsed: dict[str, tuple[object, Article | None, tuple[Diagnostic, ...]]] = field(default_factory=dict)
-    rendered: dict[str, tuple[object, RenderedArticle]] = field(default_factory=dict)
+    renders: RenderCache = field(default_factory=RenderCache)
 
 
 def compile_site(options: BuildOptions, progress: Progress | None = None, cache: BuildCache | None = None) -> Compiled:
@@ -235,21 +237,15 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
         url_prefix=config.url_prefix,
         drafts=frozenset(a.source for a in articles if a.source not in published),
     )
-    renderer = MarkdownRenderer(config.markdown)
-    rendered: dict[str, RenderedArticle] = {}
-    fingerprint = _context_key(context, config) if cache is not None else None
-    for article in progress(site.articles) if progress else site.articles:
-        earlier = cache.rendered.get(article.source) if cache is not None else None
-        if earlier is not None and earlier[0] == (article, fingerprint):
-            result = earlier[1]
-        else:
-            result = renderer.render(article, context, join_display(display, article.source))
-            if cache is not None:
-                cache.rendered[article.source] = ((article, fingerprint), result)
-        rendered[article.source] = result
-        diagnostics.extend(result.diagnostics)
+    renders = cache.renders if cache is not None else RenderCache(options.cache)
+    rendered = _render_articles(site.articles, config, context, display, renders, options.jobs, progress)
+    if cache is None and options.cache is not None:
+        renders.save()
+    for article in site.articles:
+        diagnostics.extend(rendered[article.source].diagnostics)
     diagnostics.extend(check_anchors(rendered, display))
     if status is not None:
+        renderer = MarkdownRenderer(config.markdown)
         status, found = _render_status(status, renderer, context, join_display(display, STATUS_FILE))
         diagnostics.extend(found)
     _fail_on_errors(diagnostics, options.strict)
@@ -258,12 +254,6 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
     assert theme is not None  # a missing theme is an error above
     env = make_environment(theme, root, config.url_prefix)
     return Prepared(site, rendered, env, theme, root, _fail_on_errors(diagnostics, options.strict))
-
-
-def _context_key(context: LinkContext, config: SiteConfig) -> object:
-    """What an article's HTML depends on besides its own text: every URL, file and Markdown setting."""
-    data = (sorted(context.urls.items()), sorted(context.assets), context.url_prefix, sorted(context.drafts), config.markdown)
-    return hashlib.sha256(repr(data).encode("utf-8")).hexdigest()
 
 
 def _dates_from_git(root: Path, display: str, articles: list[Article]) -> tuple[list[Article], list[Diagnostic]]:
@@ -307,6 +297,30 @@ def _load_articles(
         if cache is not None:
             cache.parsed[rel] = (key, article, tuple(found))
     return articles, diagnostics
+
+
+def _render_articles(
+    articles: tuple[Article, ...], config: SiteConfig, context: LinkContext, display: str, renders: RenderCache,
+    jobs: int, progress: Progress | None,
+) -> dict[str, RenderedArticle]:
+    """Every article's HTML: from the cache when still right, else rendered (on every core when many)."""
+    rendered: dict[str, RenderedArticle] = {}
+    todo: list[tuple[Article, str]] = []
+    keys: list[str] = []
+    for article in articles:
+        shown = join_display(display, article.source)
+        key = render_key(article, config.markdown, context.url_prefix, shown)
+        found = renders.get(key, context)
+        if found is not None:
+            rendered[article.source] = found
+        else:
+            todo.append((article, shown))
+            keys.append(key)
+    workers = jobs if jobs > 0 else len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    for (article, _), key, result in zip(todo, keys, render_all(todo, config.markdown, context, workers, progress), strict=True):
+        rendered[article.source] = result
+        renders.put(key, result)
+    return {a.source: rendered[a.source] for a in articles}
 
 
 def check_anchors(rendered: dict[str, RenderedArticle], display: str) -> list[Diagnostic]:

@@ -51,14 +51,20 @@ def _site_options(command):
 @click.option("--out", "out", default="site", show_default=True, metavar="DIR",
               help="Where to write the site; replaced only when the build succeeds.")
 @click.option("--no-search", is_flag=True, help="Skip the search index (quicker previews).")
+@click.option("--cache", "cache", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep rendered articles here between builds (default: .kb-cache beside --out).")
+@click.option("--no-cache", is_flag=True, help="Render every article, keeping nothing.")
+@click.option("--jobs", "-j", default=0, type=click.IntRange(0, 256), metavar="N",
+              help="Processes that render articles (default: one per core).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
 def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bool, no_search: bool,
-          now: dt.datetime | None, quiet: bool) -> None:
+          cache: Path | None, no_cache: bool, jobs: int, now: dt.datetime | None, quiet: bool) -> None:
     """Build the support centre into a static site."""
     display = content.rstrip("/\\") or content
+    keep = None if no_cache else cache or Path(out).parent / ".kb-cache"
     options = BuildOptions(
-        content=Path(content), out=Path(out), display=display,
-        base_url=base_url, drafts=drafts, strict=strict, search=not no_search, now=now,
+        content=Path(content), out=Path(out), display=display, base_url=base_url, drafts=drafts,
+        strict=strict, search=not no_search, now=now, cache=keep, jobs=jobs,
     )
     try:
         report = build_site(options, progress=None if quiet else _progress)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -99,6 +100,7 @@ class _Links(Treeprocessor):
         self.context = LinkContext()
         self.problems: list[tuple[str, str]] = []
         self.fragments: list[tuple[str, str, str]] = []  # (article source, #fragment, link as written)
+        self.deps: list[tuple] = []  # what the output depended on in the context (see link_dependency)
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
@@ -129,6 +131,7 @@ class _Links(Treeprocessor):
         here = posixpath.dirname(self.source)
         path = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(here, target))
         fragment = f"#{parts.fragment}" if parts.fragment else ""
+        self.deps.append(link_dependency(path, self.context))
         if path.lower().endswith(".md"):
             url = self.context.urls.get(path)
             if path in self.context.drafts:
@@ -150,11 +153,32 @@ class _Links(Treeprocessor):
             self.problems.append((value, f"link to missing file '{target}'{_case_hint(path, self.context.assets)}"))
 
 
+def link_dependency(path: str, context: LinkContext) -> tuple:
+    """What a link to `path` made of the context: an article's URL and draft flag, or whether a file exists."""
+    if path.lower().endswith(".md"):
+        return ("md", path, context.urls.get(path), path in context.drafts)
+    present = path in context.assets
+    return ("file", path, present, "" if present else _case_hint(path, context.assets))
+
+
+def dependencies_hold(deps: tuple, context: LinkContext) -> bool:
+    """True when every link target an earlier rendering looked up is the same in `context`."""
+    return all(link_dependency(dep[1], context) == dep for dep in deps)
+
+
 def _case_hint(path: str, assets: frozenset[str]) -> str:
     """A hint when the file exists with other letter case (it breaks on most web hosts)."""
-    lowered = path.casefold()
-    match = next((a for a in sorted(assets) if a.casefold() == lowered), None)
+    match = _folded(assets).get(path.casefold())
     return f" (the file is '{posixpath.basename(match)}': letter case differs)" if match else ""
+
+
+@functools.lru_cache(maxsize=4)
+def _folded(assets: frozenset[str]) -> dict[str, str]:
+    """Each file by its case-folded path (the first in sorted order when several fold alike)."""
+    found: dict[str, str] = {}
+    for asset in sorted(assets):
+        found.setdefault(asset.casefold(), asset)
+    return found
 
 
 class _Markup(Postprocessor):
@@ -213,6 +237,7 @@ class MarkdownRenderer:
         self.links.context = context
         self.links.problems = []
         self.links.fragments = []
+        self.links.deps = []
         body = self.md.convert(article.body)
         toc = tuple(_flatten(getattr(self.md, "toc_tokens", [])))
         lines = article.body.split("\n") if self.links.problems or self.links.fragments else []
@@ -230,7 +255,8 @@ class MarkdownRenderer:
             fragments.append(Fragment(target, fragment, raw, article.body_line + line, col + 1))
         diagnostics = tuple(found)
         excerpt = make_excerpt(article.summary) if article.summary else make_excerpt(plain_text(body))
-        return RenderedArticle(article.source, body, toc, excerpt, diagnostics, tuple(fragments), frozenset(_IDS.findall(body)))
+        return RenderedArticle(article.source, body, toc, excerpt, diagnostics, tuple(fragments),
+                               frozenset(_IDS.findall(body)), tuple(dict.fromkeys(self.links.deps)))
 
 
     def render_text(self, text: str, context: LinkContext, shown: str, line: int, source: str) -> tuple[str, tuple]:

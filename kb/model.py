@@ -157,6 +157,7 @@ class RenderedArticle:
     diagnostics: tuple = ()
     fragments: tuple[Fragment, ...] = ()  # links to #anchors, checked once every article is rendered
     ids: frozenset[str] = frozenset()  # the id attributes in the HTML
+    deps: tuple[tuple, ...] = ()  # the link targets it looked up, to know when a cached copy is still right
 
 
 @dataclass(frozen=True)

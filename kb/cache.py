@@ -1,0 +1,123 @@
+"""Rendered articles kept between builds, and rendering many articles on every core.
+
+An article's HTML depends on its own text, the Markdown settings, the URL prefix, kb's version
+and the link targets it looked up (other articles' URLs, whether files exist). The cache key
+covers the first four; the looked-up targets are stored with the entry and checked again, so
+adding an article elsewhere re-renders only the articles that link to it. Pages themselves
+(theme, navigation, related articles) are rendered by every build and never cached.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import multiprocessing
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from . import __version__
+from .markdown import MarkdownRenderer, dependencies_hold
+from .model import Article, LinkContext, MarkdownOptions, RenderedArticle
+
+FORMAT = 1
+POOL_MIN = 150  # fewer articles than this render faster in one process than a pool starts
+
+
+class RenderCache:
+    """Rendered articles by content key; loaded from and saved to `folder` when given."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder
+        self.entries: dict[str, RenderedArticle] = {}
+        self.used: set[str] = set()
+        if folder is not None:
+            try:
+                with open(folder / "render.pickle", "rb") as handle:
+                    data = pickle.load(handle)
+                if data.get("format") == FORMAT and data.get("kb") == __version__:
+                    self.entries = data["entries"]
+            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
+                self.entries = {}  # a missing or unreadable cache is an empty one
+
+    def get(self, key: str, context: LinkContext) -> RenderedArticle | None:
+        """The cached rendering for `key`, if every link target it used is unchanged."""
+        found = self.entries.get(key)
+        if found is not None and dependencies_hold(found.deps, context):
+            self.used.add(key)
+            return found
+        return None
+
+    def put(self, key: str, rendered: RenderedArticle) -> None:
+        self.entries[key] = rendered
+        self.used.add(key)
+
+    def save(self) -> None:
+        """Write the entries this build used (others are dropped), atomically."""
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        keep = {k: v for k, v in self.entries.items() if k in self.used}
+        handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".render-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump({"format": FORMAT, "kb": __version__, "entries": keep}, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.folder / "render.pickle")
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+
+def render_key(article: Article, options: MarkdownOptions, url_prefix: str, shown: str) -> str:
+    """What an article's rendering depends on besides link targets, as a digest."""
+    parts = (__version__, FORMAT, repr(options), url_prefix, shown, article.source, article.body_line,
+             article.summary, article.body)
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def render_all(
+    jobs: list[tuple[Article, str]], options: MarkdownOptions, context: LinkContext, workers: int,
+    progress: Callable[[Iterable], Iterable] | None = None,
+) -> list[RenderedArticle]:
+    """Render (article, shown path) pairs in order; with several workers, in a process pool."""
+    if workers <= 1 or len(jobs) < POOL_MIN:
+        renderer = MarkdownRenderer(options)
+        items = progress(jobs) if progress else jobs
+        return [renderer.render(article, context, shown) for article, shown in items]
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    chunk = max(8, min(64, len(jobs) // (workers * 8)))
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context(method),
+        initializer=_start_worker, initargs=(options, context),
+    ) as pool:
+        results = pool.map(_render_in_worker, jobs, chunksize=chunk)
+        return list(progress(_Sized(results, len(jobs))) if progress else results)
+
+
+class _Sized:
+    """An iterator with a known length (a progress bar wants one)."""
+
+    def __init__(self, items: Iterable, length: int) -> None:
+        self.items, self.length = items, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+_worker: tuple[MarkdownRenderer, LinkContext] | None = None  # one renderer per worker process
+
+
+def _start_worker(options: MarkdownOptions, context: LinkContext) -> None:
+    global _worker
+    _worker = (MarkdownRenderer(options), context)
+
+
+def _render_in_worker(job: tuple[Article, str]) -> RenderedArticle:
+    assert _worker is not None
+    renderer, context = _worker
+    return renderer.render(job[0], context, job[1])

@@ -1,0 +1,146 @@
+"""The render cache: reused while right, never a stale page; and the process pool's output is the single process's."""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from pathlib import Path
+
+import pytest
+
+import kb.cache
+import kb.markdown
+from kb.build import BuildOptions, build_site
+from kbtest import run_kb_process, write_tree
+
+sys.path.insert(0, str(Path(__file__).parent / "bench"))
+from corpus import generate  # noqa: E402
+
+PROJECT = {
+    "content/site.yaml": "title: Acme\n",
+    "content/billing/pay.md": "---\ntitle: Pay\n---\nSee [refunds](refund.md) and ![card](card.png).\n",
+    "content/billing/refund.md": "---\ntitle: Refunds\n---\n## How\n\nText.\n",
+    "content/billing/card.png": b"png",
+    "content/billing/alone.md": "---\ntitle: Alone\n---\nNo links.\n",
+}
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The sources rendered by Markdown in this test, in order."""
+    seen: list[str] = []
+    real = kb.markdown.MarkdownRenderer.render
+
+    def counting(self, article, context, shown):
+        seen.append(article.source)
+        return real(self, article, context, shown)
+
+    monkeypatch.setattr(kb.markdown.MarkdownRenderer, "render", counting)
+    return seen
+
+
+def _build(tmp_path: Path, out: str = "site", **kw) -> Path:
+    options = BuildOptions(content=tmp_path / "content", out=tmp_path / out, display="content", search=False,
+                           cache=tmp_path / ".kb-cache", jobs=1, git_dates=False, **kw)
+    build_site(options)
+    return tmp_path / out
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_an_unchanged_site_renders_nothing_again_and_publishes_the_same_bytes(tmp_path: Path, renders: list[str]) -> None:
+    write_tree(tmp_path, PROJECT)
+    cold = _files(_build(tmp_path, "one"))
+    assert sorted(renders) == ["billing/alone.md", "billing/pay.md", "billing/refund.md"]
+    renders.clear()
+    warm = _files(_build(tmp_path, "two"))
+    assert renders == []
+    assert warm == cold
+
+
+def test_an_edited_article_is_rendered_again_alone(tmp_path: Path, renders: list[str]) -> None:
+    write_tree(tmp_path, PROJECT)
+    _build(tmp_path)
+    renders.clear()
+    (tmp_path / "content/billing/alone.md").write_text("---\ntitle: Alone\n---\nNew words.\n")
+    site = _build(tmp_path)
+    assert renders == ["billing/alone.md"]
+    assert "New words." in (site / "billing/alone/index.html").read_text()
+
+
+def test_a_moved_link_target_re_renders_the_articles_that_link_to_it(tmp_path: Path, renders: list[str]) -> None:
+    write_tree(tmp_path, PROJECT)
+    _build(tmp_path)
+    renders.clear()
+    (tmp_path / "content/billing/refund.md").write_text("---\ntitle: Refunds\nslug: money-back\n---\n## How\n\nText.\n")
+    site = _build(tmp_path)
+    assert sorted(renders) == ["billing/pay.md", "billing/refund.md"]
+    assert 'href="/billing/money-back/"' in (site / "billing/pay/index.html").read_text()
+
+
+def test_a_new_article_or_file_re_renders_only_what_it_touches(tmp_path: Path, renders: list[str]) -> None:
+    write_tree(tmp_path, {**PROJECT, "content/billing/pay.md": "---\ntitle: Pay\n---\n![terms](terms.png)\n"})
+    site = _build(tmp_path)
+    assert "missing" not in (site / "billing/pay/index.html").read_text()
+    renders.clear()
+    (tmp_path / "content/billing/new.md").write_text("---\ntitle: New\n---\nHello.\n")
+    (tmp_path / "content/billing/terms.png").write_bytes(b"png")
+    site = _build(tmp_path)
+    assert sorted(renders) == ["billing/new.md", "billing/pay.md"]
+    assert 'src="/billing/terms.png"' in (site / "billing/pay/index.html").read_text()
+
+
+def test_markdown_settings_and_the_url_prefix_invalidate_everything(tmp_path: Path, renders: list[str]) -> None:
+    write_tree(tmp_path, PROJECT)
+    _build(tmp_path)
+    renders.clear()
+    (tmp_path / "content/site.yaml").write_text("title: Acme\nmarkdown:\n  toc_depth: 2\n")
+    _build(tmp_path)
+    assert len(renders) == 3
+    renders.clear()
+    site = _build(tmp_path, base_url="/help/")
+    assert len(renders) == 3
+    assert 'href="/help/billing/refund/"' in (site / "billing/pay/index.html").read_text()
+
+
+def test_another_kb_version_does_not_read_the_cache(tmp_path: Path, renders: list[str], monkeypatch) -> None:
+    write_tree(tmp_path, PROJECT)
+    _build(tmp_path)
+    renders.clear()
+    monkeypatch.setattr(kb.cache, "__version__", "99.0")
+    _build(tmp_path)
+    assert len(renders) == 3
+
+
+def test_a_theme_change_shows_on_every_page_though_articles_come_from_the_cache(tmp_path: Path, renders) -> None:
+    write_tree(tmp_path, PROJECT)
+    _build(tmp_path)
+    renders.clear()
+    write_tree(tmp_path, {"content/templates/article.html": "{{ article.title }}|{{ article.body | safe }}"})
+    site = _build(tmp_path)
+    assert renders == []
+    assert (site / "billing/alone/index.html").read_text() == "Alone|<p>No links.</p>"
+
+
+def test_a_broken_cache_is_an_empty_one(tmp_path: Path, renders: list[str]) -> None:
+    write_tree(tmp_path, PROJECT)
+    (tmp_path / ".kb-cache").mkdir()
+    (tmp_path / ".kb-cache" / "render.pickle").write_bytes(b"not a pickle")
+    _build(tmp_path)
+    assert len(renders) == 3
+    data = pickle.loads((tmp_path / ".kb-cache" / "render.pickle").read_bytes())
+    assert data["format"] == kb.cache.FORMAT and len(data["entries"]) == 3
+
+
+def test_the_process_pool_publishes_what_one_process_does(tmp_path: Path) -> None:
+    generate(tmp_path / "content", 240)
+    outputs = []
+    for jobs in ("1", "2"):
+        done = run_kb_process(["build", "--content", "content", "--out", f"site-{jobs}", "--no-search", "--no-cache",
+                               "--jobs", jobs], cwd=tmp_path, env={"SOURCE_DATE_EPOCH": "1764115200"})
+        assert done.returncode == 0, done.stderr
+        outputs.append(_files(tmp_path / f"site-{jobs}"))
+    assert len(outputs[0]) > 240
+    assert outputs[0] == outputs[1]
