@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from .errors import Diagnostic, error
+from .minify import minify_css
 from .model import OutputFile, RenderedArticle, Site
 from .statusapi import api_files
 from .statusview import incident_path
@@ -161,4 +162,8 @@ def _static_files(themes: list[Path]) -> list[OutputFile]:
             for name in sorted(names):
                 full = Path(folder) / name
                 found["assets/" + full.relative_to(base).as_posix()] = str(full)
-    return [OutputFile(path, copy_from=source) for path, source in sorted(found.items())]
+    return [
+        OutputFile(path, minify_css(Path(source).read_text(encoding="utf-8")).encode("utf-8")) if path.endswith(".css")
+        else OutputFile(path, copy_from=source)
+        for path, source in sorted(found.items())
+    ]

@@ -1,6 +1,8 @@
 /* kb search: suggestions in the search boxes, the /search/ page, related answers on /contact/.
    Text goes in as text; only Pagefind's excerpts (escaped text plus <mark>) as HTML. */
 (() => {
+  if (window.kbSearch) return; // loaded once per page
+  window.kbSearch = true;
   const $ = (id) => document.getElementById(id);
   const base = new URL(document.body.dataset.kbRoot || "/", location.href);
   const root = base.origin === location.origin ? base.pathname : base.href;
@@ -248,4 +250,11 @@
   const pageForm = document.querySelector("form[data-kb-search-page]");
   if (pageForm) searchPage(pageForm);
   document.querySelectorAll("input[data-kb-related]").forEach(related);
+
+  // Loaded when the reader first reached for a box (kb.js): catch up with what they did meanwhile.
+  const active = document.activeElement;
+  if (active?.matches?.(".search-input, [data-kb-related]")) {
+    load().catch(() => {});
+    if (active.value.trim()) active.dispatchEvent(new Event("input"));
+  }
 })();
