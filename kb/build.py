@@ -8,6 +8,8 @@ import json
 import os
 import posixpath
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -47,6 +49,7 @@ from .statusreport import status_report
 from .textio import read_text
 from .theme import make_environment, theme_dir
 
+BACKGROUND_DELETE = 2000  # a previous site of this many files is deleted after kb exits, not before
 Progress = Callable[[Iterable[Article]], Iterable[Article]]
 
 
@@ -194,7 +197,8 @@ class BuildCache:
 def compile_site(options: BuildOptions, progress: Progress | None = None, cache: BuildCache | None = None) -> Compiled:
     """Load, validate and render everything in memory; raise ContentError with every problem."""
     prepared = prepare_site(options, progress, cache)
-    files, found = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, prepared.root)
+    files, found = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, prepared.root,
+                               workers=_workers(options.jobs))
     return Compiled(prepared.site, files, _fail_on_errors([*prepared.warnings, *found], options.strict))
 
 
@@ -316,11 +320,18 @@ def _render_articles(
         else:
             todo.append((article, shown))
             keys.append(key)
-    workers = jobs if jobs > 0 else len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    workers = _workers(jobs)
     for (article, _), key, result in zip(todo, keys, render_all(todo, config.markdown, context, workers, progress), strict=True):
         rendered[article.source] = result
         renders.put(key, result)
     return {a.source: rendered[a.source] for a in articles}
+
+
+def _workers(jobs: int) -> int:
+    """Processes to use: as asked, else one per core this process may run on."""
+    if jobs > 0:
+        return jobs
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def check_anchors(rendered: dict[str, RenderedArticle], display: str) -> list[Diagnostic]:
@@ -387,7 +398,7 @@ def write_site(files: list[OutputFile], out: Path, before_swap: Callable[[Path],
                 target.write_bytes(file.data or b"")
         if before_swap is not None:
             before_swap(staging)
-        _swap(staging, out)
+        _swap(staging, out, large=len(files) >= BACKGROUND_DELETE)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -398,9 +409,7 @@ def _remove_leftovers(out: Path) -> None:
     for path in out.parent.glob(f".{out.name}.*-*"):
         if not path.is_dir() or path.is_symlink():
             continue
-        if path.name.startswith(f".{out.name}.new-") or (
-            path.name.startswith(f".{out.name}.old-") and (path / out.name / MARKER).is_file()
-        ):
+        if path.name.startswith((f".{out.name}.new-", f".{out.name}.old-")):  # names only kb's mkdtemp makes
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -410,7 +419,7 @@ def _umask() -> int:
     return mask
 
 
-def _swap(staging: Path, out: Path) -> None:
+def _swap(staging: Path, out: Path, large: bool = False) -> None:
     if not out.exists():
         os.rename(staging, out)
         return
@@ -422,4 +431,19 @@ def _swap(staging: Path, out: Path) -> None:
         os.rename(retired / out.name, out)
         retired.rmdir()
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    if large:
+        _remove_later(retired)
+    else:
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+def _remove_later(folder: Path) -> None:
+    """Delete a retired site in a process of its own: the build is done and need not wait.
+    (If that process is stopped, the next build removes what it left.)"""
+    try:
+        subprocess.Popen(
+            [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(folder)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -14,6 +14,7 @@ from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from pygments.formatters.html import HtmlFormatter
 
 from .errors import warning
 from .model import Article, Fragment, LinkContext, MarkdownOptions, RenderedArticle, TocEntry
@@ -207,56 +208,84 @@ class _KbExtension(Extension):
             md.inlinePatterns.deregister("html")
 
 
-class MarkdownRenderer:
-    """One Markdown instance with kb's extensions; reuse it for many articles."""
+# Extensions that change nothing unless their syntax is in the text, with a test for that syntax:
+# an article is rendered by a Markdown instance with only the ones it needs (the output is the
+# same as with all of them; tests/test_markdown.py checks that on every article it can find).
+OPTIONAL_EXTENSIONS = (
+    ("tables", re.compile(r"\|")),
+    ("fenced_code", re.compile(r"^[ \t>]*(?:`{3,}|~{3,})", re.M)),
+    # a callout inside a list is re-indented by the callout preprocessor, and may become an indented block
+    ("codehilite", re.compile(r"^[ \t>]*(?:`{3,}|~{3,})|^[ \t>]*(?: {4}|\t)|\[!(?:note|tip|important|warning|caution)\]", re.M | re.I)),
+    ("footnotes", re.compile(r"\[\^")),
+    ("attr_list", re.compile(r"\{[ \t]*[:#.\w]")),
+    ("def_list", re.compile(r"^[ \t>]*:[ \t]", re.M)),  # `>`: a callout's lines become an admonition's
+    ("admonition", re.compile(r"^[ \t>]*(?:!!!|\?\?\?)|\[!(?:note|tip|important|warning|caution)\]", re.M | re.I)),
+)
 
-    def __init__(self, options: MarkdownOptions) -> None:
+
+class MarkdownRenderer:
+    """Markdown instances with kb's extensions, one per set of optional extensions; reuse it for many articles."""
+
+    def __init__(self, options: MarkdownOptions, all_extensions: bool = False) -> None:
         self.options = options
-        self.md = markdown.Markdown(
-            extensions=[
-                "tables", "fenced_code", "codehilite", "footnotes", "attr_list", "def_list",
-                "admonition", "toc", "sane_lists", _KbExtension(options.raw_html),
-            ],
-            extension_configs={
-                "codehilite": {"css_class": "highlight", "guess_lang": False},
-                "toc": {
-                    "permalink": "#", "permalink_title": "Link to this section",
-                    "toc_depth": f"2-{max(2, options.toc_depth)}",
-                    "slugify": lambda value, separator: heading_id(value),
-                },
-                "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
+        self.all_extensions = all_extensions
+        self.instances: dict[tuple[str, ...], tuple[markdown.Markdown, _Links]] = {}
+
+    def _instance(self, text: str) -> tuple[markdown.Markdown, _Links]:
+        wanted = tuple(name for name, pattern in OPTIONAL_EXTENSIONS if self.all_extensions or pattern.search(text))
+        found = self.instances.get(wanted)
+        if found is None:
+            md = self._make(wanted)
+            found = self.instances[wanted] = (md, md.treeprocessors["kb_links"])
+        return found
+
+    def _make(self, optional: tuple[str, ...]) -> markdown.Markdown:
+        options = self.options
+        configs = {
+            "codehilite": {"css_class": "highlight", "guess_lang": False, "pygments_formatter": _formatter},
+            "toc": {
+                "permalink": "#", "permalink_title": "Link to this section",
+                "toc_depth": f"2-{max(2, options.toc_depth)}",
+                "slugify": lambda value, separator: heading_id(value),
             },
+            "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
+        }
+        order = ("tables", "fenced_code", "codehilite", "footnotes", "attr_list", "def_list", "admonition", "toc", "sane_lists")
+        names = [n for n in order if n in optional or n in ("toc", "sane_lists")]
+        return markdown.Markdown(
+            extensions=[*names, _KbExtension(options.raw_html)],
+            extension_configs={k: v for k, v in configs.items() if k in names},
             output_format="html",
         )
-        self.links: _Links = self.md.treeprocessors["kb_links"]
 
     def render(self, article: Article, context: LinkContext, shown: str) -> RenderedArticle:
         """Render one article; it depends on nothing but its own text and `context`."""
-        self.md.reset()
-        self.links.source = article.source
-        self.links.context = context
-        self.links.problems = []
-        self.links.fragments = []
-        self.links.deps = []
-        body = self.md.convert(article.body)
-        toc = tuple(_flatten(getattr(self.md, "toc_tokens", [])))
-        lines = article.body.split("\n") if self.links.problems or self.links.fragments else []
+        md, links = self._instance(article.body)
+        md.reset()
+        links.source = article.source
+        links.context = context
+        links.problems = []
+        links.fragments = []
+        links.deps = []
+        body = md.convert(article.body)
+        toc = tuple(_flatten(getattr(md, "toc_tokens", [])))
+        lines = article.body.split("\n") if links.problems or links.fragments else []
         after: dict[str, tuple[int, int]] = {}
         found = []
-        for raw, message in self.links.problems:
+        for raw, message in links.problems:
             line, col = _locate(lines, raw, after.get(raw, (0, -1)))
             after[raw] = (line, col)
             found.append(warning(shown, article.body_line + line, col + 1, message, _kind(message)))
         after = {}
         fragments = []
-        for target, fragment, raw in self.links.fragments:
+        for target, fragment, raw in links.fragments:
             line, col = _locate(lines, raw, after.get(raw, (0, -1)))
             after[raw] = (line, col)
             fragments.append(Fragment(target, fragment, raw, article.body_line + line, col + 1))
         diagnostics = tuple(found)
         excerpt = make_excerpt(article.summary) if article.summary else make_excerpt(plain_text(body))
         return RenderedArticle(article.source, body, toc, excerpt, diagnostics, tuple(fragments),
-                               frozenset(_IDS.findall(body)), tuple(dict.fromkeys(self.links.deps)))
+                               frozenset(_IDS.findall(body)), tuple(dict.fromkeys(links.deps)))
 
 
     def render_text(self, text: str, context: LinkContext, shown: str, line: int, source: str) -> tuple[str, tuple]:
@@ -264,6 +293,18 @@ class MarkdownRenderer:
         article = Article(source=source, title="", slug="", url="", category="", section=None, body=text, body_line=line)
         result = self.render(article, context, shown)
         return result.html, result.diagnostics
+
+
+def _formatter(lang_str: str = "", **options: object) -> HtmlFormatter:
+    """Pygments' HTML formatter for these options, made once: making one per code block is most of the cost
+    of highlighting (the output is the same as Python-Markdown's own)."""
+    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
+    return _formatter_for(key)
+
+
+@functools.lru_cache(maxsize=32)
+def _formatter_for(key: tuple) -> HtmlFormatter:
+    return HtmlFormatter(**{k: list(v) if isinstance(v, tuple) else v for k, v in key})
 
 
 def _flatten(tokens: list[dict]) -> list[TocEntry]:

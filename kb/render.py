@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
+import multiprocessing
 import os
 from collections.abc import Callable
 from functools import partial
@@ -26,25 +28,59 @@ Job = tuple[str, str, Callable[[], dict]]  # output path, template name, the con
 
 
 def render_site(
-    site: Site, rendered: dict[str, RenderedArticle], env: jinja2.Environment, theme: Path, root: Path
+    site: Site, rendered: dict[str, RenderedArticle], env: jinja2.Environment, theme: Path, root: Path,
+    workers: int = 1,
 ) -> tuple[list[OutputFile], tuple[Diagnostic, ...]]:
     """Render every page with the theme; template problems become diagnostics."""
     pages = PageBuilder(site, rendered)
-    files: list[OutputFile] = []
-    problems: list[Diagnostic] = []
-    templates: dict[str, jinja2.Template] = {}
-    for job in page_jobs(site, pages):
-        try:
-            files.append(OutputFile(job[0], render_page(env, templates, job)))
-        except TemplateProblem as exc:
-            problems.append(exc.diagnostic)
-            break
+    files, problems = render_pages(page_jobs(site, pages), env, workers)
     files.extend(other_files(site, pages, theme, root))
     files.append(OutputFile(MARKER, b"This folder was written by kb and is replaced by each build.\n"))
     if site.redirects:
         files.append(OutputFile(REDIRECTS, redirects_file(site.redirects, site.config.url_prefix)))
     files.append(OutputFile(MANIFEST, manifest(files, site.redirects)))
     return files, tuple(problems)
+
+
+PAGES_POOL_MIN = 400  # fewer pages than this render faster in one process
+_forked: tuple[jinja2.Environment, list[Job]] | None = None  # handed to forked workers; set only around a pool
+
+
+def render_pages(jobs: list[Job], env: jinja2.Environment, workers: int) -> tuple[list[OutputFile], list[Diagnostic]]:
+    """Render pages in order; with several workers (and fork), in ranges across processes. The first
+    template problem stops the rendering."""
+    global _forked
+    if workers > 1 and len(jobs) >= PAGES_POOL_MIN and "fork" in multiprocessing.get_all_start_methods():
+        step = max(50, len(jobs) // (workers * 6))
+        ranges = [(start, min(start + step, len(jobs))) for start in range(0, len(jobs), step)]
+        _forked = (env, jobs)
+        try:
+            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                parts = list(pool.map(_render_range, ranges))
+        finally:
+            _forked = None
+        files = [file for part, _ in parts for file in part]
+        problems = next((found for _, found in parts if found), [])
+        return files, problems
+    _forked = (env, jobs)
+    try:
+        part, found = _render_range((0, len(jobs)))
+    finally:
+        _forked = None
+    return part, found
+
+
+def _render_range(bounds: tuple[int, int]) -> tuple[list[OutputFile], list[Diagnostic]]:
+    assert _forked is not None
+    env, jobs = _forked
+    templates: dict[str, jinja2.Template] = {}
+    files: list[OutputFile] = []
+    for job in jobs[bounds[0]:bounds[1]]:
+        try:
+            files.append(OutputFile(job[0], render_page(env, templates, job)))
+        except TemplateProblem as exc:
+            return files, [exc.diagnostic]
+    return files, []
 
 
 class TemplateProblem(Exception):

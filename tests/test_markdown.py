@@ -378,3 +378,47 @@ def test_links_to_missing_anchors_are_found_after_rendering() -> None:
         "content/billing/a.md:6:20: warning: link to missing anchor '#nowhere'",
         "content/billing/a.md:6:56: warning: link to missing anchor '#step' in 'billing/b.md'",
     ]
+
+
+def _articles_of(folder, every: int = 1):
+    from pathlib import Path
+
+    from kb.build import _load_articles
+    from kb.config import load_config
+    from kb.content import discover, load_categories
+
+    root = Path(folder)
+    config, _ = load_config(root, str(root))
+    tree = discover(root)
+    categories, _ = load_categories(root, str(root), tree)
+    articles, _ = _load_articles(root, str(root), tree.articles[::every], config, {c.key: c.url for c in categories})
+    return config, articles, LinkContext(urls={a.source: a.url for a in articles}, assets=frozenset(tree.assets))
+
+
+@pytest.mark.parametrize("which", ["example", "generated", "corpus"])
+def test_only_the_extensions_an_article_needs_give_the_same_html_as_all_of_them(which: str, tmp_path) -> None:
+    from kbtest import CORPUS, REPO
+
+    if which == "example":
+        folder, every = REPO / "content", 1
+    elif which == "generated":
+        import sys
+
+        sys.path.insert(0, str(REPO / "tests" / "bench"))
+        from corpus import generate
+
+        generate(tmp_path / "content", 150)
+        folder, every = tmp_path / "content", 1
+    else:
+        if not CORPUS.is_dir():
+            pytest.skip("the ms-office-support corpus is not here")
+        folder, every = CORPUS, 5
+    config, articles, context = _articles_of(folder, every)
+    full, lean = MarkdownRenderer(config.markdown, all_extensions=True), MarkdownRenderer(config.markdown)
+    differ = []
+    for article in articles:
+        a, b = full.render(article, context, article.source), lean.render(article, context, article.source)
+        if (a.html, a.toc, a.excerpt, a.diagnostics) != (b.html, b.toc, b.excerpt, b.diagnostics):
+            differ.append(article.source)
+    assert len(articles) > 40
+    assert differ == []

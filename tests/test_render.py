@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from kb.minify import minify_css
+
 from click.testing import CliRunner
 
 from kbtest import write_tree
@@ -116,7 +118,9 @@ def test_assets_are_copied_with_their_relative_paths(plain_site: Path) -> None:
     assert (plain_site / "media" / "logo.svg").read_bytes() == PROJECT["content/media/logo.svg"].encode()
     assert not (plain_site / "billing" / "meta.yml").exists()
     theme_css = Path(__file__).resolve().parent.parent / "themes" / "default" / "static" / "kb.css"
-    assert (plain_site / "assets" / "kb.css").read_bytes() == theme_css.read_bytes()
+    assert (plain_site / "assets" / "kb.css").read_text() == minify_css(theme_css.read_text())  # published minified
+    theme_js = theme_css.with_name("search.js")
+    assert (plain_site / "assets" / "search.js").read_bytes() == theme_js.read_bytes()
 
 
 def test_unicode_folders_on_disk_and_percent_encoded_hrefs(plain_site: Path) -> None:
@@ -225,3 +229,14 @@ def test_no_tag_pages_without_tags(kb, tmp_path: Path) -> None:
         ".kb-site", "404.html", "billing/index.html", "billing/pay/index.html", "contact/index.html",
         "feed.xml", "index.html", "kb-manifest.json", "robots.txt", "search/index.html",
     ]
+
+
+@pytest.mark.parametrize(("css", "small"), [
+    ("a { color : red ; }\n/* note */\nb{x:1}", "a{color :red}b{x:1}\n"),
+    (".form :is(input, textarea) > b , c { d: e }", ".form :is(input,textarea)>b,c{d:e}\n"),
+    ("x { content: '  a /* b */ ' ; background: url(\"a  b.svg\") }", "x{content:'  a /* b */ ';background:url(\"a  b.svg\")}\n"),
+    ("@media (min-width: 40rem) and (max-width: 50rem) { .a { grid-column: 1 / -1; w: calc(100% - 2px) } }",
+     "@media (min-width:40rem) and (max-width:50rem){.a{grid-column:1 / -1;w:calc(100% - 2px)}}\n"),
+])
+def test_minified_css_keeps_strings_and_selector_spaces(css: str, small: str) -> None:
+    assert minify_css(css) == small

@@ -285,7 +285,7 @@ def test_theme_folder_of_the_project(kb, tmp_path: Path, theme: str, folder: str
     )
     assert _page(out, "404.html") == "BRAND 404\n"
     assert _page(out, "robots.txt") == "ROBOTS\n"
-    assert _page(out, "assets/brand.css") == "body{color:red}"
+    assert _page(out, "assets/brand.css") == "body{color:red}\n"  # stylesheets are published minified
     assert _page(out, "assets/img/mark.svg") == "<svg/>"
     # what the theme does not define comes from the default theme
     assert (out / "assets" / "kb.css").exists()
