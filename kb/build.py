@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jinja2
 
-from .cache import RenderCache, render_all, render_key
+from .cache import RenderCache, render_all
 from .config import load_config
 from .content import discover, load_categories, parse_article
 from .errors import (
@@ -192,6 +192,7 @@ class BuildCache:
 
     parsed: dict[str, tuple[object, Article | None, tuple[Diagnostic, ...]]] = field(default_factory=dict)
     renders: RenderCache = field(default_factory=RenderCache)
+    related: dict = field(default_factory=dict)  # the last related-articles result and what it was made from
 
 
 def compile_site(options: BuildOptions, progress: Progress | None = None, cache: BuildCache | None = None) -> Compiled:
@@ -225,7 +226,8 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
         articles, found = _dates_from_git(root, display, articles)
         diagnostics.extend(found)
     now = build_clock(options.now)
-    site, found = assemble_site(config, categories, tuple(articles), tree.assets, now, display, options.drafts)
+    site, found = assemble_site(config, categories, tuple(articles), tree.assets, now, display, options.drafts,
+                                memo=cache.related if cache is not None else None)
     diagnostics.extend(found)
     status, found = load_status(root, display, status_links(site))
     diagnostics.extend(found)
@@ -313,7 +315,7 @@ def _render_articles(
     keys: list[str] = []
     for article in articles:
         shown = join_display(display, article.source)
-        key = render_key(article, config.markdown, context.url_prefix, shown)
+        key = renders.key(article, config.markdown, context.url_prefix, shown)
         found = renders.get(key, context)
         if found is not None:
             rendered[article.source] = found

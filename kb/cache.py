@@ -33,6 +33,7 @@ class RenderCache:
         self.folder = folder
         self.entries: dict[str, RenderedArticle] = {}
         self.used: set[str] = set()
+        self.keys: dict[tuple, str] = {}  # (article, settings) -> key: an unchanged article is not hashed again
         if folder is not None:
             try:
                 with open(folder / "render.pickle", "rb") as handle:
@@ -41,6 +42,14 @@ class RenderCache:
                     self.entries = data["entries"]
             except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
                 self.entries = {}  # a missing or unreadable cache is an empty one
+
+    def key(self, article: Article, options: MarkdownOptions, url_prefix: str, shown: str) -> str:
+        """render_key, remembered for articles seen before in this process."""
+        memo = (article, options, url_prefix, shown)
+        found = self.keys.get(memo)
+        if found is None:
+            found = self.keys[memo] = render_key(article, options, url_prefix, shown)
+        return found
 
     def get(self, key: str, context: LinkContext) -> RenderedArticle | None:
         """The cached rendering for `key`, if every link target it used is unchanged."""

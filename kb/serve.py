@@ -26,7 +26,7 @@ from .render import Job, TemplateProblem, other_files, page_jobs, render_page, r
 from .search import SearchError, index_site
 from .theme import PageBuilder, theme_dir
 
-POLL_SECONDS = 0.2
+POLL_SECONDS = 0.1
 LIVE_PATH = "/__kb/live.js"
 EVENTS_PATH = "/__kb/events"
 OVERLAY_STYLE = ("position:fixed;inset:auto 0 0 0;z-index:2147483647;max-height:60vh;overflow:auto;margin:0;"

@@ -41,6 +41,7 @@ def assemble_site(
     now: dt.datetime,
     display: str,
     drafts: bool = False,
+    memo: dict | None = None,
 ) -> tuple[Site, tuple[Diagnostic, ...]]:
     """Check the rules that span files and return the Site, ordered for listing."""
     def shown(rel: str) -> str:
@@ -87,7 +88,13 @@ def assemble_site(
             elif target != article.source:
                 explicit.append(target)
         related[article.source] = tuple(dict.fromkeys(explicit))
-    related = _infer_related(kept, related)
+    inputs = tuple((a.source, a.tags, a.section, a.category, a.order, a.title) for a in kept), tuple(related.items())
+    if memo is not None and memo.get("inputs") == inputs:
+        related = memo["related"]  # `kb serve`: an edit that changed no title, tag or place
+    else:
+        related = _infer_related(kept, related)
+        if memo is not None:
+            memo.update(inputs=inputs, related=related)
     ordered_categories = tuple(sorted(categories, key=category_sort_key))
     site = Site(
         config=config,
