@@ -82,12 +82,16 @@ class Preview:
         self.changed = threading.Condition()
         self.search_dir = Path(tempfile.mkdtemp(prefix="kb-serve-")) / "site"
         self.search_version = -1
+        self.serving = False  # True once the server's threads run
 
     def rebuild(self, reason: str = "") -> None:
         """Rebuild from the files as they are now; keep the last good site when there are errors."""
         started = time.perf_counter()
+        # Once the server's threads run, render in this process: forking a process that has
+        # other threads running can leave the child waiting on a lock one of them held.
+        options = dataclasses.replace(self.options, jobs=1) if self.serving else self.options
         try:
-            prepared = prepare_site(self.options, cache=self.cache)
+            prepared = prepare_site(options, cache=self.cache)
         except ContentError as exc:
             problems = tuple(d for d in exc.diagnostics if d.is_error)
             for diagnostic in problems:
@@ -232,6 +236,7 @@ def serve(options: BuildOptions, port: int, say: Callable[[str], None], ready: C
         signal.signal(signal.SIGTERM, _interrupt)
     preview = Preview(options, say)
     preview.rebuild()
+    preview.serving = True
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
