@@ -14,6 +14,7 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -95,7 +96,7 @@ def render_all(
         renderer = MarkdownRenderer(options)
         items = progress(jobs) if progress else jobs
         return [renderer.render(article, context, shown) for article, shown in items]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    method = "fork" if sys.platform.startswith("linux") else "spawn"  # fork is unsafe on macOS
     chunk = max(8, min(64, len(jobs) // (workers * 8)))
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context(method),

@@ -6,6 +6,7 @@ import concurrent.futures
 import json
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -50,7 +51,7 @@ def render_pages(jobs: list[Job], env: jinja2.Environment, workers: int) -> tupl
     """Render pages in order; with several workers (and fork), in ranges across processes. The first
     template problem stops the rendering."""
     global _forked
-    if workers > 1 and len(jobs) >= PAGES_POOL_MIN and "fork" in multiprocessing.get_all_start_methods():
+    if workers > 1 and len(jobs) >= PAGES_POOL_MIN and sys.platform.startswith("linux"):  # workers inherit the pages
         step = max(50, len(jobs) // (workers * 6))
         ranges = [(start, min(start + step, len(jobs))) for start in range(0, len(jobs), step)]
         _forked = (env, jobs)
