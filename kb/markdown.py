@@ -132,10 +132,11 @@ class _Links(Treeprocessor):
         here = posixpath.dirname(self.source)
         path = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(here, target))
         fragment = f"#{parts.fragment}" if parts.fragment else ""
-        self.deps.append(link_dependency(path, self.context))
-        if path.lower().endswith(".md"):
-            url = self.context.urls.get(path)
-            if path in self.context.drafts:
+        dependency = link_dependency(path, self.context)  # what the context says of this target
+        self.deps.append(dependency)
+        if dependency[0] == "md":
+            _, _, url, draft = dependency
+            if draft:
                 self.problems.append((value, f"link to draft article '{target}' (drafts are not published)"))
                 return
             if url is None:
@@ -144,14 +145,14 @@ class _Links(Treeprocessor):
             element.set(attr, quote(self.context.url_prefix + url.lstrip("/")) + fragment)
             if parts.fragment:
                 self.fragments.append((path, unquote(parts.fragment), value))
-        elif path in self.context.assets:
+        elif dependency[2]:  # the file exists
             element.set(attr, quote(self.context.url_prefix + path) + fragment)
         elif target.startswith("/"):
             return  # a site path we do not manage (another app on the same host)
         elif image:
-            self.problems.append((value, f"missing image '{target}'{_case_hint(path, self.context.assets)}"))
+            self.problems.append((value, f"missing image '{target}'{dependency[3]}"))
         elif "." in posixpath.basename(path):
-            self.problems.append((value, f"link to missing file '{target}'{_case_hint(path, self.context.assets)}"))
+            self.problems.append((value, f"link to missing file '{target}'{dependency[3]}"))
 
 
 def link_dependency(path: str, context: LinkContext) -> tuple:

@@ -51,32 +51,30 @@ def render_pages(jobs: list[Job], env: jinja2.Environment, workers: int) -> tupl
     """Render pages in order; with several workers (and fork), in ranges across processes. The first
     template problem stops the rendering."""
     global _forked
-    if workers > 1 and len(jobs) >= PAGES_POOL_MIN and sys.platform.startswith("linux"):  # workers inherit the pages
-        step = max(50, len(jobs) // (workers * 6))
-        ranges = [(start, min(start + step, len(jobs))) for start in range(0, len(jobs), step)]
-        _forked = (env, jobs)
-        try:
-            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                parts = list(pool.map(_render_range, ranges))
-        finally:
-            _forked = None
-        files = [file for part, _ in parts for file in part]
-        problems = next((found for _, found in parts if found), [])
-        return files, problems
-    _forked = (env, jobs)
+    if workers <= 1 or len(jobs) < PAGES_POOL_MIN or not sys.platform.startswith("linux"):
+        return _render_range(env, jobs, 0, len(jobs))
+    step = max(50, len(jobs) // (workers * 6))
+    ranges = [(start, min(start + step, len(jobs))) for start in range(0, len(jobs), step)]
+    _forked = (env, jobs)  # the workers inherit the pages by fork instead of receiving them pickled
     try:
-        part, found = _render_range((0, len(jobs)))
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            parts = list(pool.map(_render_forked, ranges))
     finally:
         _forked = None
-    return part, found
+    files = [file for part, _ in parts for file in part]
+    problems = next((found for _, found in parts if found), [])
+    return files, problems
 
 
-def _render_range(bounds: tuple[int, int]) -> tuple[list[OutputFile], list[Diagnostic]]:
+def _render_forked(bounds: tuple[int, int]) -> tuple[list[OutputFile], list[Diagnostic]]:
     assert _forked is not None
-    env, jobs = _forked
+    return _render_range(*_forked, *bounds)
+
+
+def _render_range(env: jinja2.Environment, jobs: list[Job], start: int, end: int) -> tuple[list[OutputFile], list[Diagnostic]]:
     templates: dict[str, jinja2.Template] = {}
     files: list[OutputFile] = []
-    for job in jobs[bounds[0]:bounds[1]]:
+    for job in jobs[start:end]:
         try:
             files.append(OutputFile(job[0], render_page(env, templates, job)))
         except TemplateProblem as exc:

@@ -184,6 +184,7 @@ def uptime_bars(segments: list[Segment], now: dt.datetime, zone: dt.tzinfo, sinc
     down = sum((b - a).total_seconds() * DOWNTIME_WEIGHT.get(s, 0.0) for a, b, s in pieces)
     total = (now - start).total_seconds()
     percent = round(100 * (1 - down / total), 2) if total > 0 else None
+    by_start = sorted(segments, key=lambda s: s[1])
     days = []
     for offset in range(UPTIME_DAYS):
         day = first + dt.timedelta(days=offset)
@@ -195,7 +196,7 @@ def uptime_bars(segments: list[Segment], now: dt.datetime, zone: dt.tzinfo, sinc
         statuses = [s for a, b, s in pieces if a < hi and b > lo]
         if day == today:
             statuses.append(current)
-        keys = tuple(dict.fromkeys(k for _, a, b, _, k in sorted(segments, key=lambda s: s[1]) if a < hi and b > lo))
+        keys = tuple(dict.fromkeys(k for _, a, b, _, k in by_start if a < hi and b > lo))
         days.append(UptimeDay(day, worst(statuses), keys))
     return Uptime(percent, tuple(days))
 

@@ -122,7 +122,7 @@ class PageBuilder:
                 "title": title,
                 "url": url,
                 "description": description,
-                "canonical": config.base_url.rstrip("/") + quote(url) if absolute else "",
+                "canonical": self.absolute(url, config.url_prefix) if absolute else "",
                 "kind": kind,
                 "image": image,
                 "jsonld": [],
@@ -346,7 +346,6 @@ class PageBuilder:
         entries = [{"loc": base + "/", "lastmod": max(newest, default=None)}]
         for category in self.site.categories:
             dates = [a.updated or a.date for a in self.articles_under(category) if not a.draft and (a.updated or a.date)]
-            dates += [a.updated or a.date for a in self.in_group.get(category.key, []) if not a.draft and (a.updated or a.date)]
             entries.append({"loc": base + quote(category.url), "lastmod": max(dates, default=None)})
         entries += [
             {"loc": base + quote(a.url), "lastmod": a.updated or a.date}

@@ -28,6 +28,11 @@ def run_kb_process(args: list[str], cwd: Path, env: dict[str, str] | None = None
     )
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` by its relative posix path: what a test compares before and after."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     """Create files under `root` from {relative path: content}."""
     for rel, data in files.items():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import kb.build
-from kbtest import write_tree
+from kbtest import snapshot, write_tree
 from kb.build import BuildOptions, build_clock, build_site, check_output, write_site
 from kb.errors import ContentError, OutputError
 from kb.model import OutputFile
@@ -24,9 +24,6 @@ PROJECT = {
     "content/billing/files/faq.txt": "faq",
 }
 
-
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _siblings(out: Path) -> list[str]:
@@ -129,7 +126,7 @@ def test_replaces_a_previous_kb_output_completely(tmp_path: Path) -> None:
     out = tmp_path / "site"
     write_tree(out, {".kb-site": "kb\n", "stale.html": "old", "old/deep/page.html": "old", "billing/stale.txt": "x"})
     report = build_site(_options(tmp_path, out))
-    files = _snapshot(out)
+    files = snapshot(out)
     assert "stale.html" not in files
     assert "billing/stale.txt" not in files
     assert not (out / "old").exists()
@@ -158,7 +155,7 @@ def test_write_site_refuses_paths_outside(tmp_path: Path, bad: str) -> None:
 def test_write_site_normalises_harmless_paths(tmp_path: Path) -> None:
     out = tmp_path / "out"
     write_site([OutputFile("a/../b.txt", b"b"), OutputFile("c/./d.txt", b"d")], out)
-    assert _snapshot(out) == {"b.txt": b"b", "c/d.txt": b"d"}
+    assert snapshot(out) == {"b.txt": b"b", "c/d.txt": b"d"}
     assert sorted(os.listdir(tmp_path)) == ["out"]
 
 
@@ -167,7 +164,7 @@ def test_write_site_copies_and_writes(tmp_path: Path) -> None:
     source.write_bytes(b"\x00\x01")
     out = tmp_path / "deep" / "out"
     write_site([OutputFile("x/y/copy.bin", copy_from=str(source)), OutputFile("empty.txt")], out)
-    assert _snapshot(out) == {"empty.txt": b"", "x/y/copy.bin": b"\x00\x01"}
+    assert snapshot(out) == {"empty.txt": b"", "x/y/copy.bin": b"\x00\x01"}
     assert _siblings(out) == []
 
 
@@ -229,7 +226,7 @@ def test_write_failure_leaves_the_previous_site_byte_identical(tmp_path: Path, m
     out = tmp_path / "site"
     build_site(_options(tmp_path, out))
     (tmp_path / "project/content/billing/pay.md").write_text("---\ntitle: Changed\n---\nNew body.\n")
-    before = _snapshot(out)
+    before = snapshot(out)
     real_copy = kb.build.shutil.copyfile
     calls: list[str] = []
 
@@ -243,7 +240,7 @@ def test_write_failure_leaves_the_previous_site_byte_identical(tmp_path: Path, m
     with pytest.raises(OSError, match="No space left on device"):
         build_site(_options(tmp_path, out))
     assert len(calls) == 2
-    assert _snapshot(out) == before
+    assert snapshot(out) == before
     assert _siblings(out) == []
 
 
@@ -251,7 +248,7 @@ def test_content_error_leaves_the_previous_site_byte_identical(tmp_path: Path) -
     write_tree(tmp_path / "project", PROJECT)
     out = tmp_path / "site"
     build_site(_options(tmp_path, out))
-    before = _snapshot(out)
+    before = snapshot(out)
     (tmp_path / "project/content/billing/bad.md").write_text("---\ntitle: [broken\n---\n")
     with pytest.raises(ContentError) as caught:
         build_site(_options(tmp_path, out))
@@ -259,7 +256,7 @@ def test_content_error_leaves_the_previous_site_byte_identical(tmp_path: Path) -
         "content/billing/bad.md:3:1: invalid YAML: did not find expected ',' or ']' "
         "while parsing a flow sequence that began on line 2"
     ]
-    assert _snapshot(out) == before
+    assert snapshot(out) == before
     assert _siblings(out) == []
 
 
@@ -297,7 +294,7 @@ def test_swap_failure_leaves_no_folders_behind(tmp_path: Path, monkeypatch: pyte
     with pytest.raises(OSError):
         write_site([OutputFile("index.html", b"new")], out)
     monkeypatch.undo()
-    assert _snapshot(out) == {"index.html": b"old"}
+    assert snapshot(out) == {"index.html": b"old"}
     assert _siblings(out) == []
 
 
@@ -327,11 +324,11 @@ def test_a_crash_mid_build_leaves_the_previous_site_and_the_next_build_cleans_up
     project = write_tree(tmp_path / "project", PROJECT)
     assert subprocess.run([sys.executable, "-c", CRASH, "0"], cwd=project, capture_output=True).returncode == 0
     out = project / "site"
-    before = _snapshot(out)
+    before = snapshot(out)
     (project / "content/billing/pay.md").write_text("---\ntitle: Changed\n---\nNew body.\n")
     crashed = subprocess.run([sys.executable, "-c", CRASH, str(when)], cwd=project, capture_output=True)
     assert crashed.returncode == 9, crashed.stderr
-    assert _snapshot(out) == before, "a crash while writing changed the published site"
+    assert snapshot(out) == before, "a crash while writing changed the published site"
     assert len(_siblings(out)) == 1, "the crashed build's staging folder is left beside the site"
     again = subprocess.run([sys.executable, "-c", CRASH, "0"], cwd=project, capture_output=True)
     assert again.returncode == 0, again.stderr

@@ -11,7 +11,7 @@ import pytest
 import kb.cache
 import kb.markdown
 from kb.build import BuildOptions, build_site
-from kbtest import run_kb_process, write_tree
+from kbtest import run_kb_process, snapshot, write_tree
 
 sys.path.insert(0, str(Path(__file__).parent / "bench"))
 from corpus import generate  # noqa: E402
@@ -46,16 +46,13 @@ def _build(tmp_path: Path, out: str = "site", **kw) -> Path:
     return tmp_path / out
 
 
-def _files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
 
 def test_an_unchanged_site_renders_nothing_again_and_publishes_the_same_bytes(tmp_path: Path, renders: list[str]) -> None:
     write_tree(tmp_path, PROJECT)
-    cold = _files(_build(tmp_path, "one"))
+    cold = snapshot(_build(tmp_path, "one"))
     assert sorted(renders) == ["billing/alone.md", "billing/pay.md", "billing/refund.md"]
     renders.clear()
-    warm = _files(_build(tmp_path, "two"))
+    warm = snapshot(_build(tmp_path, "two"))
     assert renders == []
     assert warm == cold
 
@@ -141,6 +138,6 @@ def test_the_process_pool_publishes_what_one_process_does(tmp_path: Path) -> Non
         done = run_kb_process(["build", "--content", "content", "--out", f"site-{jobs}", "--no-search", "--no-cache",
                                "--jobs", jobs], cwd=tmp_path, env={"SOURCE_DATE_EPOCH": "1764115200"})
         assert done.returncode == 0, done.stderr
-        outputs.append(_files(tmp_path / f"site-{jobs}"))
+        outputs.append(snapshot(tmp_path / f"site-{jobs}"))
     assert len(outputs[0]) > 240
     assert outputs[0] == outputs[1]

@@ -5,13 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from kbtest import snapshot
 
 CASES = sorted(p for p in (Path(__file__).parent / "cases").iterdir() if p.is_dir())
 OLD_SITE = {".kb-site": "kb\n", "index.html": "<p>the site published before</p>\n"}
 
-
-def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -20,7 +18,7 @@ def test_case(case: Path, kb, tmp_path: Path, update_golden: bool) -> None:
     out.mkdir()
     for name, text in OLD_SITE.items():
         (out / name).write_text(text)
-    before = _snapshot(out)
+    before = snapshot(out)
     args_file = case / "args.txt"
     extra = args_file.read_text().split() if args_file.exists() else []
     if "--out" not in extra:
@@ -35,7 +33,7 @@ def test_case(case: Path, kb, tmp_path: Path, update_golden: bool) -> None:
     assert printed == expected_file.read_text()
     assert result.exit_code == int(exit_file.read_text())
     if result.exit_code != 0:
-        assert _snapshot(out) == before, "a failed build changed the previous output"
+        assert snapshot(out) == before, "a failed build changed the previous output"
     else:
         assert (out / "index.html").read_text() != OLD_SITE["index.html"]
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kbtest import REPO, run_kb_process
+from kbtest import REPO, run_kb_process, snapshot
 
-
-def _files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_two_builds_of_the_example_are_byte_identical(tmp_path: Path) -> None:
@@ -18,7 +15,7 @@ def test_two_builds_of_the_example_are_byte_identical(tmp_path: Path) -> None:
         done = run_kb_process(["build", "--content", str(REPO / "content"), "--out", str(out)], cwd=tmp_path,
                               env={"SOURCE_DATE_EPOCH": "1764115200"})
         assert done.returncode == 0, done.stderr
-        built.append(_files(out))
+        built.append(snapshot(out))
     first, second = built
     assert any(p.startswith("pagefind/filter/") for p in first), "the index has filter files"
     assert sorted(first) == sorted(second), "the two builds published different files"

@@ -65,7 +65,7 @@ def generate(out: Path, count: int, seed: int = 7) -> list[Path]:
                 "- " + _sentence(rng, 6), "- " + _sentence(rng, 7), "- " + _sentence(rng, 5), "",
                 "## Steps", ""]
         body += [f"{i}. {_sentence(rng, rng.randint(6, 12))}" for i in range(1, rng.randint(4, 8))]
-        body += ["", f"![The settings page](../media/screen.svg)", "", "## Options", "",
+        body += ["", "![The settings page](../media/screen.svg)", "", "## Options", "",
                  "| Option | What it does | Default |", "| --- | --- | --- |"]
         body += [f"| {rng.choice(WORDS)} | {_sentence(rng, 8)} | {rng.choice(['on', 'off', 'none'])} |" for _ in range(4)]
         body += ["", "> [!NOTE]", f"> {_sentence(rng, 10)}", "", "## Example", "", "```json",
