@@ -17,6 +17,7 @@ from markdown.treeprocessors import Treeprocessor
 from pygments.formatters.html import HtmlFormatter
 
 from .errors import warning
+from .mdinline import QuickInlineProcessor
 from .model import Article, Fragment, LinkContext, MarkdownOptions, RenderedArticle, TocEntry
 from .slugs import heading_id
 
@@ -202,6 +203,7 @@ class _KbExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.preprocessors.register(_Callouts(md), "kb_callouts", 27)
+        md.treeprocessors.register(QuickInlineProcessor(md), "inline", 20)
         md.treeprocessors.register(_Links(md, self.raw_html), "kb_links", 15)
         md.postprocessors.register(_Markup(md), "kb_markup", 0)
         if not self.raw_html:
@@ -221,6 +223,7 @@ OPTIONAL_EXTENSIONS = (
     ("attr_list", re.compile(r"\{[ \t]*[:#.\w]")),
     ("def_list", re.compile(r"^[ \t>]*:[ \t]", re.M)),  # `>`: a callout's lines become an admonition's
     ("admonition", re.compile(r"^[ \t>]*(?:!!!|\?\?\?)|\[!(?:note|tip|important|warning|caution)\]", re.M | re.I)),
+    ("toc_marker", re.compile(r"\[TOC\]")),  # not an extension: the table of contents replaces `[TOC]`
 )
 
 
@@ -248,6 +251,7 @@ class MarkdownRenderer:
                 "permalink": "#", "permalink_title": "Link to this section",
                 "toc_depth": f"2-{max(2, options.toc_depth)}",
                 "slugify": lambda value, separator: heading_id(value),
+                "marker": "[TOC]" if "toc_marker" in optional else "",  # looking for it walks the whole tree
             },
             "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
         }

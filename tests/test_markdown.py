@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kb.build import check_anchors
 from kb.content import parse_article
-from kb.markdown import MarkdownRenderer, make_excerpt, plain_text
+from kb.markdown import OPTIONAL_EXTENSIONS, MarkdownRenderer, make_excerpt, plain_text
 from kb.model import Article, LinkContext, MarkdownOptions, RenderedArticle, SiteConfig, TocEntry
 from kb.slugs import heading_id
 
@@ -395,8 +397,19 @@ def _articles_of(folder, every: int = 1):
     return config, articles, LinkContext(urls={a.source: a.url for a in articles}, assets=frozenset(tree.assets))
 
 
+class _StockRenderer(MarkdownRenderer):
+    """kb's renderer with Python-Markdown's own inline processor, which tries every pattern on every text."""
+
+    def _make(self, optional):
+        from markdown.treeprocessors import InlineProcessor
+
+        md = super()._make(optional)
+        md.treeprocessors.register(InlineProcessor(md), "inline", 20)
+        return md
+
+
 @pytest.mark.parametrize("which", ["example", "generated", "corpus"])
-def test_only_the_extensions_an_article_needs_give_the_same_html_as_all_of_them(which: str, tmp_path) -> None:
+def test_only_the_extensions_and_patterns_an_article_needs_give_the_same_html_as_all_of_them(which: str, tmp_path) -> None:
     from kbtest import CORPUS, REPO
 
     if which == "example":
@@ -414,7 +427,7 @@ def test_only_the_extensions_an_article_needs_give_the_same_html_as_all_of_them(
             pytest.skip("the ms-office-support corpus is not here")
         folder, every = CORPUS, 5
     config, articles, context = _articles_of(folder, every)
-    full, lean = MarkdownRenderer(config.markdown, all_extensions=True), MarkdownRenderer(config.markdown)
+    full, lean = _StockRenderer(config.markdown, all_extensions=True), MarkdownRenderer(config.markdown)
     differ = []
     for article in articles:
         a, b = full.render(article, context, article.source), lean.render(article, context, article.source)
@@ -422,3 +435,30 @@ def test_only_the_extensions_an_article_needs_give_the_same_html_as_all_of_them(
             differ.append(article.source)
     assert len(articles) > 40
     assert differ == []
+
+
+_PIECES = ("word", " ", "\n", "  \n", "\n\n", "*", "**", "_", "__", "`", "``", "\\", "\\*", "[", "]", "(", ")", "!",
+           "[a](b.md)", "![i](j.png)", "[r][1]", "\n[1]: /x\n", "[^1]", "\n[^1]: note\n", "<b>", "</b>", "<!-- c -->",
+           "<http://x.y>", "<a@b.c>", "&amp;", "&#35;", "&x", ";", "- ", "1. ", "# ", "> ", "    ", "|", "{: .c}")
+_INLINE_TEXT = st.one_of(
+    st.text(alphabet="ab *_`\\[]()!<>&;#^:/@.\n-|{}=\"'~1", max_size=120),
+    st.lists(st.sampled_from(_PIECES), max_size=30).map("".join),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_INLINE_TEXT)
+def test_skipping_patterns_that_cannot_match_changes_nothing(text: str) -> None:
+    options = MarkdownOptions()
+    stock, quick = _StockRenderer(options, all_extensions=True), MarkdownRenderer(options, all_extensions=True)
+    article = Article(source="a.md", title="", slug="", url="", category="", section=None, body=text, body_line=1)
+    assert quick.render(article, LinkContext(), "a.md").html == stock.render(article, LinkContext(), "a.md").html
+
+
+def test_every_inline_pattern_of_python_markdown_is_known() -> None:
+    """A Python-Markdown release that changes a pattern's expression makes kb slower, not wrong; this says so."""
+    from kb.mdinline import needs
+
+    md = MarkdownRenderer(MarkdownOptions(), all_extensions=True)._make(tuple(n for n, _ in OPTIONAL_EXTENSIONS))
+    unknown = [type(p).__name__ for p in md.inlinePatterns if needs(p) is None]
+    assert unknown == []
