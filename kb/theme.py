@@ -48,8 +48,18 @@ def make_environment(theme: Path, root: Path, url_prefix: str) -> jinja2.Environ
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # every build makes its own environment; no template changes under it
     )
-    env.filters["url"] = lambda path: site_url(str(path), url_prefix)
+    urls: dict[str, str] = {}  # a page asks for the same few URLs as every other page
+
+    def url(path: object) -> str:
+        key = str(path)
+        found = urls.get(key)
+        if found is None:
+            found = urls[key] = site_url(key, url_prefix)
+        return found
+
+    env.filters["url"] = url
     env.filters["longdate"] = _longdate
     env.globals["kb_version"] = __version__
     return env
