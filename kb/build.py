@@ -6,11 +6,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import posixpath
 import shutil
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -41,6 +37,7 @@ from .model import (
     SiteConfig,
     StatusFile,
 )
+from .output import BACKGROUND_DELETE, new_staging, swap, write_files, write_site  # noqa: F401 - write_site is kb.build's API
 from .render import MANIFEST, MARKER, render_site
 from .search import SearchReport, index_site
 from .site import assemble_site
@@ -49,7 +46,6 @@ from .statusreport import status_report
 from .textio import read_text
 from .theme import make_environment, theme_dir
 
-BACKGROUND_DELETE = 2000  # a previous site of this many files is deleted after kb exits, not before
 Progress = Callable[[Iterable[Article]], Iterable[Article]]
 
 
@@ -120,19 +116,28 @@ class Compiled:
 
 
 def build_site(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
-    """Build the site; raise ContentError with every problem, leaving the old output as it was."""
+    """Build the site; raise ContentError with every problem, leaving the old output as it was.
+
+    Pages are written into a staging folder as they are rendered (on every core), the search
+    index is built over it, and only then is it swapped in."""
     started = time.perf_counter()
     check_output(options.content, options.out)
-    compiled = compile_site(options, progress)
-    reports: list[SearchReport] = []
-    language = compiled.site.config.language
-    indexer = (lambda staging: reports.append(index_site(staging, language))) if options.search else None
-    write_site(compiled.files, options.out, before_swap=indexer)
-    redirects = len(compiled.site.redirects)
-    pages = sum(1 for f in compiled.files if f.path.endswith(".html")) - redirects
+    prepared = prepare_site(options, progress)
+    staging = new_staging(options.out)
+    try:
+        files, found = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, prepared.root,
+                                   workers=_workers(options.jobs), write_to=staging)
+        warnings = _fail_on_errors([*prepared.warnings, *found], options.strict)
+        write_files(staging, files)
+        search = index_site(staging, prepared.site.config.language) if options.search else None
+        swap(staging, options.out, large=len(files) >= BACKGROUND_DELETE)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    redirects = len(prepared.site.redirects)
+    pages = sum(1 for f in files if f.path.endswith(".html")) - redirects
     return BuildReport(
-        len(compiled.site.articles), pages, len(compiled.files), compiled.warnings,
-        time.perf_counter() - started, reports[0] if reports else None, redirects,
+        len(prepared.site.articles), pages, len(files), warnings, time.perf_counter() - started, search, redirects,
     )
 
 
@@ -374,78 +379,3 @@ def _fail_on_errors(diagnostics: list[Diagnostic], strict: bool) -> tuple[Diagno
     if any(d.is_error for d in found):
         raise ContentError(found)
     return found
-
-
-def write_site(files: list[OutputFile], out: Path, before_swap: Callable[[Path], object] | None = None) -> None:
-    """Write every file into a fresh folder beside `out`, run `before_swap` on it, then swap it in."""
-    out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
-        os.chmod(staging, 0o777 & ~_umask())
-        made: set[str] = set()
-        for file in sorted(files, key=lambda f: f.path):
-            rel = posixpath.normpath(file.path)
-            if rel.startswith(("../", "/")) or rel == ".." or "\\" in rel or rel == ".":
-                raise RuntimeError(f"refusing to write outside the output folder: {file.path!r}")
-            folder = posixpath.dirname(rel)
-            if folder and folder not in made:
-                (staging / folder).mkdir(parents=True, exist_ok=True)
-                made.add(folder)
-            target = staging / rel
-            if file.copy_from is not None:
-                shutil.copyfile(file.copy_from, target)
-            else:
-                target.write_bytes(file.data or b"")
-        if before_swap is not None:
-            before_swap(staging)
-        _swap(staging, out, large=len(files) >= BACKGROUND_DELETE)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
-def _remove_leftovers(out: Path) -> None:
-    """Remove the folders a build that crashed left beside `out` (kb's own, by name and marker)."""
-    for path in out.parent.glob(f".{out.name}.*-*"):
-        if not path.is_dir() or path.is_symlink():
-            continue
-        if path.name.startswith((f".{out.name}.new-", f".{out.name}.old-")):  # names only kb's mkdtemp makes
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _swap(staging: Path, out: Path, large: bool = False) -> None:
-    if not out.exists():
-        os.rename(staging, out)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    os.rename(out, retired / out.name)
-    try:
-        os.rename(staging, out)
-    except BaseException:
-        os.rename(retired / out.name, out)
-        retired.rmdir()
-        raise
-    if large:
-        _remove_later(retired)
-    else:
-        shutil.rmtree(retired, ignore_errors=True)
-
-
-def _remove_later(folder: Path) -> None:
-    """Delete a retired site in a process of its own: the build is done and need not wait.
-    (If that process is stopped, the next build removes what it left.)"""
-    try:
-        subprocess.Popen(
-            [sys.executable, "-c", "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)", str(folder)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-        )
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)

@@ -329,3 +329,4 @@ class OutputFile:
     path: str  # relative to the output root, posix
     data: bytes | None = None
     copy_from: str | None = None
+    written: bool = False  # already in the staging folder: its page was written where it was rendered

@@ -16,6 +16,7 @@ import jinja2
 from .errors import Diagnostic, error
 from .minify import minify_css
 from .model import OutputFile, RenderedArticle, Site
+from .output import write_file
 from .statusapi import api_files
 from .statusview import incident_path
 from .theme import PageBuilder, site_url, tag_url, theme_dir
@@ -30,11 +31,12 @@ Job = tuple[str, str, Callable[[], dict]]  # output path, template name, the con
 
 def render_site(
     site: Site, rendered: dict[str, RenderedArticle], env: jinja2.Environment, theme: Path, root: Path,
-    workers: int = 1,
+    workers: int = 1, write_to: Path | None = None,
 ) -> tuple[list[OutputFile], tuple[Diagnostic, ...]]:
-    """Render every page with the theme; template problems become diagnostics."""
+    """Render every page with the theme; template problems become diagnostics. With `write_to`
+    (a staging folder) pages are written there as they are rendered, by the process that renders them."""
     pages = PageBuilder(site, rendered)
-    files, problems = render_pages(page_jobs(site, pages), env, workers)
+    files, problems = render_pages(page_jobs(site, pages), env, workers, write_to)
     files.extend(other_files(site, pages, theme, root))
     files.append(OutputFile(MARKER, b"This folder was written by kb and is replaced by each build.\n"))
     if site.redirects:
@@ -44,18 +46,20 @@ def render_site(
 
 
 PAGES_POOL_MIN = 400  # fewer pages than this render faster in one process
-_forked: tuple[jinja2.Environment, list[Job]] | None = None  # handed to forked workers; set only around a pool
+_forked: tuple[jinja2.Environment, list[Job], Path | None] | None = None  # handed to forked workers; set only around a pool
 
 
-def render_pages(jobs: list[Job], env: jinja2.Environment, workers: int) -> tuple[list[OutputFile], list[Diagnostic]]:
+def render_pages(
+    jobs: list[Job], env: jinja2.Environment, workers: int, write_to: Path | None = None,
+) -> tuple[list[OutputFile], list[Diagnostic]]:
     """Render pages in order; with several workers (and fork), in ranges across processes. The first
     template problem stops the rendering."""
     global _forked
     if workers <= 1 or len(jobs) < PAGES_POOL_MIN or not sys.platform.startswith("linux"):
-        return _render_range(env, jobs, 0, len(jobs))
+        return _render_range(env, jobs, write_to, 0, len(jobs))
     step = max(50, len(jobs) // (workers * 6))
     ranges = [(start, min(start + step, len(jobs))) for start in range(0, len(jobs), step)]
-    _forked = (env, jobs)  # the workers inherit the pages by fork instead of receiving them pickled
+    _forked = (env, jobs, write_to)  # the workers inherit the pages by fork instead of receiving them pickled
     try:
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             parts = list(pool.map(_render_forked, ranges))
@@ -71,14 +75,22 @@ def _render_forked(bounds: tuple[int, int]) -> tuple[list[OutputFile], list[Diag
     return _render_range(*_forked, *bounds)
 
 
-def _render_range(env: jinja2.Environment, jobs: list[Job], start: int, end: int) -> tuple[list[OutputFile], list[Diagnostic]]:
+def _render_range(
+    env: jinja2.Environment, jobs: list[Job], write_to: Path | None, start: int, end: int,
+) -> tuple[list[OutputFile], list[Diagnostic]]:
     templates: dict[str, jinja2.Template] = {}
     files: list[OutputFile] = []
+    made: set[str] = set()
     for job in jobs[start:end]:
         try:
-            files.append(OutputFile(job[0], render_page(env, templates, job)))
+            data = render_page(env, templates, job)
         except TemplateProblem as exc:
             return files, [exc.diagnostic]
+        if write_to is None:
+            files.append(OutputFile(job[0], data))
+        else:  # written here: the page's bytes never travel back to the main process
+            write_file(write_to, job[0], data, made=made)
+            files.append(OutputFile(job[0], written=True))
     return files, []
 
 
