@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import __version__
 from .cache import RenderCache, render_all
 from .config import load_config
 from .content import discover, load_categories, parse_article
@@ -38,6 +39,7 @@ from .model import (
     StatusFile,
 )
 from .output import BACKGROUND_DELETE, new_staging, swap, write_files, write_site  # noqa: F401 - write_site is kb.build's API
+from .pagecache import PageCache, theme_digest
 from .render import MANIFEST, MARKER, render_site
 from .search import SearchReport, index_site
 from .site import assemble_site
@@ -123,10 +125,11 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     started = time.perf_counter()
     check_output(options.content, options.out)
     prepared = prepare_site(options, progress)
+    pages = _page_cache(options.cache, prepared)
     staging = new_staging(options.out)
     try:
         files, found = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, prepared.root,
-                                   workers=_workers(options.jobs), write_to=staging)
+                                   workers=_workers(options.jobs), write_to=staging, cache=pages)
         warnings = _fail_on_errors([*prepared.warnings, *found], options.strict)
         write_files(staging, files)
         search = index_site(staging, prepared.site.config.language) if options.search else None
@@ -134,11 +137,22 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    if pages is not None:
+        pages.save()
     redirects = len(prepared.site.redirects)
     pages = sum(1 for f in files if f.path.endswith(".html")) - redirects
     return BuildReport(
         len(prepared.site.articles), pages, len(files), warnings, time.perf_counter() - started, search, redirects,
     )
+
+
+def _page_cache(folder: Path | None, prepared: Prepared) -> PageCache | None:
+    """The cache of rendered pages, salted with what every page depends on besides its context."""
+    if folder is None:
+        return None
+    templates = list(getattr(prepared.env.loader, "searchpath", []))
+    salt = "\0".join((__version__, theme_digest(templates), prepared.site.config.url_prefix))
+    return PageCache(folder, salt)
 
 
 def check_site(options: BuildOptions, against: Path | None = None) -> tuple[Diagnostic, ...]:

@@ -6,6 +6,7 @@ import concurrent.futures
 import json
 import multiprocessing
 import os
+import posixpath
 import sys
 from collections.abc import Callable
 from functools import partial
@@ -17,6 +18,7 @@ from .errors import Diagnostic, error
 from .minify import minify_css
 from .model import OutputFile, RenderedArticle, Site
 from .output import write_file
+from .pagecache import PageCache
 from .statusapi import api_files
 from .statusview import incident_path
 from .theme import PageBuilder, site_url, tag_url, theme_dir
@@ -31,12 +33,13 @@ Job = tuple[str, str, Callable[[], dict]]  # output path, template name, the con
 
 def render_site(
     site: Site, rendered: dict[str, RenderedArticle], env: jinja2.Environment, theme: Path, root: Path,
-    workers: int = 1, write_to: Path | None = None,
+    workers: int = 1, write_to: Path | None = None, cache: PageCache | None = None,
 ) -> tuple[list[OutputFile], tuple[Diagnostic, ...]]:
     """Render every page with the theme; template problems become diagnostics. With `write_to`
-    (a staging folder) pages are written there as they are rendered, by the process that renders them."""
+    (a staging folder) pages are written there as they are rendered, by the process that renders
+    them, and with `cache` too, a page whose key is in the cache is taken from it instead."""
     pages = PageBuilder(site, rendered)
-    files, problems = render_pages(page_jobs(site, pages), env, workers, write_to)
+    files, problems = render_pages(page_jobs(site, pages), env, workers, write_to, cache if write_to else None)
     files.extend(other_files(site, pages, theme, root))
     files.append(OutputFile(MARKER, b"This folder was written by kb and is replaced by each build.\n"))
     if site.redirects:
@@ -46,52 +49,72 @@ def render_site(
 
 
 PAGES_POOL_MIN = 400  # fewer pages than this render faster in one process
-_forked: tuple[jinja2.Environment, list[Job], Path | None] | None = None  # handed to forked workers; set only around a pool
+_Forked = tuple[jinja2.Environment, list[Job], Path | None, PageCache | None]
+_forked: _Forked | None = None  # handed to forked workers; set only around a pool
+_Part = tuple[list[OutputFile], list[Diagnostic], dict[str, str]]
 
 
 def render_pages(
     jobs: list[Job], env: jinja2.Environment, workers: int, write_to: Path | None = None,
+    cache: PageCache | None = None,
 ) -> tuple[list[OutputFile], list[Diagnostic]]:
     """Render pages in order; with several workers (and fork), in ranges across processes. The first
-    template problem stops the rendering."""
+    template problem stops the rendering. The pages a cache gave or took are added to `cache.used`."""
     global _forked
     if workers <= 1 or len(jobs) < PAGES_POOL_MIN or not sys.platform.startswith("linux"):
-        return _render_range(env, jobs, write_to, 0, len(jobs))
+        parts = [_render_range(env, jobs, write_to, cache, 0, len(jobs))]
+        return _combine(parts, cache)
     step = max(50, len(jobs) // (workers * 6))
     ranges = [(start, min(start + step, len(jobs))) for start in range(0, len(jobs), step)]
-    _forked = (env, jobs, write_to)  # the workers inherit the pages by fork instead of receiving them pickled
+    _forked = (env, jobs, write_to, cache)  # the workers inherit the pages by fork instead of receiving them pickled
     try:
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             parts = list(pool.map(_render_forked, ranges))
     finally:
         _forked = None
-    files = [file for part, _ in parts for file in part]
-    problems = next((found for _, found in parts if found), [])
+    return _combine(parts, cache)
+
+
+def _combine(parts: list[_Part], cache: PageCache | None) -> tuple[list[OutputFile], list[Diagnostic]]:
+    files = [file for part, _, _ in parts for file in part]
+    problems = next((found for _, found, _ in parts if found), [])
+    if cache is not None:
+        for _, _, used in parts:
+            cache.used.update(used)
     return files, problems
 
 
-def _render_forked(bounds: tuple[int, int]) -> tuple[list[OutputFile], list[Diagnostic]]:
+def _render_forked(bounds: tuple[int, int]) -> _Part:
     assert _forked is not None
     return _render_range(*_forked, *bounds)
 
 
 def _render_range(
-    env: jinja2.Environment, jobs: list[Job], write_to: Path | None, start: int, end: int,
-) -> tuple[list[OutputFile], list[Diagnostic]]:
+    env: jinja2.Environment, jobs: list[Job], write_to: Path | None, cache: PageCache | None, start: int, end: int,
+) -> _Part:
     templates: dict[str, jinja2.Template] = {}
     files: list[OutputFile] = []
+    used: dict[str, str] = {}  # page key -> digest of its bytes, for the cache
     made: set[str] = set()
-    for job in jobs[start:end]:
+    for path, name, make in jobs[start:end]:
+        context = make()
+        key = cache.key(name, context) if cache is not None else None
+        data = cache.fetch(key) if cache is not None and key is not None else None
+        fresh = data is None
         try:
-            data = render_page(env, templates, job)
+            if data is None:
+                data = render_page(env, templates, (path, name, make), context)
         except TemplateProblem as exc:
-            return files, [exc.diagnostic]
+            return files, [exc.diagnostic], used
         if write_to is None:
-            files.append(OutputFile(job[0], data))
-        else:  # written here: the page's bytes never travel back to the main process
-            write_file(write_to, job[0], data, made=made)
-            files.append(OutputFile(job[0], written=True))
-    return files, []
+            files.append(OutputFile(path, data))
+            continue
+        # written here: the page's bytes never travel back to the main process
+        write_file(write_to, path, data, made=made)
+        files.append(OutputFile(path, written=True))
+        if cache is not None and key is not None:
+            used[key] = cache.store(data, write_to / posixpath.normpath(path)) if fresh else cache.index[key]
+    return files, [], used
 
 
 class TemplateProblem(Exception):
@@ -102,12 +125,12 @@ class TemplateProblem(Exception):
         self.diagnostic = diagnostic
 
 
-def render_page(env: jinja2.Environment, templates: dict[str, jinja2.Template], job: Job) -> bytes:
-    """One page's bytes; raise TemplateProblem when its template fails."""
-    path, name, context = job
+def render_page(env: jinja2.Environment, templates: dict[str, jinja2.Template], job: Job, context: dict | None = None) -> bytes:
+    """One page's bytes (from `context` when it is made already); raise TemplateProblem when its template fails."""
+    path, name, make = job
     try:
         template = templates.get(name) or templates.setdefault(name, env.get_template(name))
-        return template.render(context()).encode("utf-8")
+        return template.render(make() if context is None else context).encode("utf-8")
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateProblem(error(exc.filename or name, exc.lineno or 1, 1, f"template error: {exc.message}")) from None
     except (jinja2.UndefinedError, jinja2.TemplateNotFound) as exc:

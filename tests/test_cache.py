@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
+import kb.build
 import kb.cache
+import kb.pagecache
+import kb.render
 import kb.markdown
 from kb.build import BuildOptions, build_site
 from kbtest import run_kb_process, snapshot, write_tree
@@ -145,3 +148,119 @@ def test_the_process_pool_publishes_what_one_process_does(tmp_path: Path) -> Non
         outputs.append(snapshot(tmp_path / f"site-{jobs}"))
     assert len(outputs[0]) > count
     assert outputs[0] == outputs[1]
+
+
+# --- rendered pages -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The pages rendered by a template in this test (not taken from the page cache), in order."""
+    seen: list[str] = []
+    real = kb.render.render_page
+
+    def counting(env, templates, job, context=None):
+        seen.append(job[0])
+        return real(env, templates, job, context)
+
+    monkeypatch.setattr(kb.render, "render_page", counting)
+    return seen
+
+
+def test_an_unchanged_site_renders_no_page_again(tmp_path: Path, pages: list[str]) -> None:
+    write_tree(tmp_path, PROJECT)
+    cold = snapshot(_build(tmp_path, "one"))
+    assert "billing/pay/index.html" in pages and "index.html" in pages
+    pages.clear()
+    warm = snapshot(_build(tmp_path, "two"))
+    assert pages == []
+    assert warm == cold
+
+
+def test_an_edited_body_renders_only_the_pages_that_show_it(tmp_path: Path, pages: list[str]) -> None:
+    write_tree(tmp_path, PROJECT)
+    _build(tmp_path)
+    pages.clear()
+    (tmp_path / "content/billing/alone.md").write_text("---\ntitle: Alone\n---\nNew words.\n")
+    site = _build(tmp_path)
+    assert "billing/alone/index.html" in pages and "billing/index.html" in pages  # the topic lists its excerpt
+    assert "contact/index.html" not in pages and "search/index.html" not in pages
+    assert "New words." in (site / "billing/alone/index.html").read_text()
+    assert "New words." in (site / "billing/index.html").read_text()
+
+
+def test_a_new_title_reaches_every_page_that_shows_it(tmp_path: Path, pages: list[str]) -> None:
+    write_tree(tmp_path, {**PROJECT, "content/billing/pay.md": "---\ntitle: Pay\nrelated: [refund.md]\n---\nText.\n"})
+    _build(tmp_path)
+    pages.clear()
+    (tmp_path / "content/billing/refund.md").write_text("---\ntitle: Money back\n---\n## How\n\nText.\n")
+    site = _build(tmp_path)
+    assert "billing/pay/index.html" in pages  # its related articles name the renamed one
+    assert "Money back" in (site / "billing/pay/index.html").read_text()
+    assert "Money back" in (site / "feed.xml").read_text()
+
+
+def test_a_template_change_renders_every_page_again(tmp_path: Path, pages: list[str]) -> None:
+    write_tree(tmp_path, PROJECT)
+    _build(tmp_path)
+    pages.clear()
+    write_tree(tmp_path, {"content/templates/contact_block.html": "<p>Call us.</p>"})  # included, not extended
+    site = _build(tmp_path)
+    assert "billing/pay/index.html" in pages
+    assert "<p>Call us.</p>" in (site / "billing/pay/index.html").read_text()
+
+
+def test_site_settings_the_url_prefix_and_kb_version_render_every_page_again(tmp_path: Path, pages, monkeypatch) -> None:
+    write_tree(tmp_path, PROJECT)
+    _build(tmp_path)
+    pages.clear()
+    (tmp_path / "content/site.yaml").write_text("title: Acme Help\n")
+    site = _build(tmp_path)
+    assert "billing/alone/index.html" in pages
+    assert "Acme Help" in (site / "billing/alone/index.html").read_text()
+    pages.clear()
+    site = _build(tmp_path, base_url="/help/")
+    assert "billing/alone/index.html" in pages
+    assert 'href="/help/assets/kb.css"' in (site / "billing/alone/index.html").read_text()
+    pages.clear()
+    monkeypatch.setattr(kb.build, "__version__", "99.0")
+    _build(tmp_path, base_url="/help/")
+    assert "billing/alone/index.html" in pages
+
+
+def test_a_published_page_changed_on_disk_is_not_reused(tmp_path: Path, pages: list[str]) -> None:
+    write_tree(tmp_path, PROJECT)
+    site = _build(tmp_path)
+    with open(site / "billing/alone/index.html", "r+b") as handle:  # in place: the cache may share the file
+        handle.write(b"XX")
+    pages.clear()
+    site = _build(tmp_path)
+    assert pages == ["billing/alone/index.html"]
+    assert (site / "billing/alone/index.html").read_text().startswith("<!doctype html>")
+
+
+def test_the_page_cache_keeps_only_what_the_last_build_used(tmp_path: Path) -> None:
+    write_tree(tmp_path, PROJECT)
+    _build(tmp_path)
+    folder = tmp_path / ".kb-cache" / kb.pagecache.FOLDER
+    before = len(list(folder.iterdir()))
+    for number in range(3):
+        (tmp_path / "content/billing/alone.md").write_text(f"---\ntitle: Alone\n---\nVersion {number}.\n")
+        _build(tmp_path)
+    assert len(list(folder.iterdir())) == before
+
+
+def test_a_context_that_is_not_plain_data_has_no_key() -> None:
+    from kb.pagecache import PageCache
+
+    cache = PageCache(Path("/nonexistent"), "salt")
+    assert cache.key("a.html", {"title": "x", "when": None, "items": [1, 2.5, True]}) is not None
+    assert cache.key("a.html", {"title": "x"}) != cache.key("b.html", {"title": "x"})
+    assert cache.key("a.html", {"title": ["a", "b"]}) != cache.key("a.html", {"title": ["ab"]})
+    assert cache.key("a.html", {"title": "1"}) != cache.key("a.html", {"title": 1})
+
+    class Opaque:
+        def __repr__(self) -> str:
+            return "same"
+
+    assert cache.key("a.html", {"thing": Opaque()}) is None

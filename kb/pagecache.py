@@ -1,0 +1,148 @@
+"""Rendered pages kept between builds, keyed on everything a template can see.
+
+A template sees its context, kb's version, the `url` filter (the URL prefix) and the templates
+themselves. The key is a digest of all of these, the context written out value by value; a
+context holding anything but plain data (strings, numbers, dates, lists, dicts, frozen
+dataclasses of those) has no key and its page is always rendered. The bytes are stored under
+their own digest and checked against it when reused, so a cached page that was changed on disk
+(the published file and the cached one may be the same file) is rendered again, not reused.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+import pickle
+import shutil
+import tempfile
+from pathlib import Path
+
+from . import __version__
+
+FORMAT = 1
+INDEX = "pages.pickle"
+FOLDER = "pages"
+
+
+class Uncacheable(Exception):
+    """The context holds a value whose written form might not say everything about it."""
+
+
+def fingerprint(value: object, out: list[str]) -> None:
+    """Write `value` out unambiguously (type and content) into `out`; raise Uncacheable for anything else."""
+    kind = type(value)
+    if value is None or kind in (bool, int, float):
+        out.append(f"{kind.__name__}:{value!r};")
+    elif isinstance(value, str):  # Markup too: its text is all there is
+        out.append(f"s{len(value)}:{value}")
+    elif kind in (dt.date, dt.datetime, dt.time):
+        out.append(f"{kind.__name__}:{value.isoformat()};")
+    elif kind in (list, tuple):
+        out.append(f"[{len(value)}")
+        for item in value:  # type: ignore[attr-defined]
+            fingerprint(item, out)
+        out.append("]")
+    elif kind is dict:
+        out.append(f"{{{len(value)}")  # type: ignore[arg-type]
+        for key, item in value.items():  # type: ignore[attr-defined]
+            fingerprint(key, out)
+            fingerprint(item, out)
+        out.append("}")
+    elif dataclasses.is_dataclass(value) and kind.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        out.append(f"<{kind.__module__}.{kind.__qualname__}")
+        for field in dataclasses.fields(value):
+            fingerprint(getattr(value, field.name), out)
+        out.append(">")
+    else:
+        raise Uncacheable(kind.__name__)
+
+
+def theme_digest(folders: list[str]) -> str:
+    """A digest of every file in the template folders, by path and content."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for base, dirs, names in os.walk(folder):
+            dirs.sort()
+            for name in sorted(names):
+                path = os.path.join(base, name)
+                digest.update(f"{os.path.relpath(path, folder)}\0".encode("utf-8", "surrogatepass"))
+                try:
+                    digest.update(Path(path).read_bytes())
+                except OSError:
+                    digest.update(b"\0unreadable")
+        digest.update(b"\0folder\0")
+    return digest.hexdigest()
+
+
+class PageCache:
+    """Pages by key, in `folder`: an index (key -> digest of the bytes) and the bytes by digest."""
+
+    def __init__(self, folder: Path, salt: str) -> None:
+        self.folder = folder
+        self.salt = salt  # kb's version, the templates and the URL prefix
+        self.index: dict[str, str] = {}
+        self.used: dict[str, str] = {}  # what this build took from or gave to the cache
+        try:
+            with open(folder / INDEX, "rb") as handle:
+                data = pickle.load(handle)
+            if data.get("format") == FORMAT and data.get("kb") == __version__:
+                self.index = dict(data["index"])
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
+            self.index = {}  # a missing or unreadable index is an empty one
+
+    def key(self, template: str, context: dict) -> str | None:
+        """The page's key, or None when its context cannot be written out safely."""
+        out = [self.salt, "\0", template, "\0"]
+        try:
+            fingerprint(context, out)
+        except Uncacheable:
+            return None
+        return hashlib.sha256("".join(out).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def fetch(self, key: str) -> bytes | None:
+        """The page stored under `key`, if its bytes are still what was stored."""
+        digest = self.index.get(key)
+        if digest is None:
+            return None
+        try:
+            data = (self.folder / FOLDER / digest).read_bytes()
+        except OSError:
+            return None
+        return data if hashlib.sha256(data).hexdigest() == digest else None
+
+    def store(self, data: bytes, written: Path) -> str:
+        """Keep the page `data` (already written at `written`); return the digest to index it by."""
+        digest = hashlib.sha256(data).hexdigest()
+        target = self.folder / FOLDER / digest
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temp = target.with_name(f".{digest}.{os.getpid()}.tmp")
+            try:
+                os.link(written, temp)  # the same bytes: share them rather than copy
+            except OSError:
+                shutil.copyfile(written, temp)
+            os.replace(temp, target)
+        return digest
+
+    def save(self) -> None:
+        """Keep the pages this build used (others are dropped), the index written atomically."""
+        used = self.used
+        self.folder.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".pages-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump({"format": FORMAT, "kb": __version__, "index": used}, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.folder / INDEX)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        keep = set(used.values())
+        try:
+            entries = list(os.scandir(self.folder / FOLDER))
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name not in keep:
+                Path(entry.path).unlink(missing_ok=True)
