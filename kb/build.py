@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from . import __version__
-from .cache import RenderCache, render_all
+from .cache import ParsedCache, RenderCache, render_all
 from .config import load_config
 from .content import discover, load_categories, parse_article
 from .errors import (
@@ -132,7 +132,8 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
                                    workers=_workers(options.jobs), write_to=staging, cache=pages)
         warnings = _fail_on_errors([*prepared.warnings, *found], options.strict)
         write_files(staging, files)
-        search = index_site(staging, prepared.site.config.language) if options.search else None
+        search = index_site(staging, prepared.site.config.language, files, options.cache, _workers(options.jobs)) \
+            if options.search else None
         swap(staging, options.out, large=len(files) >= BACKGROUND_DELETE)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -239,7 +240,8 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
     )
     categories, found = load_categories(root, display, tree)
     diagnostics.extend(found)
-    articles, found = _load_articles(root, display, tree.articles, config, {c.key: c.url for c in categories}, cache)
+    articles, found = _load_articles(root, display, tree.articles, config, {c.key: c.url for c in categories}, cache,
+                                     options.cache)
     diagnostics.extend(found)
     if options.git_dates and any(a.updated is None for a in articles):
         articles, found = _dates_from_git(root, display, articles)
@@ -297,12 +299,33 @@ def _dates_from_git(root: Path, display: str, articles: list[Article]) -> tuple[
 
 def _load_articles(
     root: Path, display: str, sources: tuple[str, ...], config: SiteConfig, folder_urls: dict[str, str],
-    cache: BuildCache | None = None,
+    cache: BuildCache | None = None, kept: Path | None = None,
 ) -> tuple[list[Article], list[Diagnostic]]:
+    """Every article parsed: by `kb serve` again only when its file changed, and with a cache
+    folder (`kept`) again only when its bytes or the settings changed."""
     articles: list[Article] = []
     diagnostics: list[Diagnostic] = []
-    setting = (config, tuple(sorted(folder_urls.items())), display) if cache is not None else None
+    setting = (config, tuple(sorted(folder_urls.items())), display)
+    parsed = ParsedCache(kept, setting) if kept is not None and cache is None else None
     for rel in sources:
+        if parsed is not None:
+            shown = join_display(display, rel)
+            try:
+                data = (root / rel).read_bytes()
+            except OSError:
+                data = None
+            key = parsed.key(rel, shown, data) if data is not None else ""
+            earlier = parsed.get(key) if data is not None else None
+            if earlier is None:
+                text, problem = read_text(root / rel, shown)
+                earlier = (None, (problem,)) if problem else parse_article(rel, text, shown, config, folder_urls)
+                if data is not None:
+                    parsed.put(key, earlier)
+            article, found = earlier  # type: ignore[misc]
+            diagnostics.extend(found)
+            if article:
+                articles.append(article)
+            continue
         key: object = None
         if cache is not None:
             stat = os.stat(root / rel)
@@ -321,6 +344,8 @@ def _load_articles(
             articles.append(article)
         if cache is not None:
             cache.parsed[rel] = (key, article, tuple(found))
+    if parsed is not None:
+        parsed.save()
     return articles, diagnostics
 
 

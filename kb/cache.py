@@ -36,13 +36,7 @@ class RenderCache:
         self.used: set[str] = set()
         self.keys: dict[tuple, str] = {}  # (article, settings) -> key: an unchanged article is not hashed again
         if folder is not None:
-            try:
-                with open(folder / "render.pickle", "rb") as handle:
-                    data = pickle.load(handle)
-                if data.get("format") == FORMAT and data.get("kb") == __version__:
-                    self.entries = data["entries"]
-            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
-                self.entries = {}  # a missing or unreadable cache is an empty one
+            self.entries = load_entries(folder, "render.pickle")  # a missing or unreadable cache is an empty one
 
     def key(self, article: Article, options: MarkdownOptions, url_prefix: str, shown: str) -> str:
         """render_key, remembered for articles seen before in this process."""
@@ -66,18 +60,64 @@ class RenderCache:
 
     def save(self) -> None:
         """Write the entries this build used (others are dropped), atomically."""
-        if self.folder is None:
-            return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        keep = {k: v for k, v in self.entries.items() if k in self.used}
-        handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".render-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump({"format": FORMAT, "kb": __version__, "entries": keep}, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, self.folder / "render.pickle")
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        if self.folder is not None:
+            save_entries(self.folder, "render.pickle", {k: v for k, v in self.entries.items() if k in self.used})
+
+
+class ParsedCache:
+    """Articles parsed from their files in earlier builds, by a digest of the file's bytes and of
+    everything else parsing depends on (the path, the site settings, the topics' URLs, kb's version)."""
+
+    NAME = "parsed.pickle"
+
+    def __init__(self, folder: Path, setting: object) -> None:
+        self.folder = folder
+        self.setting = repr((__version__, FORMAT, setting)).encode("utf-8", "surrogatepass")
+        self.entries = load_entries(folder, self.NAME)
+        self.used: dict[str, object] = {}
+
+    def key(self, rel: str, shown: str, data: bytes) -> str:
+        digest = hashlib.sha256(self.setting)
+        digest.update(f"\0{rel}\0{shown}\0".encode("utf-8", "surrogatepass"))
+        digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> object | None:
+        found = self.entries.get(key)
+        if found is not None:
+            self.used[key] = found
+        return found
+
+    def put(self, key: str, value: object) -> None:
+        self.used[key] = value
+
+    def save(self) -> None:
+        save_entries(self.folder, self.NAME, self.used)
+
+
+def load_entries(folder: Path, name: str) -> dict:
+    """The entries kept in `folder/name` by this kb version; empty when missing or unreadable."""
+    try:
+        with open(folder / name, "rb") as handle:
+            data = pickle.load(handle)
+        if data.get("format") == FORMAT and data.get("kb") == __version__:
+            return dict(data["entries"])
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
+        pass
+    return {}
+
+
+def save_entries(folder: Path, name: str, entries: dict) -> None:
+    """Write `entries` to `folder/name` atomically."""
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump({"format": FORMAT, "kb": __version__, "entries": entries}, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, folder / name)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def render_key(article: Article, options: MarkdownOptions, url_prefix: str, shown: str) -> str:

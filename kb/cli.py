@@ -93,7 +93,8 @@ def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bo
     search = ""
     if report.search is not None:
         index = report.search
-        search = f" (search index: {_count(index.pages, 'page')}, {index.bytes / 1024:,.0f} KB, {index.seconds:.2f} s)"
+        shards = f" in {index.shards} shards ({index.reused} unchanged)" if index.shards > 1 else ""
+        search = f" (search index: {_count(index.pages, 'page')}{shards}, {index.bytes / 1024:,.0f} KB, {index.seconds:.2f} s)"
     redirects = f", {_count(report.redirects, 'redirect')}" if report.redirects else ""
     click.echo(
         f"kb: built {_count(report.articles, 'article')}, {_count(report.pages, 'page')}{redirects} "

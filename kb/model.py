@@ -330,3 +330,5 @@ class OutputFile:
     data: bytes | None = None
     copy_from: str | None = None
     written: bool = False  # already in the staging folder: its page was written where it was rendered
+    digest: str | None = None  # sha256 of the bytes of a written page
+    searchable: bool = False  # a written page marked for the search index (data-pagefind-body)

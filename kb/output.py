@@ -52,8 +52,9 @@ def write_files(staging: Path, files: Iterable[OutputFile]) -> None:
 
 
 def write_file(staging: Path, path: str, data: bytes | None = None, copy_from: str | None = None,
-               made: set[str] | None = None) -> None:
-    """One file of the site: `data`, or a copy of `copy_from`; `made` remembers folders already made."""
+               made: set[str] | None = None, link_from: Path | None = None) -> None:
+    """One file of the site: `data`, a copy of `copy_from`, or `link_from` itself (a hard link, a copy
+    where links cannot be made); `made` remembers folders already made."""
     rel = posixpath.normpath(path)
     if rel.startswith(("../", "/")) or rel == ".." or "\\" in rel or rel == ".":
         raise RuntimeError(f"refusing to write outside the output folder: {path!r}")
@@ -63,7 +64,12 @@ def write_file(staging: Path, path: str, data: bytes | None = None, copy_from: s
         if made is not None:
             made.add(folder)
     target = staging / rel
-    if copy_from is not None:
+    if link_from is not None:
+        try:
+            os.link(link_from, target)
+        except OSError:
+            shutil.copyfile(link_from, target)
+    elif copy_from is not None:
         shutil.copyfile(copy_from, target)
     else:
         target.write_bytes(data or b"")

@@ -1,9 +1,9 @@
 """Rendered pages kept between builds, keyed on everything a template can see.
 
 A template sees its context, kb's version, the `url` filter (the URL prefix) and the templates
-themselves. The key is a digest of all of these, the context written out value by value; a
-context holding anything but plain data (strings, numbers, dates, lists, dicts, frozen
-dataclasses of those) has no key and its page is always rendered. The bytes are stored under
+themselves. The key is a digest of all of these, the context written out by pickle; a context
+holding anything but plain data (strings, numbers, dates, lists, dicts, frozen dataclasses of
+those) has no key and its page is always rendered. The bytes are stored under
 their own digest and checked against it when reused, so a cached page that was changed on disk
 (the published file and the cached one may be the same file) is rendered again, not reused.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import io
 import os
 import pickle
 import shutil
@@ -30,33 +31,32 @@ class Uncacheable(Exception):
     """The context holds a value whose written form might not say everything about it."""
 
 
-def fingerprint(value: object, out: list[str]) -> None:
-    """Write `value` out unambiguously (type and content) into `out`; raise Uncacheable for anything else."""
-    kind = type(value)
-    if value is None or kind in (bool, int, float):
-        out.append(f"{kind.__name__}:{value!r};")
-    elif isinstance(value, str):  # Markup too: its text is all there is
-        out.append(f"s{len(value)}:{value}")
-    elif kind in (dt.date, dt.datetime, dt.time):
-        out.append(f"{kind.__name__}:{value.isoformat()};")
-    elif kind in (list, tuple):
-        out.append(f"[{len(value)}")
-        for item in value:  # type: ignore[attr-defined]
-            fingerprint(item, out)
-        out.append("]")
-    elif kind is dict:
-        out.append(f"{{{len(value)}")  # type: ignore[arg-type]
-        for key, item in value.items():  # type: ignore[attr-defined]
-            fingerprint(key, out)
-            fingerprint(item, out)
-        out.append("}")
-    elif dataclasses.is_dataclass(value) and kind.__dataclass_params__.frozen:  # type: ignore[attr-defined]
-        out.append(f"<{kind.__module__}.{kind.__qualname__}")
-        for field in dataclasses.fields(value):
-            fingerprint(getattr(value, field.name), out)
-        out.append(">")
-    else:
+_PLAIN = (dt.date, dt.datetime, dt.time)
+
+
+class _Writer(pickle.Pickler):
+    """Pickle's own writing of plain data (fast, and the same bytes for the same values); anything
+    else is refused. Strings, numbers, lists, tuples and dicts never reach `reducer_override`."""
+
+    def reducer_override(self, obj: object) -> object:
+        kind = obj if isinstance(obj, type) else type(obj)  # a class is written by name, as its instances' kind
+        if kind in _PLAIN or issubclass(kind, str):  # Markup too: its text is all there is
+            return NotImplemented
+        if dataclasses.is_dataclass(kind) and kind.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+            return NotImplemented  # pickled as its class and every field
         raise Uncacheable(kind.__name__)
+
+
+def fingerprint(context: dict) -> bytes:
+    """The context written out unambiguously; raise Uncacheable when it holds anything but plain data."""
+    buffer = io.BytesIO()
+    try:
+        writer = _Writer(buffer, protocol=5)
+        writer.fast = True  # no memo: the bytes depend on the values alone, not on which objects are shared
+        writer.dump(context)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
+        raise Uncacheable(str(exc)) from None
+    return buffer.getvalue()
 
 
 def theme_digest(folders: list[str]) -> str:
@@ -94,27 +94,28 @@ class PageCache:
 
     def key(self, template: str, context: dict) -> str | None:
         """The page's key, or None when its context cannot be written out safely."""
-        out = [self.salt, "\0", template, "\0"]
         try:
-            fingerprint(context, out)
+            written = fingerprint(context)
         except Uncacheable:
             return None
-        return hashlib.sha256("".join(out).encode("utf-8", "surrogatepass")).hexdigest()
+        digest = hashlib.sha256(f"{self.salt}\0{template}\0".encode("utf-8", "surrogatepass"))
+        digest.update(written)
+        return digest.hexdigest()
 
-    def fetch(self, key: str) -> bytes | None:
-        """The page stored under `key`, if its bytes are still what was stored."""
+    def fetch(self, key: str) -> tuple[Path, bytes] | None:
+        """The file and bytes of the page stored under `key`, if its bytes are still what was stored."""
         digest = self.index.get(key)
         if digest is None:
             return None
+        path = self.folder / FOLDER / digest
         try:
-            data = (self.folder / FOLDER / digest).read_bytes()
+            data = path.read_bytes()
         except OSError:
             return None
-        return data if hashlib.sha256(data).hexdigest() == digest else None
+        return (path, data) if hashlib.sha256(data).hexdigest() == digest else None
 
-    def store(self, data: bytes, written: Path) -> str:
-        """Keep the page `data` (already written at `written`); return the digest to index it by."""
-        digest = hashlib.sha256(data).hexdigest()
+    def store(self, digest: str, written: Path) -> None:
+        """Keep the page written at `written`, whose bytes have the sha256 `digest`."""
         target = self.folder / FOLDER / digest
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -124,7 +125,6 @@ class PageCache:
             except OSError:
                 shutil.copyfile(written, temp)
             os.replace(temp, target)
-        return digest
 
     def save(self) -> None:
         """Keep the pages this build used (others are dropped), the index written atomically."""

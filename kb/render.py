@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import hashlib
 import json
 import multiprocessing
 import os
@@ -19,6 +20,7 @@ from .minify import minify_css
 from .model import OutputFile, RenderedArticle, Site
 from .output import write_file
 from .pagecache import PageCache
+from .search import BODY as SEARCH_BODY
 from .statusapi import api_files
 from .statusview import incident_path
 from .theme import PageBuilder, site_url, tag_url, theme_dir
@@ -99,21 +101,23 @@ def _render_range(
     for path, name, make in jobs[start:end]:
         context = make()
         key = cache.key(name, context) if cache is not None else None
-        data = cache.fetch(key) if cache is not None and key is not None else None
-        fresh = data is None
+        kept = cache.fetch(key) if cache is not None and key is not None else None
+        fresh = kept is None
         try:
-            if data is None:
-                data = render_page(env, templates, (path, name, make), context)
+            data = render_page(env, templates, (path, name, make), context) if kept is None else kept[1]
         except TemplateProblem as exc:
             return files, [exc.diagnostic], used
         if write_to is None:
             files.append(OutputFile(path, data))
             continue
         # written here: the page's bytes never travel back to the main process
-        write_file(write_to, path, data, made=made)
-        files.append(OutputFile(path, written=True))
+        write_file(write_to, path, data, made=made, link_from=kept[0] if kept is not None else None)
+        digest = hashlib.sha256(data).hexdigest() if fresh or key is None else cache.index[key]  # type: ignore[union-attr]
+        files.append(OutputFile(path, written=True, digest=digest, searchable=SEARCH_BODY in data))
         if cache is not None and key is not None:
-            used[key] = cache.store(data, write_to / posixpath.normpath(path)) if fresh else cache.index[key]
+            if fresh:
+                cache.store(digest, write_to / posixpath.normpath(path))
+            used[key] = digest
     return files, [], used
 
 

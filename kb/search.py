@@ -1,17 +1,37 @@
-"""The Pagefind index: built over the staged site, before it is swapped in."""
+"""The Pagefind index: built over the staged site, before it is swapped in.
+
+A large site's index is split into shards by a hash of each page's path: Pagefind indexes each
+shard on its own (on every core), and the browser searches them together with Pagefind's
+`mergeIndex`, which ranks all results by score. With a cache folder, a shard whose pages are the
+same bytes as in an earlier build is taken from the cache, so an edit re-indexes one shard only.
+Pagefind is given only the pages it would index anyway: those marked `data-pagefind-body`
+(every page when none is marked).
+"""
 
 from __future__ import annotations
 
+import concurrent.futures
+import hashlib
+import json
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import __version__
+from .model import OutputFile
+from .output import write_file
 from .pagefindfiles import normalise_index
 
 SUBDIR = "pagefind"
+SHARDS_FILE = "kb-shards.json"  # the other shards' folders, for the browser to merge
+SHARD_PAGES = 1000  # pages per shard, about
+MAX_SHARDS = 8  # a query fetches a piece of every shard
+BODY = b"data-pagefind-body"
 _PAGES = re.compile(r"Indexed (\d+) pages?")
 
 
@@ -22,6 +42,8 @@ class SearchReport:
     pages: int
     seconds: float
     bytes: int
+    shards: int = 1
+    reused: int = 0  # shards taken from the cache
 
 
 class SearchError(Exception):
@@ -40,25 +62,180 @@ def pagefind_executable() -> Path:
         raise SearchError(f"the Pagefind binary is missing: {exc}") from None
 
 
-def index_site(site_dir: Path, language: str) -> SearchReport:
-    """Index the pages of `site_dir` into `site_dir/pagefind/` (only what is marked data-pagefind-body)."""
+def shard_count(pages: int) -> int:
+    """How many shards an index of `pages` pages is split into: one below two shards' worth."""
+    return max(1, min(MAX_SHARDS, pages // SHARD_PAGES)) if pages >= 2 * SHARD_PAGES else 1
+
+
+def shard_of(path: str, shards: int) -> int:
+    """The shard a page belongs to, from its path alone (so it stays there from build to build)."""
+    return int.from_bytes(hashlib.sha256(path.encode("utf-8", "surrogatepass")).digest()[:4], "big") % shards
+
+
+def index_site(
+    site_dir: Path, language: str, files: list[OutputFile] | None = None, cache: Path | None = None, jobs: int = 1,
+) -> SearchReport:
+    """Index the pages of `site_dir` into `site_dir/pagefind/` (with the other shards under it).
+
+    `files` are the site's files as the build wrote them (pages carry their digest); without
+    them, the folder is read. With `cache`, unchanged shards are reused from it."""
     started = time.perf_counter()
-    command = [
-        str(pagefind_executable()), "--site", str(site_dir), "--output-subdir", SUBDIR,
-        "--force-language", _language_code(language),
+    pages = _searchable(site_dir, files)
+    shards = shard_count(len(pages))
+    groups: list[list[tuple[str, str]]] = [[] for _ in range(shards)]
+    for path, digest in sorted(pages.items()):
+        groups[shard_of(path, shards)].append((path, digest))
+    code = _language_code(language)
+    executable = pagefind_executable()
+    salt = _salt(executable, code, shards)
+    target = site_dir / SUBDIR
+    work = Path(tempfile.mkdtemp(prefix=".kb-search-", dir=site_dir.parent))
+    kept = cache / "search" if cache is not None else None
+
+    def one(number: int) -> tuple[str, int, Path | dict[str, Path]]:
+        """A shard's key, its page count, and its index: a folder just made, or files from the cache."""
+        key = hashlib.sha256(json.dumps([salt, number, groups[number]]).encode()).hexdigest()
+        stored = _load(kept / key) if kept is not None else None
+        if stored is not None:
+            return key, len(groups[number]), stored
+        output = work / f"out-{number}"
+        found = _run(executable, site_dir, [p for p, _ in groups[number]], work / f"in-{number}", output, code)
+        normalise_index(output)  # the same input gives the same files, build after build
+        if kept is not None:
+            _keep(output, kept / key)
+        return key, found, output
+
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max(1, min(jobs, shards))) as pool:
+            done = list(pool.map(one, range(shards)))
+        for number, (_, _, index) in enumerate(done):  # the first shard is the folder the others go in
+            place = target if number == 0 else target / f"shard-{number}"
+            if isinstance(index, Path):
+                os.rename(index, place)
+            else:
+                made: set[str] = set()
+                for rel, source in index.items():
+                    write_file(place, rel, made=made, link_from=source)
+        (target / SHARDS_FILE).write_text(json.dumps([f"shard-{n}/" for n in range(1, shards)]) + "\n", encoding="utf-8")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if kept is not None:
+        _prune(kept, {key for key, _, _ in done})
+    size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
+    return SearchReport(sum(found for _, found, _ in done), time.perf_counter() - started, size, shards,
+                        sum(1 for _, _, index in done if not isinstance(index, Path)))
+
+
+def _searchable(site_dir: Path, files: list[OutputFile] | None) -> dict[str, str]:
+    """The pages Pagefind indexes (path -> digest of the bytes): the marked ones, or all when none is."""
+    marked: dict[str, str] = {}
+    plain: dict[str, str] = {}
+    known = {f.path: f for f in files} if files is not None else None
+    paths = list(known) if known is not None else [
+        p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html") if p.is_file()
     ]
+    for path in paths:
+        if not path.endswith(".html") or path.startswith(f"{SUBDIR}/"):
+            continue
+        file = known.get(path) if known is not None else None
+        if file is not None and file.digest is not None:
+            digest, has_body = file.digest, file.searchable
+        else:
+            data = (site_dir / path).read_bytes()
+            digest, has_body = hashlib.sha256(data).hexdigest(), BODY in data
+        (marked if has_body else plain)[path] = digest
+    return marked or plain
+
+
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._~/-]+")
+
+
+def _run(executable: Path, site_dir: Path, paths: list[str], work: Path, output: Path, code: str) -> int:
+    """Pagefind over `paths` of the site, where they keep their URLs; returns the pages indexed.
+
+    The paths are given as one glob in a config file when they are plain; otherwise they are
+    linked into a folder of their own, laid out as in the site."""
+    work.mkdir(parents=True, exist_ok=True)
+    config: dict[str, object] = {"output_path": str(output), "force_language": code}
+    if paths and all(_PLAIN_PATH.fullmatch(path) for path in paths):
+        config |= {"site": str(site_dir), "glob": "{" + ",".join(paths) + "}"}
+    else:
+        source = work / "site"
+        for path in paths:
+            (source / path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(site_dir / path, source / path)
+            except OSError:
+                shutil.copyfile(site_dir / path, source / path)
+        source.mkdir(exist_ok=True)
+        config["site"] = str(source)
+    (work / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")  # read from the working folder
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
     try:
-        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=1800)
+        done = subprocess.run([str(executable)], cwd=work, capture_output=True, text=True, env=env, timeout=1800,
+                              check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchError(f"Pagefind could not run: {exc}") from None
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()
         raise SearchError("Pagefind failed: " + (detail[-1] if detail else f"exit status {done.returncode}"))
-    normalise_index(site_dir / SUBDIR)  # the same input gives the same files, build after build
     found = _PAGES.search(done.stdout)
-    size = sum(p.stat().st_size for p in (site_dir / SUBDIR).rglob("*") if p.is_file())
-    return SearchReport(int(found.group(1)) if found else 0, time.perf_counter() - started, size)
+    return int(found.group(1)) if found else 0
+
+
+def _salt(executable: Path, code: str, shards: int) -> str:
+    """What every shard's index depends on besides its pages: Pagefind itself, the language, the split."""
+    try:
+        info = executable.stat()
+        binary = f"{executable}:{info.st_size}:{info.st_mtime_ns}"
+    except OSError:
+        binary = str(executable)
+    return f"kb {__version__}|{binary}|{code}|{shards}"
+
+
+DIGESTS = "digests.json"  # beside a cached shard's files: what each file's bytes were
+
+
+def _keep(output: Path, entry: Path) -> None:
+    """Store a shard's index in the cache (files linked, not copied) with the digest of every file."""
+    temp = entry.with_name(entry.name + ".new")
+    shutil.rmtree(temp, ignore_errors=True)
+    shutil.rmtree(entry, ignore_errors=True)
+    digests = {}
+    for path in sorted(p for p in output.rglob("*") if p.is_file()):
+        rel = path.relative_to(output).as_posix()
+        digests[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        (temp / "files" / rel).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, temp / "files" / rel)
+        except OSError:
+            shutil.copyfile(path, temp / "files" / rel)
+    (temp / DIGESTS).write_text(json.dumps(digests), encoding="utf-8")
+    os.replace(temp, entry)
+
+
+def _load(entry: Path) -> dict[str, Path] | None:
+    """A cached shard's files, if every one is still what was stored (they are linked, not copied,
+    into the site, so a change to a published file would show here)."""
+    try:
+        digests = json.loads((entry / DIGESTS).read_text(encoding="utf-8"))
+        for rel, digest in digests.items():
+            if hashlib.sha256((entry / "files" / rel).read_bytes()).hexdigest() != digest:
+                return None
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+    return {rel: entry / "files" / rel for rel in digests}
+
+
+def _prune(folder: Path, keep: set[str]) -> None:
+    """Remove the cached shards no longer used."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name not in keep:
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 def _language_code(language: str) -> str:

@@ -51,7 +51,7 @@ def test_failing_indexer_keeps_the_old_site(kb, monkeypatch: pytest.MonkeyPatch,
     assert kb(["build", "--content", "content", "--out", str(out)], cwd=project).exit_code == 0
     before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
 
-    def broken(site_dir: Path, language: str) -> search.SearchReport:
+    def broken(site_dir: Path, language: str, *more: object) -> search.SearchReport:
         raise search.SearchError("Pagefind failed: out of disk")
 
     monkeypatch.setattr("kb.build.index_site", broken)

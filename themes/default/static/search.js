@@ -24,8 +24,12 @@
     return a;
   };
   let loading;
-  const load = () => loading || (loading = import(root + "pagefind/pagefind.js").then(async (pf) => {
+  // A large site's index comes in shards (pagefind/kb-shards.json names the others); Pagefind
+  // searches them together and ranks all results by score.
+  const shards = () => fetch(root + "pagefind/kb-shards.json").then((r) => (r.ok ? r.json() : [])).catch(() => []);
+  const load = () => loading || (loading = Promise.all([import(root + "pagefind/pagefind.js"), shards()]).then(async ([pf, more]) => {
     await pf.options({ baseUrl: root });
+    for (const shard of Array.isArray(more) ? more : []) await pf.mergeIndex(root + "pagefind/" + shard, { baseUrl: root });
     await pf.init();
     return pf;
   }));
