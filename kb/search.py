@@ -99,7 +99,8 @@ def index_site(
         if stored is not None:
             return key, len(groups[number]), stored
         output = work / f"out-{number}"
-        found = _run(executable, site_dir, [p for p, _ in groups[number]], work / f"in-{number}", output, code)
+        paths = [p for p, _ in groups[number]] if shards > 1 else None  # one shard: Pagefind picks the same pages
+        found = _run(executable, site_dir, paths, work / f"in-{number}", output, code)
         normalise_index(output)  # the same input gives the same files, build after build
         if kept is not None:
             _keep(output, kept / key)
@@ -148,17 +149,23 @@ def _searchable(site_dir: Path, files: list[OutputFile] | None) -> dict[str, str
 
 
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9._~/-]+")
+MAX_GLOB = 60_000  # characters; a glob of 170,000 matched nothing
 
 
-def _run(executable: Path, site_dir: Path, paths: list[str], work: Path, output: Path, code: str) -> int:
-    """Pagefind over `paths` of the site, where they keep their URLs; returns the pages indexed.
+def _run(executable: Path, site_dir: Path, paths: list[str] | None, work: Path, output: Path, code: str) -> int:
+    """Pagefind over `paths` of the site (all of it when None), where they keep their URLs; returns
+    the pages indexed.
 
-    The paths are given as one glob in a config file when they are plain; otherwise they are
-    linked into a folder of their own, laid out as in the site."""
+    The paths are given as one glob in a config file when they are plain and the glob is not long
+    (Pagefind finds nothing with a very long one); otherwise they are linked into a folder of
+    their own, laid out as in the site."""
     work.mkdir(parents=True, exist_ok=True)
     config: dict[str, object] = {"output_path": str(output), "force_language": code}
-    if paths and all(_PLAIN_PATH.fullmatch(path) for path in paths):
-        config |= {"site": str(site_dir), "glob": "{" + ",".join(paths) + "}"}
+    pattern = "{" + ",".join(paths) + "}" if paths else ""
+    if paths is None:
+        config["site"] = str(site_dir)
+    elif paths and len(pattern) <= MAX_GLOB and all(_PLAIN_PATH.fullmatch(path) for path in paths):
+        config |= {"site": str(site_dir), "glob": pattern}
     else:
         source = work / "site"
         for path in paths:

@@ -69,3 +69,52 @@ def test_no_search_skips_the_index(kb, tmp_path: Path) -> None:
     assert "search index" not in result.stdout
     assert not (project / "site" / "pagefind").exists()
     assert (project / "site" / "search" / "index.html").is_file()
+
+
+def _pages(count: int, folder: str = "a") -> dict[str, str]:
+    return {f"{folder}/p{n}/index.html": ARTICLE.replace("Refunds", f"Refunds number{n}") for n in range(count)}
+
+
+@pytest.mark.parametrize("glob", [60_000, 10])  # paths as one glob, or linked into a folder of their own
+def test_a_large_index_is_split_into_shards_that_together_hold_every_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, glob: int,
+) -> None:
+    import json
+
+    monkeypatch.setattr(search, "SHARD_PAGES", 3)
+    monkeypatch.setattr(search, "MAX_GLOB", glob)
+    site = write_tree(tmp_path / "site", {**_pages(8), "guías/p9/index.html": ARTICLE, "index.html": "<html><body>x</body></html>"})
+    report = search.index_site(site, "en")
+    assert (report.shards, report.pages) == (3, 9)
+    assert json.loads((site / "pagefind/kb-shards.json").read_text()) == ["shard-1/", "shard-2/"]
+    for folder in ("pagefind", "pagefind/shard-1", "pagefind/shard-2"):
+        assert (site / folder / "pagefind-entry.json").is_file()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".kb-search-")], "the work folder was left behind"
+
+
+def test_unchanged_shards_come_from_the_cache_after_their_files_are_checked(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(search, "SHARD_PAGES", 3)
+    cache = tmp_path / "cache"
+
+    def index(pages: dict[str, str]) -> tuple[search.SearchReport, dict[str, bytes]]:
+        site = write_tree(tmp_path / "site", pages)
+        report = search.index_site(site, "en", cache=cache)
+        files = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()}
+        import shutil
+
+        shutil.rmtree(site)
+        return report, files
+
+    pages = _pages(9)
+    first, cold = index(pages)
+    assert (first.shards, first.reused) == (3, 0)
+    second, warm = index(pages)
+    assert second.reused == 3 and warm == cold
+    changed = {**pages, "a/p0/index.html": ARTICLE.replace("Refunds", "Chargebacks")}
+    third, _ = index(changed)
+    assert third.reused == 2
+    kept = next(p for p in (cache / "search").rglob("*.pf_fragment"))
+    kept.write_bytes(b"changed in place")
+    fourth, files = index(changed)
+    assert fourth.reused == 2, "a shard whose cached file changed was reused"
+    assert b"changed in place" not in b"".join(files.values())

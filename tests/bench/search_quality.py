@@ -59,13 +59,16 @@ TOP = 3
 # or "(search index: 51 pages, 746 KB, 0.28 s)"; both are read.
 SUMMARY = (
     re.compile(r"search index of ([\d,]+) pages? \(([^)]*)\) in ([\d.]+) s"),
-    re.compile(r"search index: ([\d,]+) pages?, ([\d.,]+ [KMG]?B), ([\d.]+) s"),
+    re.compile(r"search index: ([\d,]+) pages?(?: in \d+ shards \(\d+ unchanged\))?, ([\d.,]+ [KMG]?B), ([\d.]+) s"),
 )
 
 SEARCH_JS = """async ({queries, top, ranking}) => {
   const root = document.body.dataset.kbRoot || "/";
   const pagefind = await import(root + "pagefind/pagefind.js");
   if (ranking) await pagefind.options({ranking});
+  // a large site's index comes in shards, merged as the theme's search.js merges them
+  const shards = await fetch(root + "pagefind/kb-shards.json").then((r) => (r.ok ? r.json() : [])).catch(() => []);
+  for (const shard of shards) await pagefind.mergeIndex(root + "pagefind/" + shard, { baseUrl: root, ...(ranking ? { ranking } : {}) });
   await pagefind.init();
   const out = [];
   for (const query of queries) {

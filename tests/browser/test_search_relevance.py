@@ -36,6 +36,9 @@ SEARCH_JS = """async ({searches, top, ranking}) => {
   const root = document.body.dataset.kbRoot || "/";
   const pagefind = await import(root + "pagefind/pagefind.js");
   if (ranking) await pagefind.options({ranking});
+  // a large site's index comes in shards, merged as the theme's search.js merges them
+  const shards = await fetch(root + "pagefind/kb-shards.json").then((r) => (r.ok ? r.json() : [])).catch(() => []);
+  for (const shard of shards) await pagefind.mergeIndex(root + "pagefind/" + shard, { baseUrl: root, ...(ranking ? { ranking } : {}) });
   await pagefind.init();
   const out = [];
   for (const {query, filters, all} of searches) {
@@ -56,6 +59,9 @@ SEARCH_JS = """async ({searches, top, ranking}) => {
 FILTERS_JS = """async () => {
   const root = document.body.dataset.kbRoot || "/";
   const pagefind = await import(root + "pagefind/pagefind.js");
+  // a large site's index comes in shards, merged as the theme's search.js merges them
+  const shards = await fetch(root + "pagefind/kb-shards.json").then((r) => (r.ok ? r.json() : [])).catch(() => []);
+  for (const shard of shards) await pagefind.mergeIndex(root + "pagefind/" + shard, { baseUrl: root });
   await pagefind.init();
   return await pagefind.filters();
 }"""
