@@ -89,7 +89,8 @@ def index_site(
     executable = pagefind_executable()
     salt = _salt(executable, code, shards)
     target = site_dir / SUBDIR
-    work = Path(tempfile.mkdtemp(prefix=".kb-search-", dir=site_dir.parent))
+    # beside the site, named after it: a build that crashes leaves it where the next build cleans up
+    work = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}-search-", dir=site_dir.parent))
     kept = cache / "search" if cache is not None else None
 
     def one(number: int) -> tuple[str, int, Path | dict[str, Path]]:

@@ -61,6 +61,17 @@ def test_main_is_built_and_deployed_to_pages(workflow: dict) -> None:
     assert any(r.startswith("kb build") for r in _runs(build))
     assert _steps(build, "actions/upload-pages-artifact@")[0]["with"]["path"] == "site/"
     assert deploy["needs"] == "build"
+
+
+@pytest.mark.parametrize("name", ["check", "build"])
+def test_builds_restore_kb_cache_from_the_latest_run(workflow: dict, name: str) -> None:
+    job = workflow["jobs"][name]
+    cache = _steps(job, "actions/cache@")[0]["with"]
+    assert cache["path"] == ".kb-cache"
+    assert "github.sha" in cache["key"] and cache["key"].startswith(cache["restore-keys"])
+    steps = [step.get("uses", "") or step.get("run", "") for step in job["steps"]]
+    first_build = next(i for i, s in enumerate(steps) if s.startswith(("kb check", "kb build")))
+    assert steps.index(next(s for s in steps if s.startswith("actions/cache@"))) < first_build
     assert _steps(deploy, "actions/deploy-pages@")
 
 
