@@ -27,7 +27,7 @@ from .errors import (
     strictify,
     warning,
 )
-from .gitdates import git_dates
+from .gitdates import git_dates, git_head
 from .markdown import MarkdownRenderer
 from .model import (
     Article,
@@ -213,6 +213,7 @@ class BuildCache:
     parsed: dict[str, tuple[object, Article | None, tuple[Diagnostic, ...]]] = field(default_factory=dict)
     renders: RenderCache = field(default_factory=RenderCache)
     related: dict = field(default_factory=dict)  # the last related-articles result and what it was made from
+    git: dict = field(default_factory=dict)  # the commit the last git dates were read at -> those dates
 
 
 def compile_site(options: BuildOptions, progress: Progress | None = None, cache: BuildCache | None = None) -> Compiled:
@@ -244,7 +245,7 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
                                      options.cache)
     diagnostics.extend(found)
     if options.git_dates and any(a.updated is None for a in articles):
-        articles, found = _dates_from_git(root, display, articles)
+        articles, found = _dates_from_git(root, display, articles, cache.git if cache is not None else None)
         diagnostics.extend(found)
     now = build_clock(options.now)
     site, found = assemble_site(config, categories, tuple(articles), tree.assets, now, display, options.drafts,
@@ -283,9 +284,19 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
     return Prepared(site, rendered, env, theme, root, _fail_on_errors(diagnostics, options.strict))
 
 
-def _dates_from_git(root: Path, display: str, articles: list[Article]) -> tuple[list[Article], list[Diagnostic]]:
-    """An article without `updated` is updated when its file was last committed."""
-    history = git_dates(root)
+def _dates_from_git(
+    root: Path, display: str, articles: list[Article], memo: dict | None = None,
+) -> tuple[list[Article], list[Diagnostic]]:
+    """An article without `updated` is updated when its file was last committed (with `memo`, the
+    history is read again only after a commit)."""
+    if memo is None:
+        history = git_dates(root)
+    else:
+        head = git_head(root)
+        if head is None or memo.get("head") != head:
+            memo.clear()
+            memo.update(head=head, history=git_dates(root))
+        history = memo["history"]
     if not history.dates:
         return articles, []
     found = []

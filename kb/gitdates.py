@@ -36,3 +36,13 @@ def git_dates(root: Path) -> GitDates:
     shallow = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-shallow-repository"],
                              capture_output=True, text=True, check=False).stdout.strip() == "true"
     return GitDates(dates, shallow)
+
+
+def git_head(root: Path) -> str | None:
+    """The commit checked out in `root`'s work tree; None outside one."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None

@@ -117,13 +117,18 @@ class PageCache:
     def store(self, digest: str, written: Path) -> None:
         """Keep the page written at `written`, whose bytes have the sha256 `digest`."""
         target = self.folder / FOLDER / digest
-        if not target.exists():
+        try:
+            os.link(written, target)  # the same bytes: share them rather than copy (one step, whole file)
+        except FileExistsError:
+            pass  # named by its digest: a file already there holds these bytes (checked when used)
+        except FileNotFoundError:
+            if target.parent.is_dir():
+                raise
             target.parent.mkdir(parents=True, exist_ok=True)
+            self.store(digest, written)
+        except OSError:  # no links here (another file system): a copy, put in place whole
             temp = target.with_name(f".{digest}.{os.getpid()}.tmp")
-            try:
-                os.link(written, temp)  # the same bytes: share them rather than copy
-            except OSError:
-                shutil.copyfile(written, temp)
+            shutil.copyfile(written, temp)
             os.replace(temp, target)
 
     def save(self) -> None:

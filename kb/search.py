@@ -116,6 +116,7 @@ def index_site(
                 os.rename(index, place)
             else:
                 made: set[str] = set()
+                place.mkdir(parents=True, exist_ok=True)
                 for rel, source in index.items():
                     write_file(place, rel, made=made, link_from=source)
         (target / SHARDS_FILE).write_text(json.dumps([f"shard-{n}/" for n in range(1, shards)]) + "\n", encoding="utf-8")
@@ -205,21 +206,19 @@ DIGESTS = "digests.json"  # beside a cached shard's files: what each file's byte
 
 
 def _keep(output: Path, entry: Path) -> None:
-    """Store a shard's index in the cache (files linked, not copied) with the digest of every file."""
-    temp = entry.with_name(entry.name + ".new")
-    shutil.rmtree(temp, ignore_errors=True)
+    """Store a shard's index in the cache (files linked, not copied) with the digest of every file;
+    the digests are written last, so an entry without them is incomplete and never used."""
     shutil.rmtree(entry, ignore_errors=True)
     digests = {}
+    made: set[str] = set()
+    (entry / "files").mkdir(parents=True)
     for path in sorted(p for p in output.rglob("*") if p.is_file()):
         rel = path.relative_to(output).as_posix()
         digests[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
-        (temp / "files" / rel).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(path, temp / "files" / rel)
-        except OSError:
-            shutil.copyfile(path, temp / "files" / rel)
-    (temp / DIGESTS).write_text(json.dumps(digests), encoding="utf-8")
-    os.replace(temp, entry)
+        write_file(entry / "files", rel, made=made, link_from=path)
+    temp = entry / f"{DIGESTS}.tmp"
+    temp.write_text(json.dumps(digests), encoding="utf-8")
+    os.replace(temp, entry / DIGESTS)
 
 
 def _load(entry: Path) -> dict[str, Path] | None:

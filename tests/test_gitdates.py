@@ -88,3 +88,29 @@ def test_outside_git_there_are_no_dates_and_no_warning(kb, tmp_path: Path) -> No
     write_tree(tmp_path, {"content/a.md": "---\ntitle: A\n---\nText.\n"})
     result = kb(["build", "--out", "site", "--no-search"], cwd=tmp_path)
     assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_kb_serve_reads_the_history_again_only_after_a_commit(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from kb import gitdates
+    from kb.build import BuildCache, BuildOptions, prepare_site
+
+    logs: list[int] = []
+    real = gitdates.git_dates
+    monkeypatch.setattr("kb.build.git_dates", lambda root: logs.append(1) or real(root))
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", "")
+    options = BuildOptions(content=repo / "content", out=repo / "site", display="content", search=False)
+    cache = BuildCache()
+
+    def updated() -> dt.date | None:
+        site = prepare_site(options, cache=cache).site
+        return next(a.updated for a in site.articles if a.source == "billing/refund.md")
+
+    assert updated() == dt.date(2024, 1, 1)
+    (repo / "content/billing/refund.md").write_text("---\ntitle: Refunds\n---\nEdited, not committed.\n")
+    assert updated() == dt.date(2024, 1, 1)
+    assert len(logs) == 1, "the history was read again without a new commit"
+    _git(repo, "commit", "-q", "-am", "third", when="2024-06-01T10:00:00Z")
+    assert updated() == dt.date(2024, 6, 1)
+    assert len(logs) == 2
