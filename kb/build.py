@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import datetime as dt
 import json
 import os
@@ -318,6 +319,8 @@ def _load_articles(
     diagnostics: list[Diagnostic] = []
     setting = (config, tuple(sorted(folder_urls.items())), display)
     parsed = ParsedCache(kept, setting) if kept is not None and cache is None else None
+    # compared once per file below: a digest is quicker to compare than the settings themselves
+    setting_key = hashlib.sha256(repr(setting).encode("utf-8", "surrogatepass")).hexdigest()
     for rel in sources:
         if parsed is not None:
             shown = join_display(display, rel)
@@ -340,7 +343,7 @@ def _load_articles(
         key: object = None
         if cache is not None:
             stat = os.stat(root / rel)
-            key = (stat.st_mtime_ns, stat.st_size, stat.st_ino, setting)
+            key = (stat.st_mtime_ns, stat.st_size, stat.st_ino, setting_key)
             earlier = cache.parsed.get(rel)
             if earlier is not None and earlier[0] == key:
                 diagnostics.extend(earlier[2])
