@@ -1,10 +1,10 @@
-"""Rendered articles kept between builds, and rendering many articles on every core.
+"""Parsed and rendered articles kept between builds, and rendering many articles on every core.
 
 An article's HTML depends on its own text, the Markdown settings, the URL prefix, kb's version
 and the link targets it looked up (other articles' URLs, whether files exist). The cache key
 covers the first four; the looked-up targets are stored with the entry and checked again, so
-adding an article elsewhere re-renders only the articles that link to it. Pages themselves
-(theme, navigation, related articles) are rendered by every build and never cached.
+adding an article elsewhere re-renders only the articles that link to it. Pages are kept by
+kb.pagecache, search shards by kb.search.
 """
 
 from __future__ import annotations

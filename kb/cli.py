@@ -52,8 +52,8 @@ def _site_options(command):
               help="Where to write the site; replaced only when the build succeeds.")
 @click.option("--no-search", is_flag=True, help="Skip the search index (quicker previews).")
 @click.option("--cache", "cache", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
-              help="Keep rendered articles here between builds (default: .kb-cache beside --out).")
-@click.option("--no-cache", is_flag=True, help="Render every article, keeping nothing.")
+              help="Keep parsed and rendered articles, pages and search shards here between builds (default: .kb-cache beside --out).")
+@click.option("--no-cache", is_flag=True, help="Parse, render and index everything, keeping nothing.")
 @click.option("--jobs", "-j", default=0, type=click.IntRange(0, 256), metavar="N",
               help="Processes that render articles (default: one per core).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
