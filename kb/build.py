@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -126,11 +126,11 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     started = time.perf_counter()
     check_output(options.content, options.out)
     prepared = prepare_site(options, progress)
-    pages = _page_cache(options.cache, prepared)
+    page_cache = _page_cache(options.cache, prepared)
     staging = new_staging(options.out)
     try:
         files, found = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, prepared.root,
-                                   workers=_workers(options.jobs), write_to=staging, cache=pages)
+                                   workers=_workers(options.jobs), write_to=staging, cache=page_cache)
         warnings = _fail_on_errors([*prepared.warnings, *found], options.strict)
         write_files(staging, files)
         search = index_site(staging, prepared.site.config.language, files, options.cache, _workers(options.jobs)) \
@@ -139,8 +139,8 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    if pages is not None:
-        pages.save()
+    if page_cache is not None:
+        page_cache.save()
     redirects = len(prepared.site.redirects)
     pages = sum(1 for f in files if f.path.endswith(".html")) - redirects
     return BuildReport(
