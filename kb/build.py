@@ -46,7 +46,7 @@ from .search import SearchReport, index_site
 from .site import assemble_site
 from .status import STATUS_FILE, load_status, status_links
 from .statusreport import status_report
-from .textio import read_text
+from .textio import decode_text, read_text
 from .theme import make_environment, theme_dir
 
 Progress = Callable[[Iterable[Article]], Iterable[Article]]
@@ -315,49 +315,40 @@ def _load_articles(
 ) -> tuple[list[Article], list[Diagnostic]]:
     """Every article parsed: by `kb serve` again only when its file changed, and with a cache
     folder (`kept`) again only when its bytes or the settings changed."""
+    setting = (config, tuple(sorted(folder_urls.items())), display)
+    # compared for every file: a digest is quicker to compare than the settings themselves
+    setting_key = hashlib.sha256(repr(setting).encode("utf-8", "surrogatepass")).hexdigest()
+    parsed = ParsedCache(kept, setting_key) if kept is not None and cache is None else None
     articles: list[Article] = []
     diagnostics: list[Diagnostic] = []
-    setting = (config, tuple(sorted(folder_urls.items())), display)
-    parsed = ParsedCache(kept, setting) if kept is not None and cache is None else None
-    # compared once per file below: a digest is quicker to compare than the settings themselves
-    setting_key = hashlib.sha256(repr(setting).encode("utf-8", "surrogatepass")).hexdigest()
     for rel in sources:
+        shown = join_display(display, rel)
+        key: object = None
+        data: bytes | None = None
+        found: tuple[Article | None, tuple[Diagnostic, ...]] | None = None
         if parsed is not None:
-            shown = join_display(display, rel)
             try:
                 data = (root / rel).read_bytes()
             except OSError:
-                data = None
-            key = parsed.key(rel, shown, data) if data is not None else ""
-            earlier = parsed.get(key) if data is not None else None
-            if earlier is None:
-                text, problem = read_text(root / rel, shown)
-                earlier = (None, (problem,)) if problem else parse_article(rel, text, shown, config, folder_urls)
-                if data is not None:
-                    parsed.put(key, earlier)
-            article, found = earlier  # type: ignore[misc]
-            diagnostics.extend(found)
-            if article:
-                articles.append(article)
-            continue
-        key: object = None
-        if cache is not None:
+                data = None  # parsed below, to say why it cannot be read
+            key = parsed.key(rel, shown, data) if data is not None else None
+            found = parsed.get(key) if key is not None else None  # type: ignore[assignment]
+        elif cache is not None:
             stat = os.stat(root / rel)
             key = (stat.st_mtime_ns, stat.st_size, stat.st_ino, setting_key)
             earlier = cache.parsed.get(rel)
-            if earlier is not None and earlier[0] == key:
-                diagnostics.extend(earlier[2])
-                if earlier[1] is not None:
-                    articles.append(earlier[1])
-                continue
-        shown = join_display(display, rel)
-        text, problem = read_text(root / rel, shown)
-        article, found = (None, (problem,)) if problem else parse_article(rel, text, shown, config, folder_urls)
-        diagnostics.extend(found)
+            found = earlier[1:] if earlier is not None and earlier[0] == key else None
+        if found is None:
+            text, problem = read_text(root / rel, shown) if data is None else decode_text(data, shown)
+            found = (None, (problem,)) if problem else parse_article(rel, text, shown, config, folder_urls)
+            if parsed is not None and key is not None:
+                parsed.put(key, found)  # type: ignore[arg-type]
+            if cache is not None:
+                cache.parsed[rel] = (key, *found)
+        article, problems = found
+        diagnostics.extend(problems)
         if article:
             articles.append(article)
-        if cache is not None:
-            cache.parsed[rel] = (key, article, tuple(found))
     if parsed is not None:
         parsed.save()
     return articles, diagnostics

@@ -70,9 +70,9 @@ class ParsedCache:
 
     NAME = "parsed.pickle"
 
-    def __init__(self, folder: Path, setting: object) -> None:
+    def __init__(self, folder: Path, setting: str) -> None:
         self.folder = folder
-        self.setting = repr((__version__, FORMAT, setting)).encode("utf-8", "surrogatepass")
+        self.setting = f"{__version__}\0{FORMAT}\0{setting}".encode()  # `setting`: a digest of the settings
         self.entries = load_entries(folder, self.NAME)
         self.used: dict[str, object] = {}
 

@@ -17,12 +17,10 @@ import io
 import os
 import pickle
 import shutil
-import tempfile
 from pathlib import Path
 
-from . import __version__
+from .cache import load_entries, save_entries
 
-FORMAT = 1
 INDEX = "pages.pickle"
 FOLDER = "pages"
 
@@ -82,15 +80,8 @@ class PageCache:
     def __init__(self, folder: Path, salt: str) -> None:
         self.folder = folder
         self.salt = salt  # kb's version, the templates and the URL prefix
-        self.index: dict[str, str] = {}
+        self.index: dict[str, str] = load_entries(folder, INDEX)  # key -> digest of the page's bytes
         self.used: dict[str, str] = {}  # what this build took from or gave to the cache
-        try:
-            with open(folder / INDEX, "rb") as handle:
-                data = pickle.load(handle)
-            if data.get("format") == FORMAT and data.get("kb") == __version__:
-                self.index = dict(data["index"])
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
-            self.index = {}  # a missing or unreadable index is an empty one
 
     def key(self, template: str, context: dict) -> str | None:
         """The page's key, or None when its context cannot be written out safely."""
@@ -133,17 +124,8 @@ class PageCache:
 
     def save(self) -> None:
         """Keep the pages this build used (others are dropped), the index written atomically."""
-        used = self.used
-        self.folder.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".pages-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump({"format": FORMAT, "kb": __version__, "index": used}, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, self.folder / INDEX)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-        keep = set(used.values())
+        save_entries(self.folder, INDEX, self.used)
+        keep = set(self.used.values())
         try:
             entries = list(os.scandir(self.folder / FOLDER))
         except OSError:

@@ -170,13 +170,10 @@ def _run(executable: Path, site_dir: Path, paths: list[str] | None, work: Path, 
         config |= {"site": str(site_dir), "glob": pattern}
     else:
         source = work / "site"
+        source.mkdir()
+        made: set[str] = set()
         for path in paths:
-            (source / path).parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(site_dir / path, source / path)
-            except OSError:
-                shutil.copyfile(site_dir / path, source / path)
-        source.mkdir(exist_ok=True)
+            write_file(source, path, made=made, link_from=site_dir / path)
         config["site"] = str(source)
     (work / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")  # read from the working folder
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
