@@ -7,18 +7,29 @@ import html
 import posixpath
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from urllib.parse import quote, unquote, urlsplit
 
 import markdown
 from markdown.extensions import Extension
+from markdown.extensions import codehilite as _codehilite
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pygments.formatters.html import HtmlFormatter
+from pygments.lexers import find_lexer_class_by_name
+from pygments.util import ClassNotFound
 
 from .errors import warning
 from .mdinline import QuickInlineProcessor
-from .model import Article, Fragment, LinkContext, MarkdownOptions, RenderedArticle, TocEntry
+from .model import (
+    Article,
+    Fragment,
+    LinkContext,
+    MarkdownOptions,
+    RenderedArticle,
+    TocEntry,
+)
 from .slugs import heading_id
 
 CALLOUT_TYPES = ("note", "tip", "important", "warning", "caution")
@@ -214,18 +225,39 @@ class _KbExtension(Extension):
 # Extensions that change nothing unless their syntax is in the text, with a test for that syntax:
 # an article is rendered by a Markdown instance with only the ones it needs (the output is the
 # same as with all of them; tests/test_markdown.py checks that on every article it can find).
-OPTIONAL_EXTENSIONS = (
-    ("tables", re.compile(r"\|")),
-    ("fenced_code", re.compile(r"^[ \t>]*(?:`{3,}|~{3,})", re.M)),
-    # a callout inside a list is re-indented by the callout preprocessor, and may become an indented block
-    ("codehilite", re.compile(r"^[ \t>]*(?:`{3,}|~{3,})|^[ \t>]*(?: {4}|\t)|\[!(?:note|tip|important|warning|caution)\]", re.M | re.I)),
-    ("footnotes", re.compile(r"\[\^")),
-    ("attr_list", re.compile(r"\{[ \t]*[:#.\w]")),
-    ("def_list", re.compile(r"^[ \t>]*:[ \t]", re.M)),  # `>`: a callout's lines become an admonition's
-    ("admonition", re.compile(r"^[ \t>]*(?:!!!|\?\?\?)|\[!(?:note|tip|important|warning|caution)\]", re.M | re.I)),
-    ("toc_marker", re.compile(r"\[TOC\]")),  # not an extension: the table of contents replaces `[TOC]`
-)
+# The tests look for plain substrings first: a regular expression anchored at every line start
+# is tried at every character, which cost more than some of the extensions it spares.
+_CALLOUT_MARK = re.compile(r"\[!(?:note|tip|important|warning|caution)\]", re.I)
+_ATTR_LIST = re.compile(r"\{[ \t]*[:#.\w]")
 
+
+def _at_line_start(text: str, *needles: str) -> bool:
+    """Whether a needle is in `text` with nothing but spaces, tabs and `>` before it on its line."""
+    for needle in needles:
+        index = text.find(needle)
+        while index >= 0:
+            if not text[text.rfind("\n", 0, index) + 1:index].strip(" \t>"):
+                return True
+            end = text.find("\n", index)  # a later one on this line has the same text before it
+            index = text.find(needle, end) if end >= 0 else -1
+    return False
+
+
+def _has_callout(text: str) -> bool:
+    return "[!" in text and _CALLOUT_MARK.search(text) is not None
+
+
+OPTIONAL_EXTENSIONS: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    ("tables", lambda text: "|" in text),
+    ("fenced_code", lambda text: _at_line_start(text, "```", "~~~")),
+    # a callout inside a list is re-indented by the callout preprocessor, and may become an indented block
+    ("codehilite", lambda text: _at_line_start(text, "```", "~~~", "    ", "\t") or _has_callout(text)),
+    ("footnotes", lambda text: "[^" in text),
+    ("attr_list", lambda text: "{" in text and _ATTR_LIST.search(text) is not None),
+    ("def_list", lambda text: _at_line_start(text, ": ", ":\t")),  # `>`: a callout's lines become an admonition's
+    ("admonition", lambda text: _at_line_start(text, "!!!", "???") or _has_callout(text)),
+    ("toc_marker", lambda text: "[TOC]" in text),  # not an extension: the table of contents replaces `[TOC]`
+)
 
 class MarkdownRenderer:
     """Markdown instances with kb's extensions, one per set of optional extensions; reuse it for many articles."""
@@ -236,7 +268,7 @@ class MarkdownRenderer:
         self.instances: dict[tuple[str, ...], tuple[markdown.Markdown, _Links]] = {}
 
     def _instance(self, text: str) -> tuple[markdown.Markdown, _Links]:
-        wanted = tuple(name for name, pattern in OPTIONAL_EXTENSIONS if self.all_extensions or pattern.search(text))
+        wanted = tuple(name for name, needed in OPTIONAL_EXTENSIONS if self.all_extensions or needed(text))
         found = self.instances.get(wanted)
         if found is None:
             md = self._make(wanted)
@@ -310,6 +342,27 @@ def _formatter(lang_str: str = "", **options: object) -> HtmlFormatter:
 @functools.lru_cache(maxsize=32)
 def _formatter_for(key: tuple) -> HtmlFormatter:
     return HtmlFormatter(**{k: list(v) if isinstance(v, tuple) else v for k, v in key})
+
+
+def _lexer_by_name(alias: str, **options: object) -> object:
+    """Pygments' `get_lexer_by_name`, the lexer class found once per name: Pygments scans its whole
+    table of lexers for every code block (and its installed plugins for a name it does not know)."""
+    found = _lexer_class(alias) if alias else None
+    if found is None:
+        raise ClassNotFound(f"no lexer for alias {alias!r} found")
+    return found(**options)
+
+
+@functools.lru_cache(maxsize=256)
+def _lexer_class(alias: str) -> type | None:
+    try:
+        return find_lexer_class_by_name(alias)
+    except ClassNotFound:
+        return None
+
+
+# CodeHilite looks its lexer up by this module-level name; the lookup gives the same lexer, sooner.
+_codehilite.get_lexer_by_name = _lexer_by_name
 
 
 def _flatten(tokens: list[dict]) -> list[TocEntry]:

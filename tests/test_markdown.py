@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,7 +11,14 @@ from hypothesis import strategies as st
 from kb.build import check_anchors
 from kb.content import parse_article
 from kb.markdown import OPTIONAL_EXTENSIONS, MarkdownRenderer, make_excerpt, plain_text
-from kb.model import Article, LinkContext, MarkdownOptions, RenderedArticle, SiteConfig, TocEntry
+from kb.model import (
+    Article,
+    LinkContext,
+    MarkdownOptions,
+    RenderedArticle,
+    SiteConfig,
+    TocEntry,
+)
 from kb.slugs import heading_id
 
 CONTEXT = LinkContext(
@@ -462,3 +471,48 @@ def test_every_inline_pattern_of_python_markdown_is_known() -> None:
     md = MarkdownRenderer(MarkdownOptions(), all_extensions=True)._make(tuple(n for n, _ in OPTIONAL_EXTENSIONS))
     unknown = [type(p).__name__ for p in md.inlinePatterns if needs(p) is None]
     assert unknown == []
+
+
+# What each optional extension's test stood for when it was a regular expression over the text.
+_SYNTAX = {
+    "tables": re.compile(r"\|"),
+    "fenced_code": re.compile(r"^[ \t>]*(?:`{3,}|~{3,})", re.M),
+    "codehilite": re.compile(r"^[ \t>]*(?:`{3,}|~{3,})|^[ \t>]*(?: {4}|\t)|\[!(?:note|tip|important|warning|caution)\]",
+                             re.M | re.I),
+    "footnotes": re.compile(r"\[\^"),
+    "attr_list": re.compile(r"\{[ \t]*[:#.\w]"),
+    "def_list": re.compile(r"^[ \t>]*:[ \t]", re.M),
+    "admonition": re.compile(r"^[ \t>]*(?:!!!|\?\?\?)|\[!(?:note|tip|important|warning|caution)\]", re.M | re.I),
+    "toc_marker": re.compile(r"\[TOC\]"),
+}
+_SYNTAX_PIECES = ("\n", " ", "  ", "    ", "\t", ">", "> ", "`", "```", "~~~", "~", "!!!", "???", "!", "?", ":", ": ",
+                  ":\t", "|", "[^", "{", "{:", "{ #", "[TOC]", "[!NOTE]", "[!tip]", "[!", "a", "-", "1.")
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.sampled_from(_SYNTAX_PIECES), max_size=40).map("".join))
+def test_each_optional_extension_is_chosen_exactly_when_its_syntax_is_in_the_text(text: str) -> None:
+    assert set(_SYNTAX) == {name for name, _ in OPTIONAL_EXTENSIONS}
+    for name, needed in OPTIONAL_EXTENSIONS:
+        assert needed(text) == bool(_SYNTAX[name].search(text)), name
+
+
+def test_code_blocks_get_the_lexer_pygments_would_give_them() -> None:
+    from pygments.lexers import get_lexer_by_name
+    from pygments.lexers._mapping import LEXERS
+    from pygments.util import ClassNotFound
+
+    from kb.markdown import _lexer_by_name
+
+    options = {"stripnl": False, "tabsize": 4}
+    names = [aliases[0] for *_, aliases, _, _ in list(LEXERS.values())[::10] if aliases]
+    for name in [*names, "PowerShell", "Json", "adoc", "no-such-language", "", None]:
+        try:
+            expected = get_lexer_by_name(name, **options)
+        except ClassNotFound:
+            with pytest.raises(ClassNotFound):
+                _lexer_by_name(name, **options)
+            continue
+        for _ in range(2):  # the second time from the memo
+            got = _lexer_by_name(name, **options)
+            assert (type(got), got.options) == (type(expected), expected.options), name
