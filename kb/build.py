@@ -215,6 +215,7 @@ class BuildCache:
     renders: RenderCache = field(default_factory=RenderCache)
     related: dict = field(default_factory=dict)  # the last related-articles result and what it was made from
     git: dict = field(default_factory=dict)  # the commit the last git dates were read at -> those dates
+    environment: tuple[str, jinja2.Environment] | None = None  # the last theme's key and its compiled templates
 
 
 def compile_site(options: BuildOptions, progress: Progress | None = None, cache: BuildCache | None = None) -> Compiled:
@@ -282,6 +283,12 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
         site = dataclasses.replace(site, status=status_report(status, now))
     assert theme is not None  # a missing theme is an error above
     env = make_environment(theme, root, config.url_prefix)
+    if cache is not None:  # `kb serve`: templates compiled once, until a template file changes
+        folders = list(getattr(env.loader, "searchpath", []))
+        key = "\0".join((*folders, config.url_prefix, theme_digest(folders)))
+        if cache.environment is not None and cache.environment[0] == key:
+            env = cache.environment[1]
+        cache.environment = (key, env)
     return Prepared(site, rendered, env, theme, root, _fail_on_errors(diagnostics, options.strict))
 
 
@@ -304,8 +311,15 @@ def _dates_from_git(
     if history.shallow:
         found.append(warning(display, 1, 1, "the git clone is shallow, so last-updated dates from git may be wrong; "
                              "clone with full history (actions/checkout: fetch-depth: 0)", "shallow clone"))
-    dated = [dataclasses.replace(a, updated=history.dates[a.source]) if a.updated is None and a.source in history.dates
-             else a for a in articles]
+    made: dict[str, tuple[Article, Article]] = memo.setdefault("dated", {}) if memo is not None else {}
+    dated = []
+    for article in articles:
+        if article.updated is None and article.source in history.dates:
+            earlier = made.get(article.source)  # `kb serve`: the same object for an unchanged article
+            if earlier is None or earlier[0] is not article:
+                earlier = made[article.source] = (article, dataclasses.replace(article, updated=history.dates[article.source]))
+            article = earlier[1]
+        dated.append(article)
     return dated, found
 
 
@@ -321,6 +335,7 @@ def _load_articles(
     parsed = ParsedCache(kept, setting_key) if kept is not None and cache is None else None
     articles: list[Article] = []
     diagnostics: list[Diagnostic] = []
+    base = str(root)
     for rel in sources:
         shown = join_display(display, rel)
         key: object = None
@@ -334,7 +349,7 @@ def _load_articles(
             key = parsed.key(rel, shown, data) if data is not None else None
             found = parsed.get(key) if key is not None else None  # type: ignore[assignment]
         elif cache is not None:
-            stat = os.stat(root / rel)
+            stat = os.stat(os.path.join(base, rel))  # a string path: pathlib costs more than the stat here
             key = (stat.st_mtime_ns, stat.st_size, stat.st_ino, setting_key)
             earlier = cache.parsed.get(rel)
             found = earlier[1:] if earlier is not None and earlier[0] == key else None

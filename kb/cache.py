@@ -35,21 +35,34 @@ class RenderCache:
         self.entries: dict[str, RenderedArticle] = {}
         self.used: set[str] = set()
         self.keys: dict[tuple, str] = {}  # (article, settings) -> key: an unchanged article is not hashed again
+        self.last: dict[str, tuple[Article, tuple, str]] = {}  # source -> the article object last keyed, its settings, key
+        self.context: LinkContext | None = None  # the link targets the entries in `verified` were checked against
+        self.verified: set[str] = set()
         if folder is not None:
             self.entries = load_entries(folder, "render.pickle")  # a missing or unreadable cache is an empty one
 
     def key(self, article: Article, options: MarkdownOptions, url_prefix: str, shown: str) -> str:
         """render_key, remembered for articles seen before in this process."""
-        memo = (article, options, url_prefix, shown)
+        settings = (options, url_prefix, shown)
+        last = self.last.get(article.source)
+        if last is not None and last[0] is article and last[1] == settings:  # the very object: frozen, so unchanged
+            return last[2]
+        memo = (article, *settings)
         found = self.keys.get(memo)
         if found is None:
             found = self.keys[memo] = render_key(article, options, url_prefix, shown)
+        self.last[article.source] = (article, settings, found)
         return found
 
     def get(self, key: str, context: LinkContext) -> RenderedArticle | None:
         """The cached rendering for `key`, if every link target it used is unchanged."""
+        if context is not self.context:  # a build's articles share one context: compared once per build
+            if context != self.context:
+                self.verified = set()
+            self.context = context
         found = self.entries.get(key)
-        if found is not None and dependencies_hold(found.deps, context):
+        if found is not None and (key in self.verified or dependencies_hold(found.deps, context)):
+            self.verified.add(key)
             self.used.add(key)
             return found
         return None
@@ -57,6 +70,7 @@ class RenderCache:
     def put(self, key: str, rendered: RenderedArticle) -> None:
         self.entries[key] = rendered
         self.used.add(key)
+        self.verified.discard(key)
 
     def save(self) -> None:
         """Write the entries this build used (others are dropped), atomically."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import heapq
 import posixpath
 import re
@@ -18,6 +19,7 @@ _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 RESERVED_PATHS = ("/tags/", "/assets/", "/404.html", "/search/", "/status/", "/api/v2/", "/contact/", "/pagefind/")
 
 
+@functools.lru_cache(maxsize=16384)  # `kb serve` sorts the same titles at every edit
 def title_key(title: str) -> str:
     """A title for sorting: case-insensitive, leading quotes and brackets ignored."""
     return _LEADING.sub("", title).casefold() or title.casefold()
@@ -88,13 +90,7 @@ def assemble_site(
             elif target != article.source:
                 explicit.append(target)
         related[article.source] = tuple(dict.fromkeys(explicit))
-    inputs = tuple((a.source, a.tags, a.section, a.category, a.order, a.title) for a in kept), tuple(related.items())
-    if memo is not None and memo.get("inputs") == inputs:
-        related = memo["related"]  # `kb serve`: an edit that changed no title, tag or place
-    else:
-        related = _infer_related(kept, related)
-        if memo is not None:
-            memo.update(inputs=inputs, related=related)
+    related = _related(kept, related, memo)
     ordered_categories = tuple(sorted(categories, key=category_sort_key))
     site = Site(
         config=config,
@@ -154,8 +150,45 @@ def _resolve(ref: str, source: str, by_source: dict[str, Article], ids: dict[str
     return None
 
 
-def _infer_related(articles: tuple[Article, ...], explicit: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-    """Explicit `related` wins; else articles sharing the most tags, then the same section.
+def _related(
+    articles: tuple[Article, ...], explicit: dict[str, tuple[str, ...]], memo: dict | None,
+) -> dict[str, tuple[str, ...]]:
+    """Every article's related articles; with `memo` (`kb serve`), worked out again only for the
+    articles an edit can change.
+
+    An article's related articles are chosen among those sharing one of its tags or its section,
+    by their tags, section, order and title: they change only when one of those articles changed,
+    or an article that has (or had) one of its tags or its section.
+    """
+    inputs = {a.source: (tuple(dict.fromkeys(a.tags)), a.section or a.category, a.order, a.title, explicit[a.source])
+              for a in articles}
+    before = memo.get("inputs") if memo is not None else None
+    if before is None or memo is None:
+        result = _infer_related(articles, explicit)
+    else:
+        changed = {s for s in inputs.keys() | before.keys() if inputs.get(s) != before.get(s)}
+        marks: set[tuple[str, str]] = set()  # the tags and sections of the changed articles, before and after
+        for source in changed:
+            for version in (before.get(source), inputs.get(source)):
+                if version is not None:
+                    marks.update(("tag", tag) for tag in version[0])
+                    marks.add(("group", version[1]))
+        affected = {
+            source for source, (tags, group, *_) in inputs.items()
+            if source in changed or ("group", group) in marks or any(("tag", tag) in marks for tag in tags)
+        }
+        fresh = _infer_related(articles, explicit, affected) if affected else {}
+        result = {a.source: fresh[a.source] if a.source in affected else memo["related"][a.source] for a in articles}
+    if memo is not None:
+        memo.update(inputs=inputs, related=result)
+    return result
+
+
+def _infer_related(
+    articles: tuple[Article, ...], explicit: dict[str, tuple[str, ...]], only: set[str] | None = None,
+) -> dict[str, tuple[str, ...]]:
+    """Explicit `related` wins; else articles sharing the most tags, then the same section (for
+    every article, or the articles in `only`).
 
     A tag that more than COMMON_TAG articles carry says little about any two of them: it is
     not counted, and its articles come after those sharing rarer tags, in listing order.
@@ -173,6 +206,8 @@ def _infer_related(articles: tuple[Article, ...], explicit: dict[str, tuple[str,
     wanted = RELATED_LIMIT * 2
     result: dict[str, tuple[str, ...]] = {}
     for article in articles:
+        if only is not None and article.source not in only:
+            continue
         if explicit.get(article.source):
             result[article.source] = explicit[article.source][:RELATED_LIMIT]
             continue

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[^\w]+|_+")
 
 
+@functools.lru_cache(maxsize=8192)  # the same tags and folders, over and over
 def slugify(text: str) -> str:
     """Lower-case, Unicode letters and digits kept, every other run becomes one `-`."""
     text = unicodedata.normalize("NFKC", text).lower()

@@ -92,6 +92,43 @@ def test_a_new_article_or_file_re_renders_only_what_it_touches(tmp_path: Path, r
     assert 'src="/billing/terms.png"' in (site / "billing/pay/index.html").read_text()
 
 
+def test_kb_serve_renders_again_only_what_an_edit_or_a_moved_link_target_changed(tmp_path: Path, renders) -> None:
+    """`kb serve` keeps its articles in memory between edits: the same rules, in one process."""
+    write_tree(tmp_path, PROJECT)
+    options = BuildOptions(content=tmp_path / "content", out=tmp_path / "site", display="content", search=False,
+                           jobs=1, git_dates=False)
+    cache = kb.build.BuildCache()
+
+    def html(source: str) -> str:
+        compiled = kb.build.compile_site(options, cache=cache)
+        return next(f.data for f in compiled.files if f.path == source).decode()
+
+    html("billing/pay/index.html")
+    renders.clear()
+    html("billing/pay/index.html")
+    assert renders == []
+    (tmp_path / "content/billing/refund.md").write_text("---\ntitle: Refunds\nslug: money-back\n---\n## How\n")
+    assert 'href="/billing/money-back/"' in html("billing/pay/index.html")
+    assert sorted(renders) == ["billing/pay.md", "billing/refund.md"]
+    renders.clear()
+    (tmp_path / "content/billing/alone.md").write_text("---\ntitle: Alone\n---\nNew words.\n")
+    assert "New words." in html("billing/alone/index.html")
+    assert renders == ["billing/alone.md"]
+
+
+def test_kb_serve_compiles_templates_once_and_again_when_one_changes(tmp_path: Path) -> None:
+    write_tree(tmp_path, {**PROJECT, "content/templates/404.html": "Lost A"})
+    options = BuildOptions(content=tmp_path / "content", out=tmp_path / "site", display="content", search=False,
+                           jobs=1, git_dates=False)
+    cache = kb.build.BuildCache()
+    first = kb.build.prepare_site(options, cache=cache).env
+    assert kb.build.prepare_site(options, cache=cache).env is first
+    (tmp_path / "content/templates/404.html").write_text("Lost B")
+    second = kb.build.prepare_site(options, cache=cache).env
+    assert second is not first
+    assert second.get_template("404.html").render() == "Lost B"
+
+
 def test_markdown_settings_and_the_url_prefix_invalidate_everything(tmp_path: Path, renders: list[str]) -> None:
     write_tree(tmp_path, PROJECT)
     _build(tmp_path)

@@ -107,9 +107,14 @@ def test_kb_serve_reads_the_history_again_only_after_a_commit(repo: Path, monkey
         site = prepare_site(options, cache=cache).site
         return next(a.updated for a in site.articles if a.source == "billing/refund.md")
 
+    def body() -> str:
+        site = prepare_site(options, cache=cache).site
+        return next(a.body for a in site.articles if a.source == "billing/refund.md")
+
     assert updated() == dt.date(2024, 1, 1)
     (repo / "content/billing/refund.md").write_text("---\ntitle: Refunds\n---\nEdited, not committed.\n")
     assert updated() == dt.date(2024, 1, 1)
+    assert body() == "Edited, not committed.\n"  # the dated article is the edited one, not the one dated before
     assert len(logs) == 1, "the history was read again without a new commit"
     _git(repo, "commit", "-q", "-am", "third", when="2024-06-01T10:00:00Z")
     assert updated() == dt.date(2024, 6, 1)
