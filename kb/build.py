@@ -216,6 +216,7 @@ class BuildCache:
     related: dict = field(default_factory=dict)  # the last related-articles result and what it was made from
     git: dict = field(default_factory=dict)  # the commit the last git dates were read at -> those dates
     environment: tuple[str, jinja2.Environment] | None = None  # the last theme's key and its compiled templates
+    stats: dict[str, tuple[int, int, int]] | None = None  # the watcher's (mtime, size, inode) of every file, just taken
 
 
 def compile_site(options: BuildOptions, progress: Progress | None = None, cache: BuildCache | None = None) -> Compiled:
@@ -301,7 +302,7 @@ def _dates_from_git(
         history = git_dates(root)
     else:
         head = git_head(root)
-        if head is None or memo.get("head") != head:
+        if "history" not in memo or memo.get("head") != head:  # outside git (no head), read once
             memo.clear()
             memo.update(head=head, history=git_dates(root))
         history = memo["history"]
@@ -349,8 +350,12 @@ def _load_articles(
             key = parsed.key(rel, shown, data) if data is not None else None
             found = parsed.get(key) if key is not None else None  # type: ignore[assignment]
         elif cache is not None:
-            stat = os.stat(os.path.join(base, rel))  # a string path: pathlib costs more than the stat here
-            key = (stat.st_mtime_ns, stat.st_size, stat.st_ino, setting_key)
+            path = os.path.join(base, rel)
+            known = cache.stats.get(path) if cache.stats is not None else None
+            if known is None:
+                stat = os.stat(path)
+                known = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+            key = (*known, setting_key)
             earlier = cache.parsed.get(rel)
             found = earlier[1:] if earlier is not None and earlier[0] == key else None
         if found is None:

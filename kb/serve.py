@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import html
 import http.server
 import json
@@ -21,12 +22,14 @@ import jinja2
 
 from .build import BuildCache, BuildOptions, Prepared, prepare_site, write_site
 from .errors import ContentError, Diagnostic
-from .model import OutputFile
+from .markdown import MarkdownRenderer
+from .model import LinkContext, OutputFile
 from .render import Job, TemplateProblem, other_files, page_jobs, render_page, render_site
 from .search import SearchError, index_site
 from .theme import PageBuilder, theme_dir
+from .watch import Watcher
 
-POLL_SECONDS = 0.1
+LOOK_SECONDS = 2.0  # with the kernel telling of changes, how often to look anyway
 LIVE_PATH = "/__kb/live.js"
 EVENTS_PATH = "/__kb/events"
 OVERLAY_STYLE = ("position:fixed;inset:auto 0 0 0;z-index:2147483647;max-height:60vh;overflow:auto;margin:0;"
@@ -103,8 +106,24 @@ class Preview:
         jobs = {job[0]: job for job in page_jobs(prepared.site, pages)}
         files = {f.path: f for f in other_files(prepared.site, pages, prepared.theme, prepared.root)}
         self._publish(Plan(prepared, jobs, files, {}), ())
+        settle()
         seconds = time.perf_counter() - started
         self.say(f"kb: {'rebuilt' if reason else 'built'} {len(prepared.site.articles):,} articles in {seconds:.2f} s{reason}")
+
+    def warm(self) -> None:
+        """Do now what the first edit would wait for: compile every template, and load Markdown's
+        extensions into this process (the first build rendered articles in worker processes)."""
+        plan = self.plan
+        if plan is None:
+            return
+        first: dict[str, Job] = {}
+        for job in plan.jobs.values():
+            first.setdefault(job[1], job)
+        for job in first.values():
+            self._render(plan, job)
+        site = plan.prepared.site
+        if site.articles:
+            MarkdownRenderer(site.config.markdown).render(site.articles[0], LinkContext(), site.articles[0].source)
 
     def _publish(self, plan: Plan | None, problems: tuple[Diagnostic, ...]) -> None:
         with self.changed:
@@ -195,9 +214,10 @@ def _type(name: str) -> str:
     return _TYPES.get(posixpath.splitext(name)[1].lower(), "application/octet-stream")
 
 
-def snapshot(folders: list[Path]) -> dict[str, tuple[int, int]]:
-    """(mtime, size) of every file under `folders`: what the watcher compares."""
-    found: dict[str, tuple[int, int]] = {}
+def snapshot(folders: list[Path]) -> dict[str, tuple[int, int, int]]:
+    """(mtime, size, inode) of every file under `folders`: what the watcher compares, and what tells
+    the rebuild which files it need not read again."""
+    found: dict[str, tuple[int, int, int]] = {}
     for folder in folders:
         stack = [folder]
         while stack:
@@ -215,7 +235,7 @@ def snapshot(folders: list[Path]) -> dict[str, tuple[int, int]]:
                         info = entry.stat()
                     except OSError:
                         continue
-                    found[entry.path] = (info.st_mtime_ns, info.st_size)
+                    found[entry.path] = (info.st_mtime_ns, info.st_size, info.st_ino)
     return found
 
 
@@ -236,6 +256,7 @@ def serve(options: BuildOptions, port: int, say: Callable[[str], None], ready: C
         signal.signal(signal.SIGTERM, _interrupt)
     preview = Preview(options, say)
     preview.rebuild()
+    preview.warm()
     preview.serving = True
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -291,22 +312,49 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _watch(options: BuildOptions, preview: Preview) -> None:
-    before = snapshot(watched(options, preview))
-    while True:
-        time.sleep(POLL_SECONDS)
-        now = snapshot(watched(options, preview))
-        if now == before:
-            continue
-        changed = sorted(set(now.items()) ^ set(before.items()))
-        names = sorted({Path(p).name for p, _ in changed})
-        before = now
-        preview.rebuild(f" ({', '.join(names[:3])}{'…' if len(names) > 3 else ''} changed)")
+    folders = watched(options, preview)
+    watcher = Watcher(folders)
+    before = snapshot(folders)
+    try:
+        while True:
+            # told of a change, or a while without one: a look now and then catches what the kernel
+            # does not report (a network file system)
+            watcher.wait(timeout=LOOK_SECONDS)
+            if watched(options, preview) != folders:  # the site now uses a theme from elsewhere
+                watcher.close()
+                folders = watched(options, preview)
+                watcher = Watcher(folders)
+            now = snapshot(folders)
+            if now == before:
+                continue
+            changed = sorted(set(now.items()) ^ set(before.items()))
+            names = sorted({Path(p).name for p, _ in changed})
+            before = now
+            preview.cache.stats = now
+            preview.rebuild(f" ({', '.join(names[:3])}{'…' if len(names) > 3 else ''} changed)")
+    finally:
+        watcher.close()
 
 
 def _search_loop(preview: Preview) -> None:
-    """Keep the search index behind the pages: refresh it once edits pause for a second."""
+    """Keep the search index behind the pages: refresh it once edits pause for a second. Then
+    collect the garbage of the builds before, which an edit does not wait for (see `settle`)."""
+    collected = -1
     while True:
         version = preview.version
         time.sleep(1.0)
         if preview.version == version and preview.search_version != version and preview.options.search:
             preview.refresh_search()
+        if preview.version == version and collected != version:
+            collected = version
+            settle(collect=True)
+
+
+def settle(collect: bool = False) -> None:
+    """Set aside what the process holds now for the garbage collector, so that a rebuild is not
+    paused by a full collection over every article (0.1 s and more at 5,000 articles); with
+    `collect`, first collect what is garbage by now (when edits pause)."""
+    if collect:
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()

@@ -92,14 +92,21 @@ def test_a_new_article_or_file_re_renders_only_what_it_touches(tmp_path: Path, r
     assert 'src="/billing/terms.png"' in (site / "billing/pay/index.html").read_text()
 
 
-def test_kb_serve_renders_again_only_what_an_edit_or_a_moved_link_target_changed(tmp_path: Path, renders) -> None:
-    """`kb serve` keeps its articles in memory between edits: the same rules, in one process."""
+@pytest.mark.parametrize("watched", [False, True], ids=["stat", "watcher"])
+def test_kb_serve_renders_again_only_what_an_edit_or_a_moved_link_target_changed(tmp_path: Path, renders,
+                                                                                 watched: bool) -> None:
+    """`kb serve` keeps its articles in memory between edits: the same rules, in one process (the
+    files' times read by the build itself, or given by the watcher)."""
+    from kb.serve import snapshot
+
     write_tree(tmp_path, PROJECT)
     options = BuildOptions(content=tmp_path / "content", out=tmp_path / "site", display="content", search=False,
                            jobs=1, git_dates=False)
     cache = kb.build.BuildCache()
 
     def html(source: str) -> str:
+        if watched:
+            cache.stats = snapshot([options.content])
         compiled = kb.build.compile_site(options, cache=cache)
         return next(f.data for f in compiled.files if f.path == source).decode()
 
