@@ -10,6 +10,7 @@ kb.pagecache, search shards by kb.search.
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -152,12 +153,16 @@ def render_all(
         return [renderer.render(article, context, shown) for article, shown in items]
     method = "fork" if sys.platform.startswith("linux") else "spawn"  # fork is unsafe on macOS
     chunk = max(8, min(64, len(jobs) // (workers * 8)))
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context(method),
-        initializer=_start_worker, initargs=(options, context),
-    ) as pool:
-        results = pool.map(_render_in_worker, jobs, chunksize=chunk)
-        return list(progress(_Sized(results, len(jobs))) if progress else results)
+    gc.freeze()  # forked workers' garbage collector leaves what they inherit alone (no scans, no copied pages)
+    try:
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context(method),
+            initializer=_start_worker, initargs=(options, context),
+        ) as pool:
+            results = pool.map(_render_in_worker, jobs, chunksize=chunk)
+            return list(progress(_Sized(results, len(jobs))) if progress else results)
+    finally:
+        gc.unfreeze()
 
 
 class _Sized:

@@ -289,11 +289,14 @@ class MarkdownRenderer:
         }
         order = ("tables", "fenced_code", "codehilite", "footnotes", "attr_list", "def_list", "admonition", "toc", "sane_lists")
         names = [n for n in order if n in optional or n in ("toc", "sane_lists")]
-        return markdown.Markdown(
+        md = markdown.Markdown(
             extensions=[*names, _KbExtension(options.raw_html)],
             extension_configs={k: v for k, v in configs.items() if k in names},
             output_format="html",
         )
+        if "toc_marker" not in optional:  # the contents are read from md.toc_tokens: no need to build their HTML
+            md.treeprocessors["toc"].build_toc_div = lambda tokens: etree.Element("div")  # type: ignore[attr-defined]
+        return md
 
     def render(self, article: Article, context: LinkContext, shown: str) -> RenderedArticle:
         """Render one article; it depends on nothing but its own text and `context`."""

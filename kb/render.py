@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -69,11 +70,13 @@ def render_pages(
     step = max(50, len(jobs) // (workers * 6))
     ranges = [(start, min(start + step, len(jobs))) for start in range(0, len(jobs), step)]
     _forked = (env, jobs, write_to, cache)  # the workers inherit the pages by fork instead of receiving them pickled
+    gc.freeze()  # the workers' garbage collector leaves the inherited site alone (no scans, no copied pages)
     try:
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             parts = list(pool.map(_render_forked, ranges))
     finally:
         _forked = None
+        gc.unfreeze()
     return _combine(parts, cache)
 
 

@@ -516,3 +516,10 @@ def test_code_blocks_get_the_lexer_pygments_would_give_them() -> None:
         for _ in range(2):  # the second time from the memo
             got = _lexer_by_name(name, **options)
             assert (type(got), got.options) == (type(expected), expected.options), name
+
+
+def test_a_toc_marker_becomes_the_table_of_contents_and_without_one_none_is_written() -> None:
+    html = _render("[TOC]\n\n## First\n\nText.\n\n## Second\n\nMore.\n").html
+    assert '<div class="toc">' in html
+    assert '<a href="#first">First</a>' in html and '<a href="#second">Second</a>' in html
+    assert 'class="toc"' not in _render("## First\n\nText.\n").html
