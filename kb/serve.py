@@ -119,11 +119,14 @@ class Preview:
         first: dict[str, Job] = {}
         for job in plan.jobs.values():
             first.setdefault(job[1], job)
-        for job in first.values():
-            self._render(plan, job)
         site = plan.prepared.site
-        if site.articles:
-            MarkdownRenderer(site.config.markdown).render(site.articles[0], LinkContext(), site.articles[0].source)
+        try:
+            for job in first.values():
+                self._render(plan, job)
+            if site.articles:
+                MarkdownRenderer(site.config.markdown).render(site.articles[0], LinkContext(), site.articles[0].source)
+        except Exception:  # noqa: BLE001 - only a head start: a page that fails says so when it is asked for
+            pass
 
     def _publish(self, plan: Plan | None, problems: tuple[Diagnostic, ...]) -> None:
         with self.changed:
