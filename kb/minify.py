@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 _TOKENS = re.compile(r"""("(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')|(/\*.*?\*/)|(\s+)|([^"'/\s]+|/)""", re.DOTALL)
@@ -9,6 +10,7 @@ _TIGHT_AFTER = set("{};,:>")
 _TIGHT_BEFORE = set("{};,>")
 
 
+@functools.lru_cache(maxsize=32)  # `kb serve` publishes the same stylesheets at every edit
 def minify_css(css: str) -> str:
     """`css` without comments and with whitespace collapsed; a space stays wherever it may mean something."""
     out: list[str] = []

@@ -105,6 +105,7 @@ def assemble_site(
     return site, tuple(diagnostics)
 
 
+@functools.lru_cache(maxsize=16384)  # `kb serve` checks the same aliases at every edit
 def alias_path(alias: str) -> str | None:
     """An alias as a site path (`old/refund` → `/old/refund/`); None when it is not a safe site path."""
     text = alias.strip()
