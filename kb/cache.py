@@ -35,7 +35,6 @@ class RenderCache:
         self.folder = folder
         self.entries: dict[str, RenderedArticle] = {}
         self.used: set[str] = set()
-        self.keys: dict[tuple, str] = {}  # (article, settings) -> key: an unchanged article is not hashed again
         self.last: dict[str, tuple[Article, tuple, str]] = {}  # source -> the article object last keyed, its settings, key
         self.context: LinkContext | None = None  # the link targets the entries in `verified` were checked against
         self.verified: set[str] = set()
@@ -48,10 +47,7 @@ class RenderCache:
         last = self.last.get(article.source)
         if last is not None and last[0] is article and last[1] == settings:  # the very object: frozen, so unchanged
             return last[2]
-        memo = (article, *settings)
-        found = self.keys.get(memo)
-        if found is None:
-            found = self.keys[memo] = render_key(article, options, url_prefix, shown)
+        found = render_key(article, options, url_prefix, shown)
         self.last[article.source] = (article, settings, found)
         return found
 

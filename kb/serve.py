@@ -323,10 +323,10 @@ def _watch(options: BuildOptions, preview: Preview) -> None:
             # told of a change, or a while without one: a look now and then catches what the kernel
             # does not report (a network file system)
             watcher.wait(timeout=LOOK_SECONDS)
-            if watched(options, preview) != folders:  # the site now uses a theme from elsewhere
+            now_watched = watched(options, preview)
+            if now_watched != folders:  # the site now uses a theme from elsewhere
                 watcher.close()
-                folders = watched(options, preview)
-                watcher = Watcher(folders)
+                folders, watcher = now_watched, Watcher(now_watched)
             now = snapshot(folders)
             if now == before:
                 continue

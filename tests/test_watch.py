@@ -18,6 +18,12 @@ def _later(action, seconds: float = 0.2) -> None:
     threading.Timer(seconds, action).start()
 
 
+def _drain(watcher: Watcher) -> None:
+    """Take the events of what the test did so far."""
+    while watcher.wait(timeout=0.2):
+        pass
+
+
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
     (tmp_path / "billing" / "cards").mkdir(parents=True)
@@ -45,8 +51,7 @@ def test_a_new_folder_is_watched_too(tree: Path) -> None:
     try:
         (tree / "setup").mkdir()
         assert watcher.wait(timeout=5) is True
-        while watcher.wait(timeout=0.2):  # the folder's own events
-            pass
+        _drain(watcher)  # the folder's own events
         _later(lambda: (tree / "setup" / "new.md").write_text("new"))
         assert watcher.wait(timeout=5) is True
     finally:
@@ -60,8 +65,7 @@ def test_a_rename_over_a_file_is_a_change(tree: Path) -> None:
     try:
         temp = tree / "billing" / "cards" / ".visa.md.swp"
         temp.write_text("c")
-        while watcher.wait(timeout=0.2):
-            pass
+        _drain(watcher)
         _later(lambda: temp.replace(tree / "billing" / "cards" / "visa.md"))
         assert watcher.wait(timeout=5) is True
     finally:
