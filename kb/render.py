@@ -22,6 +22,7 @@ from .model import OutputFile, RenderedArticle, Site
 from .output import write_file
 from .pagecache import PageCache
 from .search import BODY as SEARCH_BODY
+from .search import body_only
 from .statusapi import api_files
 from .statusview import incident_path
 from .theme import PageBuilder, site_url, tag_url, theme_dir
@@ -116,7 +117,9 @@ def _render_range(
         # written here: the page's bytes never travel back to the main process
         write_file(write_to, path, data, made=made, link_from=kept[0] if kept is not None else None)
         digest = hashlib.sha256(data).hexdigest() if fresh or key is None else cache.index[key]  # type: ignore[union-attr]
-        files.append(OutputFile(path, written=True, digest=digest, searchable=SEARCH_BODY in data))
+        searchable = SEARCH_BODY in data
+        files.append(OutputFile(path, written=True, digest=digest, searchable=searchable,
+                                body_only=searchable and body_only(data)))
         if cache is not None and key is not None:
             if fresh:
                 cache.store(digest, write_to / posixpath.normpath(path))

@@ -5,12 +5,15 @@ shard on its own (on every core), and the browser searches them together with Pa
 `mergeIndex`, which ranks all results by score. With a cache folder, a shard whose pages are the
 same bytes as in an earlier build is taken from the cache, so an edit re-indexes one shard only.
 Pagefind is given only the pages it would index anyway: those marked `data-pagefind-body`
-(every page when none is marked).
+(every page when none is marked). When every page of a shard keeps all that Pagefind reads from it
+inside its marked element (see `body_only`), Pagefind is told to read that element alone (its root
+selector): the index is the same, made with a fifth less work.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import hashlib
 import json
 import os
@@ -32,7 +35,12 @@ SHARDS_FILE = "kb-shards.json"  # the other shards' folders, for the browser to 
 SHARD_PAGES = 1000  # pages per shard, about
 MAX_SHARDS = 8  # a query fetches a piece of every shard
 BODY = b"data-pagefind-body"
+ROOT_SELECTOR = "[data-pagefind-body]"
 _PAGES = re.compile(r"Indexed (\d+) pages?")
+# where tags are not tags (comments and raw text), so counting tags to find an element's end could go wrong
+_OPAQUE = re.compile(rb"<(?:!--|script|style|template|textarea|title|xmp|noscript|plaintext)")
+_ATTRIBUTE = b"data-pagefind-"
+_TAG_NAME = re.compile(rb"<([A-Za-z][A-Za-z0-9-]*)")
 
 
 @dataclass(frozen=True)
@@ -83,8 +91,11 @@ def index_site(
     pages = _searchable(site_dir, files)
     shards = shard_count(len(pages))
     groups: list[list[tuple[str, str]]] = [[] for _ in range(shards)]
-    for path, digest in sorted(pages.items()):
-        groups[shard_of(path, shards)].append((path, digest))
+    alone = [True] * shards  # whether Pagefind may read each page's marked element alone
+    for path, (digest, body) in sorted(pages.items()):
+        number = shard_of(path, shards)
+        groups[number].append((path, digest))
+        alone[number] = alone[number] and body
     code = _language_code(language)
     executable = pagefind_executable()
     salt = _salt(executable, code, shards)
@@ -95,13 +106,13 @@ def index_site(
 
     def one(number: int) -> tuple[str, int, Path | dict[str, Path]]:
         """A shard's key, its page count, and its index: a folder just made, or files from the cache."""
-        key = hashlib.sha256(json.dumps([salt, number, groups[number]]).encode()).hexdigest()
+        key = hashlib.sha256(json.dumps([salt, number, alone[number], groups[number]]).encode()).hexdigest()
         stored = _load(kept / key) if kept is not None else None
         if stored is not None:
             return key, len(groups[number]), stored
         output = work / f"out-{number}"
         paths = [p for p, _ in groups[number]] if shards > 1 else None  # one shard: Pagefind picks the same pages
-        found = _run(executable, site_dir, paths, work / f"in-{number}", output, code)
+        found = _run(executable, site_dir, paths, work / f"in-{number}", output, code, alone[number])
         normalise_index(output)  # the same input gives the same files, build after build
         if kept is not None:
             _keep(output, kept / key)
@@ -129,10 +140,64 @@ def index_site(
                         sum(1 for _, _, index in done if not isinstance(index, Path)))
 
 
-def _searchable(site_dir: Path, files: list[OutputFile] | None) -> dict[str, str]:
-    """The pages Pagefind indexes (path -> digest of the bytes): the marked ones, or all when none is."""
-    marked: dict[str, str] = {}
-    plain: dict[str, str] = {}
+def body_only(data: bytes) -> bool:
+    """Whether Pagefind reads the same from the page's `data-pagefind-body` element alone as from
+    the whole page. Outside that element Pagefind reads its other attributes, the first h1 (the
+    title when none is given) and the first image after the title; so: one marked element, holding
+    an h1, with no other Pagefind attribute and no h1 outside it, no image after it, and no comment
+    or raw text inside it (where counting tags to find its end could go wrong). When unsure, False."""
+    low = data.lower()  # tag and attribute names are not case-sensitive
+    at = low.find(BODY)
+    if at < 0 or low.find(BODY, at + len(BODY)) >= 0:
+        return False
+    start = low.rfind(b"<", 0, at)
+    name = _TAG_NAME.match(low, start) if start >= 0 else None
+    if name is None or b">" in low[start:at]:
+        return False
+    end = _element_end(low, start, name.group(1))
+    if end < 0 or _OPAQUE.search(low, start, end):
+        return False
+    if low.find(_ATTRIBUTE, 0, start) >= 0 or low.find(_ATTRIBUTE, end) >= 0:
+        return False
+    if _has_tag(low, b"<h1", 0, start) or _has_tag(low, b"<h1", end) or _has_tag(low, b"<img", end):
+        return False
+    return _has_tag(low, b"<h1", start, end)
+
+
+def _element_end(low: bytes, start: int, name: bytes) -> int:
+    """Where the element whose start tag is at `start` ends (after its end tag); -1 if it does not."""
+    tags = _tag_pattern(name)
+    depth = 0
+    for tag in tags.finditer(low, start):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return tag.end()
+    return -1
+
+
+@functools.lru_cache(maxsize=16)
+def _tag_pattern(name: bytes) -> re.Pattern[bytes]:
+    """Start and end tags named `name` (the slash of an end tag in group 1)."""
+    return re.compile(rb"<(/?)" + re.escape(name) + rb"[\s>/]")
+
+
+def _has_tag(low: bytes, tag: bytes, start: int = 0, end: int | None = None) -> bool:
+    """Whether the start tag `tag` (`<h1`) is in `low[start:end]`."""
+    stop = len(low) if end is None else end
+    found = low.find(tag, start, stop)
+    while found >= 0:
+        after = low[found + len(tag):found + len(tag) + 1]
+        if after in (b" ", b"\t", b"\n", b"\r", b"\f", b">", b"/"):
+            return True
+        found = low.find(tag, found + 1, stop)
+    return False
+
+
+def _searchable(site_dir: Path, files: list[OutputFile] | None) -> dict[str, tuple[str, bool]]:
+    """The pages Pagefind indexes (path -> digest of the bytes, and whether `body_only`): the marked
+    ones, or all when none is."""
+    marked: dict[str, tuple[str, bool]] = {}
+    plain: dict[str, tuple[str, bool]] = {}
     known = {f.path: f for f in files} if files is not None else None
     paths = list(known) if known is not None else [
         p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html") if p.is_file()
@@ -142,11 +207,12 @@ def _searchable(site_dir: Path, files: list[OutputFile] | None) -> dict[str, str
             continue
         file = known.get(path) if known is not None else None
         if file is not None and file.digest is not None:
-            digest, has_body = file.digest, file.searchable
+            digest, has_body, alone = file.digest, file.searchable, file.body_only
         else:
             data = (site_dir / path).read_bytes()
             digest, has_body = hashlib.sha256(data).hexdigest(), BODY in data
-        (marked if has_body else plain)[path] = digest
+            alone = has_body and body_only(data)
+        (marked if has_body else plain)[path] = (digest, alone)
     return marked or plain
 
 
@@ -154,15 +220,19 @@ _PLAIN_PATH = re.compile(r"[A-Za-z0-9._~/-]+")
 MAX_GLOB = 60_000  # characters; a glob of 170,000 matched nothing
 
 
-def _run(executable: Path, site_dir: Path, paths: list[str] | None, work: Path, output: Path, code: str) -> int:
+def _run(
+    executable: Path, site_dir: Path, paths: list[str] | None, work: Path, output: Path, code: str, alone: bool = False,
+) -> int:
     """Pagefind over `paths` of the site (all of it when None), where they keep their URLs; returns
-    the pages indexed.
+    the pages indexed. With `alone`, Pagefind reads only each page's `data-pagefind-body` element.
 
     The paths are given as one glob in a config file when they are plain and the glob is not long
     (Pagefind finds nothing with a very long one); otherwise they are linked into a folder of
     their own, laid out as in the site."""
     work.mkdir(parents=True, exist_ok=True)
     config: dict[str, object] = {"output_path": str(output), "force_language": code}
+    if alone:
+        config["root_selector"] = ROOT_SELECTOR
     pattern = "{" + ",".join(paths) + "}" if paths else ""
     if paths is None:
         config["site"] = str(site_dir)

@@ -118,3 +118,70 @@ def test_unchanged_shards_come_from_the_cache_after_their_files_are_checked(tmp_
     fourth, files = index(changed)
     assert fourth.reused == 2, "a shard whose cached file changed was reused"
     assert b"changed in place" not in b"".join(files.values())
+
+
+def _page(head: str = "", before: str = "", body: str = "<h1>Refunds</h1><p>Prorated refunds.</p>", after: str = "",
+          tag: str = "article") -> str:
+    return (f'<!doctype html><html lang="en"><head><title>Refunds – Help</title>{head}</head><body>{before}'
+            f"<{tag} data-pagefind-body>{body}</{tag}>{after}</body></html>")
+
+
+# (page, whether Pagefind may read its marked element alone)
+BODY_ONLY_CASES = {
+    "the default theme's shape": (ARTICLE, True),
+    "ids, links and an image before it": (_page(before='<main id="main"><img src="logo.png" alt="Help">'), True),
+    "ignored parts inside it": (_page(body='<h1>Refunds</h1><nav data-pagefind-ignore>Skip me</nav><p>Kept.</p>'), True),
+    "elements of its own kind inside it": (_page(tag="div", body="<div><h1>Refunds</h1></div><div><p>Kept.</p></div>"), True),
+    "an h1 before it (the title otherwise)": (_page(before="<header><h1>Help Center</h1></header>"), False),
+    "an H1 in capitals after it": (_page(after="<footer><H1>Help Center</H1></footer>"), False),
+    "no h1 (the title comes from <title>)": (_page(body="<p>Prorated refunds.</p>"), False),
+    "a filter outside it": (_page(after='<aside><span data-pagefind-filter="product">Desk</span></aside>'), False),
+    "metadata in the head": (_page(head='<meta data-pagefind-default-meta="image[content]" content="/card.png">'), False),
+    "an ancestor excluding it": (_page(before='<main data-pagefind-ignore="all">', after="</main>"), False),
+    "an image after it (the result's image otherwise)": (_page(after='<footer><img src="badge.png" alt=""></footer>'), False),
+    "two marked elements": (_page(after='<section data-pagefind-body><p>More.</p></section>'), False),
+    "a comment inside it": (_page(body="<h1>Refunds</h1><!-- </article> --><p>Kept.</p>"), False),
+    "no end tag": (_page().replace("</article>", ""), False),
+}
+
+
+# the cases where reading the marked element alone changes the index (the others are refused to be sure)
+NEEDED = ("an h1 before it (the title otherwise)", "no h1 (the title comes from <title>)", "a filter outside it",
+          "metadata in the head", "an ancestor excluding it", "an image after it (the result's image otherwise)")
+
+
+@pytest.mark.parametrize("name", list(BODY_ONLY_CASES))
+def test_body_only_says_when_the_marked_element_holds_everything_pagefind_reads(name: str) -> None:
+    page, expected = BODY_ONLY_CASES[name]
+    assert search.body_only(page.encode()) is expected
+
+
+def _index_files(site: Path, output: Path, alone: bool) -> dict[str, bytes]:
+    executable = search.pagefind_executable()
+    search._run(executable, site, None, output.parent / f"in-{output.name}", output, "en", alone)
+    search.normalise_index(output)
+    return {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+
+
+def test_reading_the_marked_element_alone_gives_the_same_index_exactly_when_body_only_says_so(tmp_path: Path) -> None:
+    """Pagefind itself is the judge: the index made from the marked element alone is compared with
+    the one made from the whole page, for every case above."""
+    differs = []
+    for number, (name, (page, expected)) in enumerate(BODY_ONLY_CASES.items()):
+        site = write_tree(tmp_path / f"site-{number}", {"refunds/index.html": page, "other/index.html": ARTICLE})
+        same = _index_files(site, tmp_path / f"whole-{number}", False) == _index_files(site, tmp_path / f"alone-{number}", True)
+        if expected and not same:
+            differs.append(name)
+        if not expected and same and name in NEEDED:
+            differs.append(f"{name} (expected to change the index; the check would be needless)")
+    assert differs == []
+
+
+def test_the_default_theme_lets_pagefind_read_the_article_alone(kb, tmp_path: Path) -> None:
+    from kbtest import REPO
+
+    out = tmp_path / "site"
+    assert kb(["build", "--content", str(REPO / "content"), "--out", str(out), "--no-search"], cwd=tmp_path).exit_code == 0
+    marked = [p for p in out.rglob("*.html") if search.BODY in p.read_bytes()]
+    assert len(marked) > 40
+    assert [p for p in marked if not search.body_only(p.read_bytes())] == []
