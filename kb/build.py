@@ -41,6 +41,7 @@ from .model import (
 )
 from .output import BACKGROUND_DELETE, new_staging, swap, write_files, write_site  # noqa: F401 - write_site is kb.build's API
 from .pagecache import PageCache, theme_digest
+from .pool import fork_map
 from .render import MANIFEST, MARKER, render_site
 from .search import SearchReport, index_site
 from .site import assemble_site
@@ -245,7 +246,7 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
     categories, found = load_categories(root, display, tree)
     diagnostics.extend(found)
     articles, found = _load_articles(root, display, tree.articles, config, {c.key: c.url for c in categories}, cache,
-                                     options.cache)
+                                     options.cache, options.jobs)
     diagnostics.extend(found)
     if options.git_dates and any(a.updated is None for a in articles):
         articles, found = _dates_from_git(root, display, articles, cache.git if cache is not None else None)
@@ -324,48 +325,68 @@ def _dates_from_git(
     return dated, found
 
 
+LOAD_POOL_MIN = 600  # fewer articles to read than this are read faster in one process than a pool starts
+
+_Parsed = tuple[Article | None, tuple[Diagnostic, ...]]
+
+
 def _load_articles(
     root: Path, display: str, sources: tuple[str, ...], config: SiteConfig, folder_urls: dict[str, str],
-    cache: BuildCache | None = None, kept: Path | None = None,
+    cache: BuildCache | None = None, kept: Path | None = None, jobs: int = 0,
 ) -> tuple[list[Article], list[Diagnostic]]:
-    """Every article parsed: by `kb serve` again only when its file changed, and with a cache
-    folder (`kept`) again only when its bytes or the settings changed."""
+    """Every article parsed, on every core when many: by `kb serve` again only when its file
+    changed, and with a cache folder (`kept`) again only when its bytes or the settings changed."""
     setting = (config, tuple(sorted(folder_urls.items())), display)
     # compared for every file: a digest is quicker to compare than the settings themselves
     setting_key = hashlib.sha256(repr(setting).encode("utf-8", "surrogatepass")).hexdigest()
     parsed = ParsedCache(kept, setting_key) if kept is not None and cache is None else None
-    articles: list[Article] = []
-    diagnostics: list[Diagnostic] = []
-    base = str(root)
-    for rel in sources:
-        shown = join_display(display, rel)
-        key: object = None
-        data: bytes | None = None
-        found: tuple[Article | None, tuple[Diagnostic, ...]] | None = None
-        if parsed is not None:
-            try:
-                data = (root / rel).read_bytes()
-            except OSError:
-                data = None  # parsed below, to say why it cannot be read
-            key = parsed.key(rel, shown, data) if data is not None else None
-            found = parsed.get(key) if key is not None else None  # type: ignore[assignment]
-        elif cache is not None:
+    results: dict[str, _Parsed] = {}
+    stat_keys: dict[str, tuple] = {}  # `kb serve`: each file's time, size and inode, with the settings
+    if cache is not None:
+        base = str(root)
+        for rel in sources:
             path = os.path.join(base, rel)
             known = cache.stats.get(path) if cache.stats is not None else None
             if known is None:
                 stat = os.stat(path)
                 known = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-            key = (*known, setting_key)
+            key = stat_keys[rel] = (*known, setting_key)
             earlier = cache.parsed.get(rel)
-            found = earlier[1:] if earlier is not None and earlier[0] == key else None
-        if found is None:
+            if earlier is not None and earlier[0] == key:
+                results[rel] = earlier[1:]
+    todo = [rel for rel in sources if rel not in results]
+
+    def load(rel: str) -> tuple[str | None, _Parsed | None]:
+        """The file's key in the cache folder, and the file parsed (None when that cache has it)."""
+        shown = join_display(display, rel)
+        key = None
+        if parsed is None:
+            text, problem = read_text(root / rel, shown)
+        else:
+            try:
+                data = (root / rel).read_bytes()
+            except OSError:
+                data = None  # read again below, to say why it cannot be
+            key = parsed.key(rel, shown, data) if data is not None else None
+            if key is not None and key in parsed.entries:
+                return key, None
             text, problem = read_text(root / rel, shown) if data is None else decode_text(data, shown)
-            found = (None, (problem,)) if problem else parse_article(rel, text, shown, config, folder_urls)
-            if parsed is not None and key is not None:
-                parsed.put(key, found)  # type: ignore[arg-type]
-            if cache is not None:
-                cache.parsed[rel] = (key, *found)
-        article, problems = found
+        return key, (None, (problem,)) if problem else parse_article(rel, text, shown, config, folder_urls)
+
+    workers = _workers(jobs) if len(todo) >= LOAD_POOL_MIN else 1
+    for rel, (key, found) in zip(todo, fork_map(load, todo, workers, 250), strict=True):
+        if parsed is not None:
+            if found is None:
+                found = parsed.get(key)  # type: ignore[assignment]
+            elif key is not None:
+                parsed.put(key, found)
+        if cache is not None:
+            cache.parsed[rel] = (stat_keys[rel], *found)  # type: ignore[misc]
+        results[rel] = found  # type: ignore[assignment]
+    articles: list[Article] = []
+    diagnostics: list[Diagnostic] = []
+    for rel in sources:
+        article, problems = results[rel]
         diagnostics.extend(problems)
         if article:
             articles.append(article)

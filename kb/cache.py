@@ -10,12 +10,10 @@ kb.pagecache, search shards by kb.search.
 from __future__ import annotations
 
 import concurrent.futures
-import gc
 import hashlib
 import multiprocessing
 import os
 import pickle
-import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -23,6 +21,7 @@ from pathlib import Path
 from . import __version__
 from .markdown import MarkdownRenderer, dependencies_hold
 from .model import Article, LinkContext, MarkdownOptions, RenderedArticle
+from .pool import can_fork, fork_map
 
 FORMAT = 1
 POOL_MIN = 150  # fewer articles than this render faster in one process than a pool starts
@@ -147,18 +146,17 @@ def render_all(
         renderer = MarkdownRenderer(options)
         items = progress(jobs) if progress else jobs
         return [renderer.render(article, context, shown) for article, shown in items]
-    method = "fork" if sys.platform.startswith("linux") else "spawn"  # fork is unsafe on macOS
     chunk = max(8, min(64, len(jobs) // (workers * 8)))
-    gc.freeze()  # forked workers' garbage collector leaves what they inherit alone (no scans, no copied pages)
-    try:
-        with concurrent.futures.ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context(method),
-            initializer=_start_worker, initargs=(options, context),
-        ) as pool:
-            results = pool.map(_render_in_worker, jobs, chunksize=chunk)
-            return list(progress(_Sized(results, len(jobs))) if progress else results)
-    finally:
-        gc.unfreeze()
+    if can_fork():  # the workers inherit the articles: only the renderings travel
+        renderer = MarkdownRenderer(options)
+        done = fork_map(lambda job: renderer.render(job[0], context, job[1]), jobs, workers, chunk)
+        return list(progress(_Sized(done, len(jobs))) if progress else done)
+    with concurrent.futures.ProcessPoolExecutor(  # started afresh (spawn): the jobs are sent to them
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker, initargs=(options, context),
+    ) as pool:
+        results = pool.map(_render_in_worker, jobs, chunksize=chunk)
+        return list(progress(_Sized(results, len(jobs))) if progress else results)
 
 
 class _Sized:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import concurrent.futures
-import gc
 import hashlib
 import json
-import multiprocessing
 import os
 import posixpath
-import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -21,6 +17,7 @@ from .minify import minify_css
 from .model import OutputFile, RenderedArticle, Site
 from .output import write_file
 from .pagecache import PageCache
+from .pool import fork_map
 from .search import BODY as SEARCH_BODY
 from .search import body_only
 from .statusapi import api_files
@@ -53,8 +50,6 @@ def render_site(
 
 
 PAGES_POOL_MIN = 400  # fewer pages than this render faster in one process
-_Forked = tuple[jinja2.Environment, list[Job], Path | None, PageCache | None]
-_forked: _Forked | None = None  # handed to forked workers; set only around a pool
 _Part = tuple[list[OutputFile], list[Diagnostic], dict[str, str]]
 
 
@@ -62,23 +57,15 @@ def render_pages(
     jobs: list[Job], env: jinja2.Environment, workers: int, write_to: Path | None = None,
     cache: PageCache | None = None,
 ) -> tuple[list[OutputFile], list[Diagnostic]]:
-    """Render pages in order; with several workers (and fork), in ranges across processes. The first
-    template problem stops the rendering. The pages a cache gave or took are added to `cache.used`."""
-    global _forked
-    if workers <= 1 or len(jobs) < PAGES_POOL_MIN or not sys.platform.startswith("linux"):
-        parts = [_render_range(env, jobs, write_to, cache, 0, len(jobs))]
-        return _combine(parts, cache)
+    """Render pages in order; with several workers, in ranges across forked processes (which
+    inherit the pages to make). The first template problem stops the rendering. The pages a cache
+    gave or took are added to `cache.used`."""
+    if workers <= 1 or len(jobs) < PAGES_POOL_MIN:
+        return _combine([_render_range(env, jobs, write_to, cache, 0, len(jobs))], cache)
     step = max(50, len(jobs) // (workers * 6))
     ranges = [(start, min(start + step, len(jobs))) for start in range(0, len(jobs), step)]
-    _forked = (env, jobs, write_to, cache)  # the workers inherit the pages by fork instead of receiving them pickled
-    gc.freeze()  # the workers' garbage collector leaves the inherited site alone (no scans, no copied pages)
-    try:
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            parts = list(pool.map(_render_forked, ranges))
-    finally:
-        _forked = None
-        gc.unfreeze()
-    return _combine(parts, cache)
+    parts = fork_map(lambda bounds: _render_range(env, jobs, write_to, cache, *bounds), ranges, workers, 1)
+    return _combine(list(parts), cache)
 
 
 def _combine(parts: list[_Part], cache: PageCache | None) -> tuple[list[OutputFile], list[Diagnostic]]:
@@ -88,11 +75,6 @@ def _combine(parts: list[_Part], cache: PageCache | None) -> tuple[list[OutputFi
         for _, _, used in parts:
             cache.used.update(used)
     return files, problems
-
-
-def _render_forked(bounds: tuple[int, int]) -> _Part:
-    assert _forked is not None
-    return _render_range(*_forked, *bounds)
 
 
 def _render_range(

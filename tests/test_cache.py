@@ -179,19 +179,40 @@ def test_a_broken_cache_is_an_empty_one(tmp_path: Path, renders: list[str]) -> N
 
 
 def test_the_process_pool_publishes_what_one_process_does(tmp_path: Path) -> None:
+    from kb.build import LOAD_POOL_MIN
     from kb.cache import POOL_MIN
     from kb.render import PAGES_POOL_MIN
 
-    count = max(POOL_MIN, PAGES_POOL_MIN) + 20  # articles and pages both go through their pools
+    count = max(POOL_MIN, PAGES_POOL_MIN, LOAD_POOL_MIN) + 20  # articles are read, rendered and paged in pools
     generate(tmp_path / "content", count)
     outputs = []
     for jobs in ("1", "2"):
-        done = run_kb_process(["build", "--content", "content", "--out", f"site-{jobs}", "--no-search", "--no-cache",
-                               "--jobs", jobs], cwd=tmp_path, env={"SOURCE_DATE_EPOCH": "1764115200"})
-        assert done.returncode == 0, done.stderr
-        outputs.append(snapshot(tmp_path / f"site-{jobs}"))
+        for cache in ("--no-cache", "cold", "warm"):  # with a cache folder, read files are found in it when warm
+            where = ["--no-cache"] if cache == "--no-cache" else ["--cache", f"cache-{jobs}"]
+            done = run_kb_process(["build", "--content", "content", "--out", f"site-{jobs}", "--no-search", *where,
+                                   "--jobs", jobs], cwd=tmp_path, env={"SOURCE_DATE_EPOCH": "1764115200"})
+            assert done.returncode == 0, done.stderr
+            outputs.append(snapshot(tmp_path / f"site-{jobs}"))
     assert len(outputs[0]) > count
-    assert outputs[0] == outputs[1]
+    assert all(output == outputs[0] for output in outputs[1:])
+
+
+def test_the_process_pool_reports_the_errors_one_process_does(tmp_path: Path) -> None:
+    from kb.build import LOAD_POOL_MIN
+
+    paths = generate(tmp_path / "content", LOAD_POOL_MIN + 20)
+    paths[5].write_text("---\ntitle: [unclosed\n---\nBody.\n", encoding="utf-8")
+    paths[-3].write_bytes(b"---\ntitle: Caf\xe9\n---\nBody.\n")
+    paths[300].write_text(paths[300].read_text(encoding="utf-8").replace("title:", "tittle:", 1), encoding="utf-8")
+    errors = []
+    for jobs in ("1", "2"):
+        done = run_kb_process(["build", "--content", "content", "--out", "site", "--no-search", "--no-cache",
+                               "--jobs", jobs], cwd=tmp_path)
+        assert done.returncode == 1
+        errors.append(done.stderr)
+    assert errors[0] == errors[1]
+    assert "build failed: 2 errors, 2 warnings" in errors[0]
+    assert "not valid UTF-8" in errors[0] and "invalid YAML" in errors[0] and "unknown field 'tittle'" in errors[0]
 
 
 # --- rendered pages -------------------------------------------------------------------------------

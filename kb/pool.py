@@ -1,0 +1,44 @@
+"""One function over many items on every core: forked workers inherit the function and the items,
+so only the results travel back (pickled)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import gc
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+_inherited: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # set only while a pool runs
+
+
+def can_fork() -> bool:
+    """Whether worker processes can be forked (Linux; fork is unsafe on macOS and missing on Windows)."""
+    return sys.platform.startswith("linux")
+
+
+def fork_map(function: Callable[[Any], Any], items: Sequence[Any], workers: int, chunk: int) -> Iterator[Any]:
+    """`function(item)` for every item, in order, as they are done: in `workers` forked processes
+    taking `chunk` items at a time, or in this process (one worker, few items, or no fork).
+    `function` may be a closure: it is inherited, not pickled."""
+    if workers <= 1 or len(items) <= chunk or not can_fork():
+        yield from map(function, items)
+        return
+    global _inherited
+    ranges = [(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
+    _inherited = (function, items)
+    gc.freeze()  # the workers' garbage collector leaves what they inherit alone (no scans, no copied pages)
+    try:
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for part in pool.map(_run_range, ranges):
+                yield from part
+    finally:
+        _inherited = None
+        gc.unfreeze()
+
+
+def _run_range(bounds: tuple[int, int]) -> list[Any]:
+    assert _inherited is not None
+    function, items = _inherited
+    return [function(items[index]) for index in range(*bounds)]
