@@ -35,13 +35,32 @@ def theme_dir(name: str, root: Path) -> Path | None:
     return candidate if (candidate / "templates").is_dir() else None
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class Environment(jinja2.Environment):
+    """Jinja's environment, quicker to read `a.b` from the plain dicts kb's contexts are made of.
+
+    Jinja tries the attribute first and the key after it, so for a dict every `a.b` raised and
+    caught an AttributeError. A name that is not an attribute of dict is read as a key at once:
+    the same value, and the same error when the key is missing."""
+
+    def getattr(self, obj: object, attribute: str) -> object:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]  # type: ignore[index]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 def make_environment(theme: Path, root: Path, url_prefix: str) -> jinja2.Environment:
     """Templates from the project's `templates/`, then the theme's, then the default theme's; strict."""
     default = theme_dir("default", root)
     folders = [root / "templates", theme / "templates"]
     if default is not None and default != theme:
         folders.append(default / "templates")
-    env = jinja2.Environment(
+    env = Environment(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg", "atom", "rss"]),
         undefined=jinja2.StrictUndefined,

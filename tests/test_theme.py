@@ -328,3 +328,33 @@ def test_absolute_logo_url_is_kept(kb, tmp_path: Path) -> None:
         "content/billing/pay.md": "# Pay\n",
     })
     assert '<img class="brand-logo" src="https://cdn.acme.test/logo.png"' in _page(out, "index.html")
+
+
+@pytest.mark.parametrize("source", [
+    "{{ d.title }}|{{ d['title'] }}",
+    "{{ d.items is callable }}|{{ d['items'] }}",  # a dict's own attribute wins over its key, as in Jinja
+    "{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}",
+    "{{ d.get('title') }}|{{ d.missing is defined }}|{{ n.x is defined }}",
+    "{{ o.real }}|{{ s.upper() }}|{{ l.0 }}",
+])
+def test_reading_a_dict_key_as_an_attribute_gives_what_jinja_gives(source: str) -> None:
+    import jinja2
+
+    from kb.theme import Environment
+
+    values = {"d": {"title": "Refunds", "items": "3 items"}, "n": {}, "o": 5, "s": "abc", "l": ["first"]}
+    expected = jinja2.Environment().from_string(source).render(values)
+    assert Environment().from_string(source).render(values) == expected
+
+
+def test_a_missing_key_read_as_an_attribute_is_the_same_strict_error() -> None:
+    import jinja2
+
+    from kb.theme import Environment
+
+    errors = []
+    for kind in (jinja2.Environment, Environment):
+        with pytest.raises(jinja2.UndefinedError) as caught:
+            kind(undefined=jinja2.StrictUndefined).from_string("{{ d.missing }}").render(d={"title": "x"})
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1] == "'dict object' has no attribute 'missing'"
