@@ -407,14 +407,29 @@ def _articles_of(folder, every: int = 1):
 
 
 class _StockRenderer(MarkdownRenderer):
-    """kb's renderer with Python-Markdown's own inline processor, which tries every pattern on every text."""
+    """kb's renderer with Python-Markdown's own inline processor (which tries every pattern on every
+    text), block-level test, block processor registry and rendering of headings."""
 
     def _make(self, optional):
         from markdown.treeprocessors import InlineProcessor
+        from markdown.util import Registry
 
         md = super()._make(optional)
         md.treeprocessors.register(InlineProcessor(md), "inline", 20)
+        del md.is_block_level  # the method of the class again
+        md.parser.blockprocessors.__class__ = Registry
+        md.plain_headings = False
         return md
+
+
+def test_kb_postprocessors_leave_plain_text_alone() -> None:
+    """The quick rendering of plain headings relies on this (kb.markdown._inner_html)."""
+    renderer = MarkdownRenderer(MarkdownOptions(), all_extensions=True)
+    md, _ = renderer._instance("")
+    text = "Before you start: 100 % of * words _ ' \" ( ) [ ] # é 🙂"
+    assert [post.run(text) for post in md.postprocessors] == [text] * len(md.postprocessors)
+    assert {type(post).__name__ for post in md.postprocessors} == {
+        "RawHtmlPostprocessor", "AndSubstitutePostprocessor", "FootnotePostprocessor", "_Markup"}
 
 
 @pytest.mark.parametrize("which", ["example", "generated", "corpus"])
