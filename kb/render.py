@@ -62,7 +62,7 @@ def render_pages(
     gave or took are added to `cache.used`."""
     if workers <= 1 or len(jobs) < PAGES_POOL_MIN:
         return _combine([_render_range(env, jobs, write_to, cache, 0, len(jobs))], cache)
-    step = max(50, len(jobs) // (workers * 6))
+    step = max(50, len(jobs) // (workers * 16))  # small: the last range is rendered while the other workers wait
     ranges = [(start, min(start + step, len(jobs))) for start in range(0, len(jobs), step)]
     parts = fork_map(lambda bounds: _render_range(env, jobs, write_to, cache, *bounds), ranges, workers, 1)
     return _combine(list(parts), cache)

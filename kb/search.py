@@ -71,8 +71,12 @@ def pagefind_executable() -> Path:
 
 
 def shard_count(pages: int) -> int:
-    """How many shards an index of `pages` pages is split into: one below two shards' worth."""
-    return max(1, min(MAX_SHARDS, pages // SHARD_PAGES)) if pages >= 2 * SHARD_PAGES else 1
+    """How many shards an index of `pages` pages is split into: one below two shards' worth, else
+    an even number (shards are indexed two or four at a time, and none is left to run alone at the end)."""
+    if pages < 2 * SHARD_PAGES:
+        return 1
+    count = min(MAX_SHARDS, pages // SHARD_PAGES)
+    return count - count % 2
 
 
 def shard_of(path: str, shards: int) -> int:

@@ -15,6 +15,12 @@ ARTICLE = """<!doctype html><html lang="en"><body>
 </body></html>"""
 
 
+def test_shard_counts() -> None:
+    pages = search.SHARD_PAGES
+    counts = [search.shard_count(n) for n in (0, 1, 2 * pages - 1, 2 * pages, 3 * pages, 5 * pages, 7 * pages, 40 * pages)]
+    assert counts == [1, 1, 1, 2, 2, 4, 6, search.MAX_SHARDS]
+
+
 def test_language_code() -> None:
     assert search._language_code("en") == "en"
     assert search._language_code("en-US") == "en"
@@ -81,19 +87,19 @@ def test_a_large_index_is_split_into_shards_that_together_hold_every_page(
 ) -> None:
     import json
 
-    monkeypatch.setattr(search, "SHARD_PAGES", 3)
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)
     monkeypatch.setattr(search, "MAX_GLOB", glob)
     site = write_tree(tmp_path / "site", {**_pages(8), "guías/p9/index.html": ARTICLE, "index.html": "<html><body>x</body></html>"})
     report = search.index_site(site, "en")
-    assert (report.shards, report.pages) == (3, 9)
-    assert json.loads((site / "pagefind/kb-shards.json").read_text()) == ["shard-1/", "shard-2/"]
-    for folder in ("pagefind", "pagefind/shard-1", "pagefind/shard-2"):
+    assert (report.shards, report.pages) == (4, 9)
+    assert json.loads((site / "pagefind/kb-shards.json").read_text()) == ["shard-1/", "shard-2/", "shard-3/"]
+    for folder in ("pagefind", "pagefind/shard-1", "pagefind/shard-2", "pagefind/shard-3"):
         assert (site / folder / "pagefind-entry.json").is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["site"], "the work folder was left behind"
 
 
 def test_unchanged_shards_come_from_the_cache_after_their_files_are_checked(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(search, "SHARD_PAGES", 3)
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)
     cache = tmp_path / "cache"
 
     def index(pages: dict[str, str]) -> tuple[search.SearchReport, dict[str, bytes]]:
@@ -107,16 +113,16 @@ def test_unchanged_shards_come_from_the_cache_after_their_files_are_checked(tmp_
 
     pages = _pages(9)
     first, cold = index(pages)
-    assert (first.shards, first.reused) == (3, 0)
+    assert (first.shards, first.reused) == (4, 0)
     second, warm = index(pages)
-    assert second.reused == 3 and warm == cold
+    assert second.reused == 4 and warm == cold
     changed = {**pages, "a/p0/index.html": ARTICLE.replace("Refunds", "Chargebacks")}
     third, _ = index(changed)
-    assert third.reused == 2
+    assert third.reused == 3
     kept = next(p for p in (cache / "search").rglob("*.pf_fragment"))
     kept.write_bytes(b"changed in place")
     fourth, files = index(changed)
-    assert fourth.reused == 2, "a shard whose cached file changed was reused"
+    assert fourth.reused == 3, "a shard whose cached file changed was reused"
     assert b"changed in place" not in b"".join(files.values())
 
 
