@@ -16,7 +16,7 @@ from markdown.extensions import codehilite as _codehilite
 from markdown.extensions import toc as _toc
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 from pygments.formatters.html import HtmlFormatter
 from pygments.lexers import find_lexer_class_by_name
 from pygments.util import ClassNotFound
@@ -300,6 +300,7 @@ class MarkdownRenderer:
         md.is_block_level = _block_level_test(tuple(md.block_level_elements))  # type: ignore[method-assign]
         md.parser.blockprocessors.__class__ = _ListedRegistry  # iterated for every block
         md.plain_headings = True  # type: ignore[attr-defined]  # see _inner_html
+        md.treeprocessors.register(_QuickUnescape(md), "unescape", 0)
         return md
 
     def render(self, article: Article, context: LinkContext, shown: str) -> RenderedArticle:
@@ -337,6 +338,14 @@ class MarkdownRenderer:
         article = Article(source=source, title="", slug="", url="", category="", section=None, body=text, body_line=line)
         result = self.render(article, context, shown)
         return result.html, result.diagnostics
+
+
+class _QuickUnescape(UnescapeTreeprocessor):
+    """Python-Markdown's last tree step, which puts back backslash-escaped characters, without
+    running its expression over text that has no escaped character (none has its start marker)."""
+
+    def unescape(self, text: str) -> str:
+        return super().unescape(text) if "\x02" in text else text
 
 
 class _ListedRegistry(markdown.util.Registry):

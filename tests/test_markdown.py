@@ -408,14 +408,15 @@ def _articles_of(folder, every: int = 1):
 
 class _StockRenderer(MarkdownRenderer):
     """kb's renderer with Python-Markdown's own inline processor (which tries every pattern on every
-    text), block-level test, block processor registry and rendering of headings."""
+    text), block-level test, block processor registry, rendering of headings and unescaping."""
 
     def _make(self, optional):
-        from markdown.treeprocessors import InlineProcessor
+        from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
         from markdown.util import Registry
 
         md = super()._make(optional)
         md.treeprocessors.register(InlineProcessor(md), "inline", 20)
+        md.treeprocessors.register(UnescapeTreeprocessor(md), "unescape", 0)
         del md.is_block_level  # the method of the class again
         md.parser.blockprocessors.__class__ = Registry
         md.plain_headings = False
