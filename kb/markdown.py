@@ -13,16 +13,15 @@ from urllib.parse import quote, unquote, urlsplit
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions import codehilite as _codehilite
-from markdown.extensions import toc as _toc
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
-from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
+from markdown.treeprocessors import Treeprocessor
 from pygments.formatters.html import HtmlFormatter
 from pygments.lexers import find_lexer_class_by_name
 from pygments.util import ClassNotFound
 
 from .errors import warning
-from .mdinline import QuickInlineProcessor
+from .mdquick import quicken
 from .model import (
     Article,
     Fragment,
@@ -215,7 +214,6 @@ class _KbExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.preprocessors.register(_Callouts(md), "kb_callouts", 27)
-        md.treeprocessors.register(QuickInlineProcessor(md), "inline", 20)
         md.treeprocessors.register(_Links(md, self.raw_html), "kb_links", 15)
         md.postprocessors.register(_Markup(md), "kb_markup", 0)
         if not self.raw_html:
@@ -263,6 +261,8 @@ OPTIONAL_EXTENSIONS: tuple[tuple[str, Callable[[str], bool]], ...] = (
 class MarkdownRenderer:
     """Markdown instances with kb's extensions, one per set of optional extensions; reuse it for many articles."""
 
+    quick = True  # with kb.mdquick's quicker parts of Python-Markdown (the same output)
+
     def __init__(self, options: MarkdownOptions, all_extensions: bool = False) -> None:
         self.options = options
         self.all_extensions = all_extensions
@@ -297,10 +297,8 @@ class MarkdownRenderer:
         )
         if "toc_marker" not in optional:  # the contents are read from md.toc_tokens: no need to build their HTML
             md.treeprocessors["toc"].build_toc_div = lambda tokens: etree.Element("div")  # type: ignore[attr-defined]
-        md.is_block_level = _block_level_test(tuple(md.block_level_elements))  # type: ignore[method-assign]
-        md.parser.blockprocessors.__class__ = _ListedRegistry  # iterated for every block
-        md.plain_headings = True  # type: ignore[attr-defined]  # see _inner_html
-        md.treeprocessors.register(_QuickUnescape(md), "unescape", 0)
+        if self.quick:
+            quicken(md)
         return md
 
     def render(self, article: Article, context: LinkContext, shown: str) -> RenderedArticle:
@@ -340,49 +338,6 @@ class MarkdownRenderer:
         return result.html, result.diagnostics
 
 
-class _QuickUnescape(UnescapeTreeprocessor):
-    """Python-Markdown's last tree step, which puts back backslash-escaped characters, without
-    running its expression over text that has no escaped character (none has its start marker)."""
-
-    def unescape(self, text: str) -> str:
-        return super().unescape(text) if "\x02" in text else text
-
-
-class _ListedRegistry(markdown.util.Registry):
-    """A Registry that keeps its items in order as a list until one is added or removed:
-    Python-Markdown's makes that list again each time it is iterated."""
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        listed = self.__dict__.get("_listed")
-        if listed is None or not self._is_sorted:
-            listed = self.__dict__["_listed"] = list(super().__iter__())
-        return iter(listed)
-
-    def register(self, item, name, priority):  # type: ignore[no-untyped-def]
-        self.__dict__.pop("_listed", None)
-        super().register(item, name, priority)
-
-    def deregister(self, name, strict=True):  # type: ignore[no-untyped-def]
-        self.__dict__.pop("_listed", None)
-        super().deregister(name, strict)
-
-
-def _block_level_test(names: tuple[str, ...]) -> Callable[[object], bool]:
-    """Markdown.is_block_level for these block-level names, remembering its answer for each tag:
-    Python-Markdown looks the tag up in a list of about 50 names, about 100 times an article.
-    (kb's extensions leave the list as it is once they are loaded.)"""
-    blocks = frozenset(names)
-    known: dict[object, bool] = {}
-
-    def is_block_level(tag: object) -> bool:
-        found = known.get(tag)
-        if found is None:
-            found = known[tag] = isinstance(tag, str) and tag.lower().rstrip("/") in blocks
-        return found
-
-    return is_block_level
-
-
 def _formatter(lang_str: str = "", **options: object) -> HtmlFormatter:
     """Pygments' HTML formatter for these options, made once: making one per code block is most of the cost
     of highlighting (the output is the same as Python-Markdown's own)."""
@@ -414,24 +369,6 @@ def _lexer_class(alias: str) -> type | None:
 
 # CodeHilite looks its lexer up by this module-level name; the lookup gives the same lexer, sooner.
 _codehilite.get_lexer_by_name = _lexer_by_name
-
-
-_render_inner_html = _toc.render_inner_html
-_NOT_PLAIN = re.compile("[&<>\x02\x03]")  # escaped by the serializer, or a placeholder a postprocessor replaces
-
-
-def _inner_html(element: etree.Element, md: markdown.Markdown) -> str:
-    """The table of contents' `render_inner_html`, without serializing a heading of plain text in
-    kb's Markdown instances: text with no children, no character the serializer escapes and no
-    placeholder is its own inner HTML, stripped (kb's postprocessors change only placeholders and tags)."""
-    text = element.text
-    if text and not len(element) and getattr(md, "plain_headings", False) and not _NOT_PLAIN.search(text):
-        return text.strip()
-    return _render_inner_html(element, md)
-
-
-# The table of contents renders each heading's inner HTML by this module-level name.
-_toc.render_inner_html = _inner_html
 
 
 def _flatten(tokens: list[dict]) -> list[TocEntry]:

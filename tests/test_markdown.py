@@ -407,20 +407,9 @@ def _articles_of(folder, every: int = 1):
 
 
 class _StockRenderer(MarkdownRenderer):
-    """kb's renderer with Python-Markdown's own inline processor (which tries every pattern on every
-    text), block-level test, block processor registry, rendering of headings and unescaping."""
+    """kb's renderer with Python-Markdown's own parts only (none of kb.mdquick's)."""
 
-    def _make(self, optional):
-        from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
-        from markdown.util import Registry
-
-        md = super()._make(optional)
-        md.treeprocessors.register(InlineProcessor(md), "inline", 20)
-        md.treeprocessors.register(UnescapeTreeprocessor(md), "unescape", 0)
-        del md.is_block_level  # the method of the class again
-        md.parser.blockprocessors.__class__ = Registry
-        md.plain_headings = False
-        return md
+    quick = False
 
 
 def test_kb_postprocessors_leave_plain_text_alone() -> None:
@@ -482,7 +471,7 @@ def test_skipping_patterns_that_cannot_match_changes_nothing(text: str) -> None:
 
 def test_every_inline_pattern_of_python_markdown_is_known() -> None:
     """A Python-Markdown release that changes a pattern's expression makes kb slower, not wrong; this says so."""
-    from kb.mdinline import needs
+    from kb.mdquick import needs
 
     md = MarkdownRenderer(MarkdownOptions(), all_extensions=True)._make(tuple(n for n, _ in OPTIONAL_EXTENSIONS))
     unknown = [type(p).__name__ for p in md.inlinePatterns if needs(p) is None]

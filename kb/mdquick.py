@@ -1,0 +1,157 @@
+"""Quicker parts for Python-Markdown, each giving the same output as the part it replaces
+(tests/test_markdown.py renders the example, generated and real articles, and random text, with
+and without them).
+
+The inline step tries a pattern only on text that could match it. Python-Markdown runs every inline pattern's regular expression over every run of text, about
+fifteen per paragraph, list item and cell; most text has none of the characters those patterns
+start with. This inline processor skips a pattern when its text lacks every character any match
+of it must contain, and tries it exactly as Python-Markdown does otherwise, so the output is the
+same. A pattern kb does not know about is always tried.
+
+The others make once per Markdown instance what Python-Markdown makes for every block, element
+or heading: the answer to whether a tag is block-level, the ordered list of block processors,
+the inner HTML of a heading of plain text; and the unescaping step skips text with nothing to
+unescape.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+
+from markdown import Markdown, inlinepatterns, util
+from markdown.extensions import toc as _toc
+from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
+
+# Each known regular expression, as Python-Markdown writes it, and characters one of which is in
+# every match (or, for backticks, in its lookahead).
+_NEEDS: dict[str, str] = {
+    r"(?:(?<!\\)((?:\\{2})+)(?=`+)|(?<!\\)`)": "`",  # backtick
+    r"\\(.)": "\\",  # escape
+    r"(?<!\!)\[": "[",  # link, reference, short reference
+    r"\!\[": "[",  # image link, image reference, short image reference
+    r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>": "<",  # autolink
+    r"<([^<> !]+@[^@<> ]+)>": "<",  # automail
+    r"  \n": "\n",  # line break
+    (  # a tag, comment, processing instruction or CDATA: `<…>`
+        r'''(<(\/?+[a-zA-Z][^\s"'<>@]*+(?:\s+[^\s"'=<>]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s"'=<>]++))?+)*+\s*+/?|'''
+        r"!--(?:(?!<!--|-->).)*--|[?](?:(?!<[?]|[?]>).)*[?]|!\[CDATA\[(?:(?!<!\[CDATA\[|\]\]>).)*\]\])>)"
+    ): "<",
+    r"(&(?:\#[0-9]+|\#x[0-9a-fA-F]+|[a-zA-Z0-9]+);)": "&",  # entity
+    r"\[\^([^\]]*)\]": "[",  # footnote reference
+}
+
+
+def quicken(md: Markdown) -> None:
+    """Give a Markdown instance, once its extensions are loaded, the quicker parts of this module."""
+    md.treeprocessors.register(QuickInlineProcessor(md), "inline", 20)
+    md.treeprocessors.register(_QuickUnescape(md), "unescape", 0)
+    md.is_block_level = _block_level_test(tuple(md.block_level_elements))  # type: ignore[method-assign]
+    md.parser.blockprocessors.__class__ = _ListedRegistry  # iterated for every block
+    md.plain_headings = True  # type: ignore[attr-defined]  # see _inner_html
+
+
+def needs(pattern: inlinepatterns.Pattern) -> frozenset[str] | None:
+    """Characters text must have one of for `pattern` to match anything in it; None when kb cannot tell."""
+    delimiters = getattr(inlinepatterns, "DelimiterProcessor", None)  # Python-Markdown 3.11 and later
+    if delimiters is not None and isinstance(pattern, delimiters):
+        return frozenset(token[0] for token in pattern.tokens) if all(pattern.tokens) else None
+    regex = getattr(pattern, "compiled_re", None)
+    return frozenset(_NEEDS[regex.pattern]) if regex is not None and regex.pattern in _NEEDS else None
+
+
+class QuickInlineProcessor(InlineProcessor):
+    """Python-Markdown's InlineProcessor that tries a pattern only on text that could match it."""
+
+    def __init__(self, md: Markdown) -> None:
+        super().__init__(md)
+        self._patterns: list[inlinepatterns.Pattern] = []
+        self._needs: list[frozenset[str] | None] = []
+
+    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
+        patterns = list(self.inlinePatterns)
+        if patterns != self._patterns:  # an extension may register patterns after this was made
+            self._patterns, self._needs = patterns, [needs(pattern) for pattern in patterns]
+        return super().run(tree, ancestors)
+
+    # InlineProcessor calls this private method by its mangled name; this is the same loop with one test added.
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        if isinstance(data, util.AtomicString):
+            return data
+        patterns, wanted = self._patterns, self._needs
+        apply = self._InlineProcessor__applyPattern
+        chars = set(data)  # matches only take characters away, so what is missing stays missing
+        start = 0
+        count = len(patterns)
+        while patternIndex < count:
+            need = wanted[patternIndex]
+            if need is not None and need.isdisjoint(chars):
+                patternIndex += 1
+                start = 0
+                continue
+            data, matched, start = apply(patterns[patternIndex], data, patternIndex, start)
+            if not matched:
+                patternIndex += 1
+        return data
+
+
+class _QuickUnescape(UnescapeTreeprocessor):
+    """Python-Markdown's last tree step, which puts back backslash-escaped characters, without
+    running its expression over text that has no escaped character (none has its start marker)."""
+
+    def unescape(self, text: str) -> str:
+        return super().unescape(text) if "\x02" in text else text
+
+
+class _ListedRegistry(util.Registry):
+    """A Registry that keeps its items in order as a list until one is added or removed:
+    Python-Markdown's makes that list again each time it is iterated."""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        listed = self.__dict__.get("_listed")
+        if listed is None or not self._is_sorted:
+            listed = self.__dict__["_listed"] = list(super().__iter__())
+        return iter(listed)
+
+    def register(self, item, name, priority):  # type: ignore[no-untyped-def]
+        self.__dict__.pop("_listed", None)
+        super().register(item, name, priority)
+
+    def deregister(self, name, strict=True):  # type: ignore[no-untyped-def]
+        self.__dict__.pop("_listed", None)
+        super().deregister(name, strict)
+
+
+def _block_level_test(names: tuple[str, ...]) -> Callable[[object], bool]:
+    """Markdown.is_block_level for these block-level names, remembering its answer for each tag:
+    Python-Markdown looks the tag up in a list of about 50 names, about 100 times an article.
+    (kb's extensions leave the list as it is once they are loaded.)"""
+    blocks = frozenset(names)
+    known: dict[object, bool] = {}
+
+    def is_block_level(tag: object) -> bool:
+        found = known.get(tag)
+        if found is None:
+            found = known[tag] = isinstance(tag, str) and tag.lower().rstrip("/") in blocks
+        return found
+
+    return is_block_level
+
+
+_render_inner_html = _toc.render_inner_html
+_NOT_PLAIN = re.compile("[&<>\x02\x03]")  # escaped by the serializer, or a placeholder a postprocessor replaces
+
+
+def _inner_html(element: etree.Element, md: Markdown) -> str:
+    """The table of contents' `render_inner_html`, without serializing a heading of plain text in
+    a quickened Markdown instance: text with no children, no character the serializer escapes and no
+    placeholder is its own inner HTML, stripped (kb's postprocessors change only placeholders and tags)."""
+    text = element.text
+    if text and not len(element) and getattr(md, "plain_headings", False) and not _NOT_PLAIN.search(text):
+        return text.strip()
+    return _render_inner_html(element, md)
+
+
+# The table of contents renders each heading's inner HTML by this module-level name.
+_toc.render_inner_html = _inner_html
