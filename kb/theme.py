@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+import markupsafe
 
 from . import __version__
 from .model import Article, Category, RenderedArticle, Site
@@ -36,6 +37,26 @@ def theme_dir(name: str, root: Path) -> Path | None:
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
+_escape_inner = getattr(markupsafe, "_escape_inner", None)  # MarkupSafe 3's escaping of a str, as a str
+
+
+def _escape_output(value: object) -> object:
+    """What a template writes for `{{ value }}`: a plain string escaped as MarkupSafe escapes it,
+    without wrapping it in Markup only to join it to the page; anything else as Jinja does."""
+    if type(value) is str:
+        return _escape_inner(value)  # type: ignore[misc]
+    return markupsafe.escape(value)
+
+
+class Template(jinja2.Template):
+    """A compiled template whose `{{ }}` output of plain strings skips making Markup objects."""
+
+    @classmethod
+    def from_code(cls, environment, code, globals, uptodate=None):  # type: ignore[no-untyped-def]  # noqa: A002
+        template = super().from_code(environment, code, globals, uptodate)
+        if _escape_inner is not None:  # compiled code calls `escape` only to write an expression's value
+            template.root_render_func.__globals__["escape"] = _escape_output
+        return template
 
 
 class Environment(jinja2.Environment):
@@ -44,6 +65,8 @@ class Environment(jinja2.Environment):
     Jinja tries the attribute first and the key after it, so for a dict every `a.b` raised and
     caught an AttributeError. A name that is not an attribute of dict is read as a key at once:
     the same value, and the same error when the key is missing."""
+
+    template_class = Template
 
     def getattr(self, obj: object, attribute: str) -> object:
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:

@@ -358,3 +358,21 @@ def test_a_missing_key_read_as_an_attribute_is_the_same_strict_error() -> None:
             kind(undefined=jinja2.StrictUndefined).from_string("{{ d.missing }}").render(d={"title": "x"})
         errors.append(str(caught.value))
     assert errors[0] == errors[1] == "'dict object' has no attribute 'missing'"
+
+
+@pytest.mark.parametrize("source", [
+    "<p title=\"{{ s }}\">{{ s }}</p>",
+    "{{ m }}|{{ n }}|{{ none }}|{{ s | upper }}|{{ s ~ m }}",
+    "{% set x %}<b>{{ s }}</b>{% endset %}{{ x }}|{{ x | length }}",
+    "{% macro box(v) %}<i>{{ v }}</i>{% endmacro %}{{ box(s) }}{% filter upper %}{{ s }}{% endfilter %}",
+    "{% for v in [s, m, 3] %}{{ v }}{% if not loop.last %},{% endif %}{% endfor %}",
+])
+def test_writing_values_gives_what_jinja_writes(source: str) -> None:
+    import jinja2
+    import markupsafe
+
+    from kb.theme import Environment
+
+    values = {"s": "<Tom & \"Jerry's\">", "m": markupsafe.Markup("<em>safe</em>"), "n": 3.5, "none": None}
+    expected = jinja2.Environment(autoescape=True).from_string(source).render(values)
+    assert Environment(autoescape=True).from_string(source).render(values) == expected
