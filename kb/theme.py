@@ -52,7 +52,7 @@ class Template(jinja2.Template):
     """A compiled template whose `{{ }}` output of plain strings skips making Markup objects."""
 
     @classmethod
-    def from_code(cls, environment, code, globals, uptodate=None):  # type: ignore[no-untyped-def]  # noqa: A002
+    def from_code(cls, environment, code, globals, uptodate=None):  # type: ignore[no-untyped-def]
         template = super().from_code(environment, code, globals, uptodate)
         if _escape_inner is not None:  # compiled code calls `escape` only to write an expression's value
             template.root_render_func.__globals__["escape"] = _escape_output
