@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 NOTICE_LEVELS = ("info", "warning", "critical")
@@ -70,10 +71,7 @@ class SiteConfig:
     @property
     def url_prefix(self) -> str:
         """The path part of the base URL, always starting and ending with `/`."""
-        from urllib.parse import urlsplit
-
-        path = urlsplit(self.base_url).path if self.base_url else "/"
-        return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+        return _url_prefix(self.base_url)
 
 
 @dataclass(frozen=True)
@@ -333,3 +331,11 @@ class OutputFile:
     digest: str | None = None  # sha256 of the bytes of a written page
     searchable: bool = False  # a written page marked for the search index (data-pagefind-body)
     body_only: bool = False  # ...and Pagefind may read its marked element alone (kb.search.body_only)
+
+
+@functools.lru_cache(maxsize=16)
+def _url_prefix(base_url: str) -> str:
+    from urllib.parse import urlsplit
+
+    path = urlsplit(base_url).path if base_url else "/"
+    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
