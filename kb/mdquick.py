@@ -68,20 +68,25 @@ class QuickInlineProcessor(InlineProcessor):
         super().__init__(md)
         self._patterns: list[inlinepatterns.Pattern] = []
         self._needs: list[frozenset[str] | None] = []
+        self._any: frozenset[str] | None = None  # every character some pattern needs; None: some pattern is unknown
 
     def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
         patterns = list(self.inlinePatterns)
         if patterns != self._patterns:  # an extension may register patterns after this was made
             self._patterns, self._needs = patterns, [needs(pattern) for pattern in patterns]
+            known = [need for need in self._needs if need is not None]
+            self._any = frozenset().union(*known) if len(known) == len(self._needs) else None
         return super().run(tree, ancestors)
 
     # InlineProcessor calls this private method by its mangled name; this is the same loop with one test added.
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if isinstance(data, util.AtomicString):
             return data
+        chars = set(data)  # matches only take characters away, so what is missing stays missing
+        if self._any is not None and self._any.isdisjoint(chars):
+            return data  # no pattern can match
         patterns, wanted = self._patterns, self._needs
         apply = self._InlineProcessor__applyPattern
-        chars = set(data)  # matches only take characters away, so what is missing stays missing
         start = 0
         count = len(patterns)
         while patternIndex < count:
