@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 from markdown import Markdown, inlinepatterns, util
 from markdown.extensions import toc as _toc
+from markdown.extensions.tables import TableProcessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
 # Each known regular expression, as Python-Markdown writes it, and characters one of which is in
@@ -50,6 +51,8 @@ def quicken(md: Markdown) -> None:
     md.is_block_level = _block_level_test(tuple(md.block_level_elements))  # type: ignore[method-assign]
     md.parser.blockprocessors.__class__ = _ListedRegistry  # iterated for every block
     md.plain_headings = True  # type: ignore[attr-defined]  # see _inner_html
+    if "table" in md.parser.blockprocessors and type(md.parser.blockprocessors["table"]) is TableProcessor:
+        md.parser.blockprocessors["table"].__class__ = _QuickTable
 
 
 def needs(pattern: inlinepatterns.Pattern) -> frozenset[str] | None:
@@ -107,6 +110,14 @@ class _QuickUnescape(UnescapeTreeprocessor):
 
     def unescape(self, text: str) -> str:
         return super().unescape(text) if "\x02" in text else text
+
+
+class _QuickTable(TableProcessor):
+    """The tables extension's block test, which splits a block's first row character by character
+    for every block: a block without a pipe is no table."""
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return "|" in block and super().test(parent, block)
 
 
 class _ListedRegistry(util.Registry):
