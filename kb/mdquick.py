@@ -10,8 +10,9 @@ same. A pattern kb does not know about is always tried.
 
 The others make once per Markdown instance what Python-Markdown makes for every block, element
 or heading: the answer to whether a tag is block-level, the ordered list of block processors,
-the inner HTML of a heading of plain text; and the unescaping step skips text with nothing to
-unescape.
+the inner HTML of a heading of plain text; the unescaping step skips text with nothing to
+unescape; and the tests of headings, rules, quotes and tables say no at once to a block without
+the character they look for.
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ import xml.etree.ElementTree as etree
 from collections.abc import Callable
 
 from markdown import Markdown, inlinepatterns, util
+from markdown.blockprocessors import (
+    BlockProcessor,
+    BlockQuoteProcessor,
+    HashHeaderProcessor,
+    HRProcessor,
+    SetextHeaderProcessor,
+)
 from markdown.extensions import toc as _toc
 from markdown.extensions.tables import TableProcessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
@@ -51,8 +59,10 @@ def quicken(md: Markdown) -> None:
     md.is_block_level = _block_level_test(tuple(md.block_level_elements))  # type: ignore[method-assign]
     md.parser.blockprocessors.__class__ = _ListedRegistry  # iterated for every block
     md.plain_headings = True  # type: ignore[attr-defined]  # see _inner_html
-    if "table" in md.parser.blockprocessors and type(md.parser.blockprocessors["table"]) is TableProcessor:
-        md.parser.blockprocessors["table"].__class__ = _QuickTable
+    for processor in md.parser.blockprocessors:
+        quick = _QUICK_BLOCKS.get(type(processor))
+        if quick is not None:
+            processor.__class__ = quick
 
 
 def needs(pattern: inlinepatterns.Pattern) -> frozenset[str] | None:
@@ -112,12 +122,32 @@ class _QuickUnescape(UnescapeTreeprocessor):
         return super().unescape(text) if "\x02" in text else text
 
 
-class _QuickTable(TableProcessor):
-    """The tables extension's block test, which splits a block's first row character by character
-    for every block: a block without a pipe is no table."""
+def _guarded(kind: type[BlockProcessor], needles: tuple[str, ...]) -> type[BlockProcessor]:
+    """`kind` with a test that says no at once to a block holding none of `needles`, one of which
+    every block its own test accepts holds."""
+
+    def test(self: BlockProcessor, parent: etree.Element, block: str) -> bool:
+        return any(needle in block for needle in needles) and kind.test(self, parent, block)
+
+    return type(f"Quick{kind.__name__}", (kind,), {"test": test, "__doc__": kind.__doc__})
+
+
+class _QuickSetext(SetextHeaderProcessor):
+    """A setext heading is a first line underlined with `=` or `-` on the next."""
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        return "|" in block and super().test(parent, block)
+        newline = block.find("\n")
+        return newline >= 0 and block[newline + 1:newline + 2] in ("=", "-") and super().test(parent, block)
+
+
+# Block tests run for every block; these say no at once to a block their expression cannot match.
+_QUICK_BLOCKS: dict[type, type] = {
+    TableProcessor: _guarded(TableProcessor, ("|",)),  # which splits a block's first row character by character
+    HashHeaderProcessor: _guarded(HashHeaderProcessor, ("#",)),
+    BlockQuoteProcessor: _guarded(BlockQuoteProcessor, (">",)),
+    HRProcessor: _guarded(HRProcessor, ("-", "_", "*")),
+    SetextHeaderProcessor: _QuickSetext,
+}
 
 
 class _ListedRegistry(util.Registry):
