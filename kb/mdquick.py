@@ -11,8 +11,8 @@ same. A pattern kb does not know about is always tried.
 The others make once per Markdown instance what Python-Markdown makes for every block, element
 or heading: the answer to whether a tag is block-level, the ordered list of block processors,
 the inner HTML of a heading of plain text; the unescaping step skips text with nothing to
-unescape; and the tests of headings, rules, quotes and tables say no at once to a block without
-the character they look for.
+unescape; and the tests of headings, rules, quotes, tables and admonitions say no at once to a
+block without the characters they look for.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from markdown.blockprocessors import (
     SetextHeaderProcessor,
 )
 from markdown.extensions import toc as _toc
+from markdown.extensions.admonition import AdmonitionProcessor
 from markdown.extensions.tables import TableProcessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
@@ -140,6 +141,15 @@ class _QuickSetext(SetextHeaderProcessor):
         return newline >= 0 and block[newline + 1:newline + 2] in ("=", "-") and super().test(parent, block)
 
 
+class _QuickAdmonition(AdmonitionProcessor):
+    """An admonition starts with `!!!`, or continues the one before it with an indented block."""
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        if "!!!" not in block and self.current_sibling is None and not block.startswith(" " * self.tab_length):
+            return False
+        return super().test(parent, block)
+
+
 # Block tests run for every block; these say no at once to a block their expression cannot match.
 _QUICK_BLOCKS: dict[type, type] = {
     TableProcessor: _guarded(TableProcessor, ("|",)),  # which splits a block's first row character by character
@@ -147,6 +157,7 @@ _QUICK_BLOCKS: dict[type, type] = {
     BlockQuoteProcessor: _guarded(BlockQuoteProcessor, (">",)),
     HRProcessor: _guarded(HRProcessor, ("-", "_", "*")),
     SetextHeaderProcessor: _QuickSetext,
+    AdmonitionProcessor: _QuickAdmonition,
 }
 
 

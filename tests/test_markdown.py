@@ -453,7 +453,8 @@ def test_only_the_extensions_and_patterns_an_article_needs_give_the_same_html_as
 
 _PIECES = ("word", " ", "\n", "  \n", "\n\n", "*", "**", "_", "__", "`", "``", "\\", "\\*", "[", "]", "(", ")", "!",
            "[a](b.md)", "![i](j.png)", "[r][1]", "\n[1]: /x\n", "[^1]", "\n[^1]: note\n", "<b>", "</b>", "<!-- c -->",
-           "<http://x.y>", "<a@b.c>", "&amp;", "&#35;", "&x", ";", "- ", "1. ", "# ", "> ", "    ", "|", "{: .c}")
+           "<http://x.y>", "<a@b.c>", "&amp;", "&#35;", "&x", ";", "- ", "1. ", "# ", "> ", "    ", "|", "{: .c}",
+           "!!! note\n", "!!! tip \"T\"\n", "\n---\n", "\n===\n", "***", "___", "| a | b |\n|---|---|\n", "#")
 _INLINE_TEXT = st.one_of(
     st.text(alphabet="ab *_`\\[]()!<>&;#^:/@.\n-|{}=\"'~1", max_size=120),
     st.lists(st.sampled_from(_PIECES), max_size=30).map("".join),
