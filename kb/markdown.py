@@ -63,6 +63,10 @@ class _Callouts(Preprocessor):
         index = 0
         while index < len(lines):
             line = lines[index]
+            if "[!" not in line and ":::" not in line and "`" not in line and "~" not in line:
+                out.append(line)  # no callout, image or fence starts or ends here
+                index += 1
+                continue
             opened = _FENCE_OPEN.match(line)
             if fence:
                 if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
