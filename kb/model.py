@@ -330,7 +330,7 @@ class OutputFile:
     written: bool = False  # already in the staging folder: its page was written where it was rendered
     digest: str | None = None  # sha256 of the bytes of a written page
     searchable: bool = False  # a written page marked for the search index (data-pagefind-body)
-    body_only: bool = False  # ...and Pagefind may read its marked element alone (kb.search.body_only)
+    body_only: bool | None = None  # ...and Pagefind may read its marked element alone (kb.search.body_only); None: not known
 
 
 @functools.lru_cache(maxsize=16)

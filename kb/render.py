@@ -100,8 +100,8 @@ def _render_range(
         write_file(write_to, path, data, made=made, link_from=kept[0] if kept is not None else None)
         digest = hashlib.sha256(data).hexdigest() if fresh or key is None else cache.index[key]  # type: ignore[union-attr]
         searchable = SEARCH_BODY in data
-        files.append(OutputFile(path, written=True, digest=digest, searchable=searchable,
-                                body_only=searchable and body_only(data)))
+        alone = body_only(data) if searchable and fresh else None  # a kept page's is found if its shard is indexed
+        files.append(OutputFile(path, written=True, digest=digest, searchable=searchable, body_only=alone))
         if cache is not None and key is not None:
             if fresh:
                 cache.store(digest, write_to / posixpath.normpath(path))

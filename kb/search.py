@@ -7,7 +7,8 @@ same bytes as in an earlier build is taken from the cache, so an edit re-indexes
 Pagefind is given only the pages it would index anyway: those marked `data-pagefind-body`
 (every page when none is marked). When every page of a shard keeps all that Pagefind reads from it
 inside its marked element (see `body_only`), Pagefind is told to read that element alone (its root
-selector): the index is the same, made with a fifth less work.
+selector): the index is the same, made with a fifth less work (so a shard's cache key does not
+depend on it).
 """
 
 from __future__ import annotations
@@ -75,8 +76,8 @@ def shard_count(pages: int) -> int:
     an even number (shards are indexed two or four at a time, and none is left to run alone at the end)."""
     if pages < 2 * SHARD_PAGES:
         return 1
-    count = min(MAX_SHARDS, pages // SHARD_PAGES)
-    return count - count % 2
+    count = pages // SHARD_PAGES
+    return min(MAX_SHARDS, count + count % 2)
 
 
 def shard_of(path: str, shards: int) -> int:
@@ -95,11 +96,8 @@ def index_site(
     pages = _searchable(site_dir, files)
     shards = shard_count(len(pages))
     groups: list[list[tuple[str, str]]] = [[] for _ in range(shards)]
-    alone = [True] * shards  # whether Pagefind may read each page's marked element alone
-    for path, (digest, body) in sorted(pages.items()):
-        number = shard_of(path, shards)
-        groups[number].append((path, digest))
-        alone[number] = alone[number] and body
+    for path, (digest, _) in sorted(pages.items()):
+        groups[shard_of(path, shards)].append((path, digest))
     code = _language_code(language)
     executable = pagefind_executable()
     salt = _salt(executable, code, shards)
@@ -110,13 +108,14 @@ def index_site(
 
     def one(number: int) -> tuple[str, int, Path | dict[str, Path]]:
         """A shard's key, its page count, and its index: a folder just made, or files from the cache."""
-        key = hashlib.sha256(json.dumps([salt, number, alone[number], groups[number]]).encode()).hexdigest()
+        key = hashlib.sha256(json.dumps([salt, number, groups[number]]).encode()).hexdigest()
         stored = _load(kept / key) if kept is not None else None
         if stored is not None:
             return key, len(groups[number]), stored
         output = work / f"out-{number}"
         paths = [p for p, _ in groups[number]] if shards > 1 else None  # one shard: Pagefind picks the same pages
-        found = _run(executable, site_dir, paths, work / f"in-{number}", output, code, alone[number])
+        alone = all(_body_only(site_dir, path, pages[path][1]) for path, _ in groups[number])
+        found = _run(executable, site_dir, paths, work / f"in-{number}", output, code, alone)
         normalise_index(output)  # the same input gives the same files, build after build
         if kept is not None:
             _keep(output, kept / key)
@@ -197,11 +196,21 @@ def _has_tag(low: bytes, tag: bytes, start: int = 0, end: int | None = None) -> 
     return False
 
 
-def _searchable(site_dir: Path, files: list[OutputFile] | None) -> dict[str, tuple[str, bool]]:
-    """The pages Pagefind indexes (path -> digest of the bytes, and whether `body_only`): the marked
-    ones, or all when none is."""
-    marked: dict[str, tuple[str, bool]] = {}
-    plain: dict[str, tuple[str, bool]] = {}
+def _body_only(site_dir: Path, path: str, known: bool | None) -> bool:
+    """`body_only` of a page of the site, as known or from its file."""
+    if known is not None:
+        return known
+    try:
+        return body_only((site_dir / path).read_bytes())
+    except OSError:
+        return False
+
+
+def _searchable(site_dir: Path, files: list[OutputFile] | None) -> dict[str, tuple[str, bool | None]]:
+    """The pages Pagefind indexes (path -> digest of the bytes, and whether `body_only` if known):
+    the marked ones, or all when none is."""
+    marked: dict[str, tuple[str, bool | None]] = {}
+    plain: dict[str, tuple[str, bool | None]] = {}
     known = {f.path: f for f in files} if files is not None else None
     paths = list(known) if known is not None else [
         p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html") if p.is_file()
