@@ -131,7 +131,8 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     staging = new_staging(options.out)
     try:
         files, found = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, prepared.root,
-                                   workers=_workers(options.jobs), write_to=staging, cache=page_cache)
+                                   workers=_workers(options.jobs), write_to=staging, cache=page_cache,
+                                   meanwhile=prepared.save_caches)
         warnings = _fail_on_errors([*prepared.warnings, *found], options.strict)
         write_files(staging, files)
         search = index_site(staging, prepared.site.config.language, files, options.cache, _workers(options.jobs)) \
@@ -206,6 +207,11 @@ class Prepared:
     theme: Path
     root: Path
     warnings: tuple[Diagnostic, ...]
+    saves: tuple[Callable[[], object], ...] = ()  # the cache folder's files to write, once there is time
+
+    def save_caches(self) -> None:
+        for save in self.saves:
+            save()
 
 
 @dataclass
@@ -223,6 +229,7 @@ class BuildCache:
 def compile_site(options: BuildOptions, progress: Progress | None = None, cache: BuildCache | None = None) -> Compiled:
     """Load, validate and render everything in memory; raise ContentError with every problem."""
     prepared = prepare_site(options, progress, cache)
+    prepared.save_caches()
     files, found = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, prepared.root,
                                workers=_workers(options.jobs))
     return Compiled(prepared.site, files, _fail_on_errors([*prepared.warnings, *found], options.strict))
@@ -245,8 +252,14 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
     )
     categories, found = load_categories(root, display, tree)
     diagnostics.extend(found)
+    renders_found: list[RenderCache] = [cache.renders] if cache is not None else []
+    saves: list[Callable[[], object]] = []
+
+    def load_renders() -> None:  # read while the articles are: the pool's workers are busy
+        renders_found.append(RenderCache(options.cache))
+
     articles, found = _load_articles(root, display, tree.articles, config, {c.key: c.url for c in categories}, cache,
-                                     options.cache, options.jobs)
+                                     options.cache, options.jobs, None if renders_found else load_renders, saves)
     diagnostics.extend(found)
     if options.git_dates and any(a.updated is None for a in articles):
         articles, found = _dates_from_git(root, display, articles, cache.git if cache is not None else None)
@@ -269,10 +282,10 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
         url_prefix=config.url_prefix,
         drafts=frozenset(a.source for a in articles if a.source not in published),
     )
-    renders = cache.renders if cache is not None else RenderCache(options.cache)
+    renders = renders_found[0] if renders_found else RenderCache(options.cache)
     rendered = _render_articles(site.articles, config, context, display, renders, options.jobs, progress)
     if cache is None and options.cache is not None:
-        renders.save()
+        saves.append(renders.save)
     for article in site.articles:
         diagnostics.extend(rendered[article.source].diagnostics)
     diagnostics.extend(check_anchors(rendered, display))
@@ -280,7 +293,12 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
         renderer = MarkdownRenderer(config.markdown)
         status, found = _render_status(status, renderer, context, join_display(display, STATUS_FILE))
         diagnostics.extend(found)
-    _fail_on_errors(diagnostics, options.strict)
+    try:
+        _fail_on_errors(diagnostics, options.strict)
+    except ContentError:
+        for save in saves:  # the next build after the fix reuses what this one read and rendered
+            save()
+        raise
     if status is not None:
         site = dataclasses.replace(site, status=status_report(status, now))
     assert theme is not None  # a missing theme is an error above
@@ -291,7 +309,7 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
         if cache.environment is not None and cache.environment[0] == key:
             env = cache.environment[1]
         cache.environment = (key, env)
-    return Prepared(site, rendered, env, theme, root, _fail_on_errors(diagnostics, options.strict))
+    return Prepared(site, rendered, env, theme, root, _fail_on_errors(diagnostics, options.strict), tuple(saves))
 
 
 def _dates_from_git(
@@ -333,9 +351,12 @@ _Parsed = tuple[Article | None, tuple[Diagnostic, ...]]
 def _load_articles(
     root: Path, display: str, sources: tuple[str, ...], config: SiteConfig, folder_urls: dict[str, str],
     cache: BuildCache | None = None, kept: Path | None = None, jobs: int = 0,
+    meanwhile: Callable[[], object] | None = None, saves: list[Callable[[], object]] | None = None,
 ) -> tuple[list[Article], list[Diagnostic]]:
     """Every article parsed, on every core when many: by `kb serve` again only when its file
-    changed, and with a cache folder (`kept`) again only when its bytes or the settings changed."""
+    changed, and with a cache folder (`kept`) again only when its bytes or the settings changed.
+    `meanwhile` is called while they are read; with `saves`, the cache folder's file is written
+    by the caller (the function to do it is added to it) instead of at once."""
     setting = (config, tuple(sorted(folder_urls.items())), display)
     # compared for every file: a digest is quicker to compare than the settings themselves
     setting_key = hashlib.sha256(repr(setting).encode("utf-8", "surrogatepass")).hexdigest()
@@ -374,7 +395,9 @@ def _load_articles(
         return key, (None, (problem,)) if problem else parse_article(rel, text, shown, config, folder_urls)
 
     workers = _workers(jobs) if len(todo) >= LOAD_POOL_MIN else 1
-    for rel, (key, found) in zip(todo, fork_map(load, todo, workers, 250), strict=True):
+    if not todo and meanwhile is not None:
+        meanwhile()
+    for rel, (key, found) in zip(todo, fork_map(load, todo, workers, 250, meanwhile), strict=True):
         if parsed is not None:
             if found is None:
                 found = parsed.get(key)  # type: ignore[assignment]
@@ -391,7 +414,10 @@ def _load_articles(
         if article:
             articles.append(article)
     if parsed is not None:
-        parsed.save()
+        if saves is None:
+            parsed.save()
+        else:
+            saves.append(parsed.save)
     return articles, diagnostics
 
 

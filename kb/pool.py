@@ -18,11 +18,17 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux")
 
 
-def fork_map(function: Callable[[Any], Any], items: Sequence[Any], workers: int, chunk: int) -> Iterator[Any]:
+def fork_map(
+    function: Callable[[Any], Any], items: Sequence[Any], workers: int, chunk: int,
+    meanwhile: Callable[[], object] | None = None,
+) -> Iterator[Any]:
     """`function(item)` for every item, in order, as they are done: in `workers` forked processes
     taking `chunk` items at a time, or in this process (one worker, few items, or no fork).
-    `function` may be a closure: it is inherited, not pickled."""
+    `function` may be a closure: it is inherited, not pickled. `meanwhile` is called once the
+    workers are started (first, without them), by this process, which has nothing else to do."""
     if workers <= 1 or len(items) <= chunk or not can_fork():
+        if meanwhile is not None:
+            meanwhile()
         yield from map(function, items)
         return
     global _inherited
@@ -31,7 +37,10 @@ def fork_map(function: Callable[[Any], Any], items: Sequence[Any], workers: int,
     gc.freeze()  # the workers' garbage collector leaves what they inherit alone (no scans, no copied pages)
     try:
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for part in pool.map(_run_range, ranges):
+            parts = pool.map(_run_range, ranges)  # every worker is forked here
+            if meanwhile is not None:
+                meanwhile()
+            for part in parts:
                 yield from part
     finally:
         _inherited = None

@@ -35,12 +35,15 @@ Job = tuple[str, str, Callable[[], dict]]  # output path, template name, the con
 def render_site(
     site: Site, rendered: dict[str, RenderedArticle], env: jinja2.Environment, theme: Path, root: Path,
     workers: int = 1, write_to: Path | None = None, cache: PageCache | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[OutputFile], tuple[Diagnostic, ...]]:
     """Render every page with the theme; template problems become diagnostics. With `write_to`
     (a staging folder) pages are written there as they are rendered, by the process that renders
-    them, and with `cache` too, a page whose key is in the cache is taken from it instead."""
+    them, and with `cache` too, a page whose key is in the cache is taken from it instead.
+    `meanwhile` is called while the pages render (see fork_map)."""
     pages = PageBuilder(site, rendered)
-    files, problems = render_pages(page_jobs(site, pages), env, workers, write_to, cache if write_to else None)
+    files, problems = render_pages(page_jobs(site, pages), env, workers, write_to, cache if write_to else None,
+                                   meanwhile)
     files.extend(other_files(site, pages, theme, root))
     files.append(OutputFile(MARKER, b"This folder was written by kb and is replaced by each build.\n"))
     if site.redirects:
@@ -55,16 +58,18 @@ _Part = tuple[list[OutputFile], list[Diagnostic], dict[str, str]]
 
 def render_pages(
     jobs: list[Job], env: jinja2.Environment, workers: int, write_to: Path | None = None,
-    cache: PageCache | None = None,
+    cache: PageCache | None = None, meanwhile: Callable[[], object] | None = None,
 ) -> tuple[list[OutputFile], list[Diagnostic]]:
     """Render pages in order; with several workers, in ranges across forked processes (which
     inherit the pages to make). The first template problem stops the rendering. The pages a cache
     gave or took are added to `cache.used`."""
     if workers <= 1 or len(jobs) < PAGES_POOL_MIN:
+        if meanwhile is not None:
+            meanwhile()
         return _combine([_render_range(env, jobs, write_to, cache, 0, len(jobs))], cache)
     step = max(50, len(jobs) // (workers * 16))  # small: the last range is rendered while the other workers wait
     ranges = [(start, min(start + step, len(jobs))) for start in range(0, len(jobs), step)]
-    parts = fork_map(lambda bounds: _render_range(env, jobs, write_to, cache, *bounds), ranges, workers, 1)
+    parts = fork_map(lambda bounds: _render_range(env, jobs, write_to, cache, *bounds), ranges, workers, 1, meanwhile)
     return _combine(list(parts), cache)
 
 

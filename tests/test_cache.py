@@ -136,6 +136,20 @@ def test_kb_serve_compiles_templates_once_and_again_when_one_changes(tmp_path: P
     assert second.get_template("404.html").render() == "Lost B"
 
 
+def test_a_build_that_fails_keeps_what_it_read_and_rendered_for_the_next(tmp_path: Path, renders: list[str]) -> None:
+    from kb.errors import ContentError
+
+    write_tree(tmp_path, {**PROJECT, "content/billing/broken.md": "---\ntitle: [unclosed\n---\nBody.\n"})
+    with pytest.raises(ContentError):
+        _build(tmp_path)
+    assert sorted(renders) == ["billing/alone.md", "billing/pay.md", "billing/refund.md"]
+    assert {p.name for p in (tmp_path / ".kb-cache").iterdir()} >= {"parsed.pickle", "render.pickle"}
+    renders.clear()
+    (tmp_path / "content/billing/broken.md").unlink()
+    _build(tmp_path)
+    assert renders == [], "the articles rendered by the failed build were rendered again"
+
+
 def test_markdown_settings_and_the_url_prefix_invalidate_everything(tmp_path: Path, renders: list[str]) -> None:
     write_tree(tmp_path, PROJECT)
     _build(tmp_path)
