@@ -106,12 +106,19 @@ def index_site(
     work = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}-search-", dir=site_dir.parent))
     kept = cache / "search" if cache is not None else None
 
-    def one(number: int) -> tuple[str, int, Path | dict[str, Path]]:
-        """A shard's key, its page count, and its index: a folder just made, or files from the cache."""
-        key = hashlib.sha256(json.dumps([salt, number, groups[number]]).encode()).hexdigest()
+    keys = [hashlib.sha256(json.dumps([salt, number, group]).encode()).hexdigest() for number, group in enumerate(groups)]
+
+    def one(number: int) -> tuple[str, int, bool]:
+        """Put a shard's index in place, from the cache or made now; its key, page count, and whether it was made."""
+        key = keys[number]
+        place = target if number == 0 else target / f"shard-{number}"  # the first shard is the folder the others go in
         stored = _load(kept / key) if kept is not None else None
         if stored is not None:
-            return key, len(groups[number]), stored
+            made: set[str] = set()
+            place.mkdir(parents=True, exist_ok=True)
+            for rel, source in stored.items():
+                write_file(place, rel, made=made, link_from=source)
+            return key, len(groups[number]), False
         output = work / f"out-{number}"
         paths = [p for p, _ in groups[number]] if shards > 1 else None  # one shard: Pagefind picks the same pages
         alone = all(_body_only(site_dir, path, pages[path][1]) for path, _ in groups[number])
@@ -119,28 +126,24 @@ def index_site(
         normalise_index(output)  # the same input gives the same files, build after build
         if kept is not None:
             _keep(output, kept / key)
-        return key, found, output
+        place.mkdir(parents=True, exist_ok=True)
+        for entry in os.scandir(output):  # moved, not copied
+            os.rename(entry.path, place / entry.name)
+        return key, found, True
 
+    # shards to index first (their cache entry is missing), so that the others are put in place meanwhile
+    order = sorted(range(shards), key=lambda number: kept is not None and (kept / keys[number] / DIGESTS).exists())
     try:
         with concurrent.futures.ThreadPoolExecutor(max(1, min(jobs, shards))) as pool:
-            done = list(pool.map(one, range(shards)))
-        for number, (_, _, index) in enumerate(done):  # the first shard is the folder the others go in
-            place = target if number == 0 else target / f"shard-{number}"
-            if isinstance(index, Path):
-                os.rename(index, place)
-            else:
-                made: set[str] = set()
-                place.mkdir(parents=True, exist_ok=True)
-                for rel, source in index.items():
-                    write_file(place, rel, made=made, link_from=source)
+            done = list(pool.map(one, order))
         (target / SHARDS_FILE).write_text(json.dumps([f"shard-{n}/" for n in range(1, shards)]) + "\n", encoding="utf-8")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if kept is not None:
-        _prune(kept, {key for key, _, _ in done})
+        _prune(kept, set(keys))
     size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
     return SearchReport(sum(found for _, found, _ in done), time.perf_counter() - started, size, shards,
-                        sum(1 for _, _, index in done if not isinstance(index, Path)))
+                        sum(1 for _, _, made in done if not made))
 
 
 def body_only(data: bytes) -> bool:
