@@ -2,11 +2,12 @@
 (tests/test_markdown.py renders the example, generated and real articles, and random text, with
 and without them).
 
-The inline step tries a pattern only on text that could match it. Python-Markdown runs every inline pattern's regular expression over every run of text, about
-fifteen per paragraph, list item and cell; most text has none of the characters those patterns
-start with. This inline processor skips a pattern when its text lacks every character any match
-of it must contain, and tries it exactly as Python-Markdown does otherwise, so the output is the
-same. A pattern kb does not know about is always tried.
+The inline step tries a pattern only on text that could match it. Python-Markdown runs every
+inline pattern's regular expression over every run of text, about fifteen per paragraph, list
+item and cell; most text has none of the characters those patterns start with. This inline
+processor skips a pattern when its text lacks every character any match of it must contain, and
+tries it exactly as Python-Markdown does otherwise, so the output is the same. A pattern kb does
+not know about is always tried.
 
 The others make once per Markdown instance what Python-Markdown makes for every block, element
 or heading: the answer to whether a tag is block-level, the ordered list of block processors,
@@ -92,7 +93,7 @@ class QuickInlineProcessor(InlineProcessor):
             self._any = frozenset().union(*known) if len(known) == len(self._needs) else None
         return super().run(tree, ancestors)
 
-    # InlineProcessor calls this private method by its mangled name; this is the same loop with one test added.
+    # InlineProcessor calls this private method by its mangled name; this is the same loop with two tests added.
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
         if isinstance(data, util.AtomicString):
             return data
