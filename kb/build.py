@@ -395,9 +395,7 @@ def _load_articles(
         return key, (None, (problem,)) if problem else parse_article(rel, text, shown, config, folder_urls)
 
     workers = _workers(jobs) if len(todo) >= LOAD_POOL_MIN else 1
-    if not todo and meanwhile is not None:
-        meanwhile()
-    for rel, (key, found) in zip(todo, fork_map(load, todo, workers, 250, meanwhile), strict=True):
+    for rel, (key, found) in zip(todo, list(fork_map(load, todo, workers, 250, meanwhile)), strict=True):
         if parsed is not None:
             if found is None:
                 found = parsed.get(key)  # type: ignore[assignment]

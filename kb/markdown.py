@@ -56,8 +56,6 @@ class _Callouts(Preprocessor):
     """GitHub callouts (`> [!NOTE]`) and DocFX images become admonitions and images."""
 
     def run(self, lines: list[str]) -> list[str]:
-        if not any("[!" in line or ":::image" in line for line in lines):
-            return lines  # neither a callout nor a DocFX image
         out: list[str] = []
         fence: str | None = None
         index = 0

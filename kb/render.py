@@ -64,10 +64,9 @@ def render_pages(
     inherit the pages to make). The first template problem stops the rendering. The pages a cache
     gave or took are added to `cache.used`."""
     if workers <= 1 or len(jobs) < PAGES_POOL_MIN:
-        if meanwhile is not None:
-            meanwhile()
-        return _combine([_render_range(env, jobs, write_to, cache, 0, len(jobs))], cache)
-    step = max(50, len(jobs) // (workers * 16))  # small: the last range is rendered while the other workers wait
+        workers, step = 1, max(1, len(jobs))
+    else:
+        step = max(50, len(jobs) // (workers * 16))  # small: the last range is rendered while the other workers wait
     ranges = [(start, min(start + step, len(jobs))) for start in range(0, len(jobs), step)]
     parts = fork_map(lambda bounds: _render_range(env, jobs, write_to, cache, *bounds), ranges, workers, 1, meanwhile)
     return _combine(list(parts), cache)
