@@ -30,6 +30,7 @@ from .theme import PageBuilder, theme_dir
 from .watch import Watcher
 
 LOOK_SECONDS = 2.0  # with the kernel telling of changes, how often to look anyway
+QUIET_SECONDS = 0.02  # a save's events come this close together
 LIVE_PATH = "/__kb/live.js"
 EVENTS_PATH = "/__kb/events"
 OVERLAY_STYLE = ("position:fixed;inset:auto 0 0 0;z-index:2147483647;max-height:60vh;overflow:auto;margin:0;"
@@ -322,7 +323,11 @@ def _watch(options: BuildOptions, preview: Preview) -> None:
         while True:
             # told of a change, or a while without one: a look now and then catches what the kernel
             # does not report (a network file system)
-            watcher.wait(timeout=LOOK_SECONDS)
+            if watcher.wait(timeout=LOOK_SECONDS) and not watcher.polling:
+                # a save is often several events (emptied, then written): look once they stop, not
+                # after the first, or the emptied file is built and the page reloads twice
+                while watcher.wait(timeout=QUIET_SECONDS):
+                    pass
             now_watched = watched(options, preview)
             if now_watched != folders:  # the site now uses a theme from elsewhere
                 watcher.close()
