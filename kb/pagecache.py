@@ -18,6 +18,7 @@ import os
 import pickle
 import shutil
 from pathlib import Path
+from typing import NamedTuple
 
 from .cache import load_entries, save_entries
 
@@ -74,14 +75,29 @@ def theme_digest(folders: list[str]) -> str:
     return digest.hexdigest()
 
 
+Entry = tuple[str, "bool | None"]  # the digest of a page's bytes, and its `body_only` (None: not searchable)
+
+
+class Kept(NamedTuple):
+    """A page from the cache: its file, bytes, their digest and their `body_only`."""
+
+    path: str
+    data: bytes
+    digest: str
+    alone: bool | None
+
+
 class PageCache:
-    """Pages by key, in `folder`: an index (key -> digest of the bytes) and the bytes by digest."""
+    """Pages by key, in `folder`: an index (key -> digest of the bytes, and the page's `body_only`,
+    a function of the bytes alone) and the bytes by digest."""
 
     def __init__(self, folder: Path, salt: str) -> None:
         self.folder = folder
         self.salt = salt  # kb's version, the templates and the URL prefix
-        self.index: dict[str, str] = load_entries(folder, INDEX)  # key -> digest of the page's bytes
-        self.used: dict[str, str] = {}  # what this build took from or gave to the cache
+        self.index: dict[str, Entry] = {
+            key: value for key, value in load_entries(folder, INDEX).items() if isinstance(value, tuple) and len(value) == 2
+        }
+        self.used: dict[str, Entry] = {}  # what this build took from or gave to the cache
 
     def key(self, template: str, context: dict) -> str | None:
         """The page's key, or None when its context cannot be written out safely."""
@@ -93,17 +109,19 @@ class PageCache:
         digest.update(written)
         return digest.hexdigest()
 
-    def fetch(self, key: str) -> tuple[Path, bytes] | None:
-        """The file and bytes of the page stored under `key`, if its bytes are still what was stored."""
-        digest = self.index.get(key)
-        if digest is None:
+    def fetch(self, key: str) -> Kept | None:
+        """The page stored under `key`, if its bytes are still what was stored."""
+        entry = self.index.get(key)
+        if entry is None:
             return None
-        path = self.folder / FOLDER / digest
+        digest, alone = entry
+        path = os.path.join(self.folder, FOLDER, digest)
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as handle:
+                data = handle.read()
         except OSError:
             return None
-        return (path, data) if hashlib.sha256(data).hexdigest() == digest else None
+        return Kept(path, data, digest, alone) if hashlib.sha256(data).hexdigest() == digest else None
 
     def store(self, digest: str, written: Path) -> None:
         """Keep the page written at `written`, whose bytes have the sha256 `digest`."""
@@ -125,7 +143,7 @@ class PageCache:
     def save(self) -> None:
         """Keep the pages this build used (others are dropped), the index written atomically."""
         save_entries(self.folder, INDEX, self.used)
-        keep = set(self.used.values())
+        keep = {digest for digest, _ in self.used.values()}
         try:
             entries = list(os.scandir(self.folder / FOLDER))
         except OSError:

@@ -16,7 +16,7 @@ from .errors import Diagnostic, error
 from .minify import minify_css
 from .model import OutputFile, RenderedArticle, Site
 from .output import write_file
-from .pagecache import PageCache
+from .pagecache import Entry, PageCache
 from .pool import fork_map
 from .search import BODY as SEARCH_BODY
 from .search import body_only
@@ -53,7 +53,7 @@ def render_site(
 
 
 PAGES_POOL_MIN = 400  # fewer pages than this render faster in one process
-_Part = tuple[list[OutputFile], list[Diagnostic], dict[str, str]]
+_Part = tuple[list[OutputFile], list[Diagnostic], dict[str, Entry]]
 
 
 def render_pages(
@@ -86,30 +86,31 @@ def _render_range(
 ) -> _Part:
     templates: dict[str, jinja2.Template] = {}
     files: list[OutputFile] = []
-    used: dict[str, str] = {}  # page key -> digest of its bytes, for the cache
+    used: dict[str, Entry] = {}  # page key -> digest of its bytes and their body_only, for the cache
     made: set[str] = set()
     for path, name, make in jobs[start:end]:
         context = make()
         key = cache.key(name, context) if cache is not None else None
         kept = cache.fetch(key) if cache is not None and key is not None else None
-        fresh = kept is None
         try:
-            data = render_page(env, templates, (path, name, make), context) if kept is None else kept[1]
+            data = render_page(env, templates, (path, name, make), context) if kept is None else kept.data
         except TemplateProblem as exc:
             return files, [exc.diagnostic], used
         if write_to is None:
             files.append(OutputFile(path, data))
             continue
         # written here: the page's bytes never travel back to the main process
-        write_file(write_to, path, data, made=made, link_from=kept[0] if kept is not None else None)
-        digest = hashlib.sha256(data).hexdigest() if fresh or key is None else cache.index[key]  # type: ignore[union-attr]
+        write_file(write_to, path, data, made=made, link_from=kept.path if kept is not None else None)
         searchable = SEARCH_BODY in data
-        alone = body_only(data) if searchable and fresh else None  # a kept page's is found if its shard is indexed
+        if kept is None:
+            digest, alone = hashlib.sha256(data).hexdigest(), body_only(data) if searchable else None
+        else:
+            digest, alone = kept.digest, kept.alone
         files.append(OutputFile(path, written=True, digest=digest, searchable=searchable, body_only=alone))
         if cache is not None and key is not None:
-            if fresh:
+            if kept is None:
                 cache.store(digest, write_to / posixpath.normpath(path))
-            used[key] = digest
+            used[key] = (digest, alone)
     return files, [], used
 
 

@@ -12,6 +12,7 @@ import kb.build
 import kb.cache
 import kb.pagecache
 import kb.render
+import kb.search
 import kb.markdown
 from kb.build import BuildOptions, build_site
 from kbtest import run_kb_process, snapshot, write_tree
@@ -42,8 +43,8 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def _build(tmp_path: Path, out: str = "site", **kw) -> Path:
-    options = BuildOptions(content=tmp_path / "content", out=tmp_path / out, display="content", search=False,
+def _build(tmp_path: Path, out: str = "site", search: bool = False, **kw) -> Path:
+    options = BuildOptions(content=tmp_path / "content", out=tmp_path / out, display="content", search=search,
                            cache=tmp_path / ".kb-cache", jobs=1, git_dates=False, **kw)
     build_site(options)
     return tmp_path / out
@@ -316,6 +317,34 @@ def test_a_published_page_changed_on_disk_is_not_reused(tmp_path: Path, pages: l
     site = _build(tmp_path)
     assert pages == ["billing/alone/index.html"]
     assert (site / "billing/alone/index.html").read_text().startswith("<!doctype html>")
+
+
+def test_kept_pages_bring_what_search_needs_to_know_of_them_from_the_cache(tmp_path: Path, pages, monkeypatch) -> None:
+    write_tree(tmp_path, {**PROJECT, "content/setup/install.md": "---\ntitle: Install\n---\nRun the installer.\n",
+                          "content/setup/upgrade.md": "---\ntitle: Upgrade\n---\nDownload the new version.\n"})
+    _build(tmp_path, search=True)
+    real = kb.search.body_only
+    judged: list[bytes] = []
+
+    def counting(data: bytes) -> bool:
+        judged.append(data)
+        return real(data)
+
+    monkeypatch.setattr(kb.search, "body_only", counting)
+    monkeypatch.setattr(kb.render, "body_only", counting)
+    pages.clear()
+    (tmp_path / "content/billing/alone.md").write_text("---\ntitle: Alone\n---\nNew words.\n")
+    site = _build(tmp_path, search=True)
+    assert "billing/alone/index.html" in pages
+    rendered = [page for page in pages if kb.search.BODY in (site / page).read_bytes()]
+    assert 0 < len(rendered) < sum(kb.search.BODY in page.read_bytes() for page in site.rglob("*.html"))
+    assert len(judged) == len(rendered)  # pages from the cache are not read again to index their shard
+    assert (site / "pagefind/pagefind-entry.json").exists()
+    cache = kb.pagecache.PageCache(tmp_path / ".kb-cache", "")
+    assert cache.index
+    for digest, alone in cache.index.values():
+        data = (tmp_path / ".kb-cache" / kb.pagecache.FOLDER / digest).read_bytes()
+        assert alone == (real(data) if kb.search.BODY in data else None)
 
 
 def test_the_page_cache_keeps_only_what_the_last_build_used(tmp_path: Path) -> None:
