@@ -28,7 +28,7 @@ from pathlib import Path
 
 from . import __version__
 from .model import OutputFile
-from .output import write_file
+from .output import make_folder, prune, write_file
 from .pagefindfiles import normalise_index
 
 SUBDIR = "pagefind"
@@ -108,17 +108,17 @@ def index_site(
 
     keys = [hashlib.sha256(json.dumps([salt, number, group]).encode()).hexdigest() for number, group in enumerate(groups)]
 
-    def one(number: int) -> tuple[str, int, bool]:
-        """Put a shard's index in place, from the cache or made now; its key, page count, and whether it was made."""
+    def one(number: int) -> tuple[str, int, bool, list[str]]:
+        """Put a shard's index in place, from the cache or made now; its key, page count, whether it
+        was made, and its files (relative to the index folder)."""
         key = keys[number]
-        place = target if number == 0 else target / f"shard-{number}"  # the first shard is the folder the others go in
+        place = "" if number == 0 else f"shard-{number}/"  # the first shard is the folder the others go in
+        made = {SUBDIR}
         stored = _load(kept / key) if kept is not None else None
         if stored is not None:
-            made: set[str] = set()
-            place.mkdir(parents=True, exist_ok=True)
             for rel, source in stored.items():
-                write_file(place, rel, made=made, link_from=source)
-            return key, len(groups[number]), False
+                write_file(site_dir, f"{SUBDIR}/{place}{rel}", made=made, link_from=source)
+            return key, len(groups[number]), False, [place + rel for rel in stored]
         output = work / f"out-{number}"
         paths = [p for p, _ in groups[number]] if shards > 1 else None  # one shard: Pagefind picks the same pages
         alone = all(_body_only(site_dir, path, pages[path][1]) for path, _ in groups[number])
@@ -126,24 +126,32 @@ def index_site(
         normalise_index(output)  # the same input gives the same files, build after build
         if kept is not None:
             _keep(output, kept / key)
-        place.mkdir(parents=True, exist_ok=True)
-        for entry in os.scandir(output):  # moved, not copied
-            os.rename(entry.path, place / entry.name)
-        return key, found, True
+        written = []
+        for path in sorted(output.rglob("*")):  # moved, not copied, over what an earlier site had there
+            if path.is_file():
+                written.append(place + path.relative_to(output).as_posix())
+                write_file(site_dir, f"{SUBDIR}/{written[-1]}", made=made, move_from=path)
+        return key, found, True, written
 
+    earlier = os.path.lexists(target)  # an earlier site's index, in a staging folder made from that site
+    make_folder(site_dir, SUBDIR, set())
     # shards to index first (their cache entry is missing), so that the others are put in place meanwhile
     order = sorted(range(shards), key=lambda number: kept is not None and (kept / keys[number] / DIGESTS).exists())
     try:
         with concurrent.futures.ThreadPoolExecutor(max(1, min(jobs, shards))) as pool:
             done = list(pool.map(one, order))
-        (target / SHARDS_FILE).write_text(json.dumps([f"shard-{n}/" for n in range(1, shards)]) + "\n", encoding="utf-8")
+        shard_list = json.dumps([f"shard-{n}/" for n in range(1, shards)]) + "\n"
+        write_file(site_dir, f"{SUBDIR}/{SHARDS_FILE}", shard_list.encode("utf-8"))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    if earlier:  # what the earlier index held and this one does not (files of the site itself stay)
+        own = [f.path[len(SUBDIR) + 1:] for f in files or () if f.path.startswith(f"{SUBDIR}/")]
+        prune(target, [SHARDS_FILE, *own, *(path for *_, written in done for path in written)])
     if kept is not None:
         _prune(kept, set(keys))
     size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
-    return SearchReport(sum(found for _, found, _ in done), time.perf_counter() - started, size, shards,
-                        sum(1 for _, _, made in done if not made))
+    return SearchReport(sum(found for _, found, _, _ in done), time.perf_counter() - started, size, shards,
+                        sum(1 for _, _, made, _ in done if not made))
 
 
 def body_only(data: bytes) -> bool:
