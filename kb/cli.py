@@ -16,7 +16,6 @@ from . import __version__
 from .build import BuildOptions, build_clock, build_site, check_site
 from .errors import ContentError, Diagnostic
 from .scaffold import new_article
-from .serve import serve
 from .search import SearchError
 
 SHOW_PER_KIND = 3
@@ -164,6 +163,8 @@ def serve_command(content: str, port: int, no_search: bool, now: dt.datetime | N
     def ready(url: str) -> None:
         click.echo(f"kb: serving {url} (Ctrl+C to stop)", err=True)
         click.echo(url)  # on stdout, alone, for scripts
+
+    from .serve import serve  # here: only `kb serve` needs the HTTP server's modules
 
     try:
         serve(options, port, say, ready)

@@ -20,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import tempfile
 import time
@@ -108,17 +109,17 @@ def index_site(
 
     keys = [hashlib.sha256(json.dumps([salt, number, group]).encode()).hexdigest() for number, group in enumerate(groups)]
 
-    def one(number: int) -> tuple[str, int, bool, list[str]]:
+    def one(number: int) -> tuple[str, int, bool, list[str], int]:
         """Put a shard's index in place, from the cache or made now; its key, page count, whether it
-        was made, and its files (relative to the index folder)."""
+        was made, its files (relative to the index folder) and their size."""
         key = keys[number]
         place = "" if number == 0 else f"shard-{number}/"  # the first shard is the folder the others go in
         made = {SUBDIR}
         stored = _load(kept / key) if kept is not None else None
         if stored is not None:
-            for rel, source in stored.items():
+            for rel, source in stored[0].items():
                 write_file(site_dir, f"{SUBDIR}/{place}{rel}", made=made, link_from=source)
-            return key, len(groups[number]), False, [place + rel for rel in stored]
+            return key, len(groups[number]), False, [place + rel for rel in stored[0]], stored[1]
         output = work / f"out-{number}"
         paths = [p for p, _ in groups[number]] if shards > 1 else None  # one shard: Pagefind picks the same pages
         alone = all(_body_only(site_dir, path, pages[path][1]) for path, _ in groups[number])
@@ -126,12 +127,14 @@ def index_site(
         normalise_index(output)  # the same input gives the same files, build after build
         if kept is not None:
             _keep(output, kept / key)
-        written = []
+        written, size = [], 0
         for path in sorted(output.rglob("*")):  # moved, not copied, over what an earlier site had there
-            if path.is_file():
+            info = path.lstat()
+            if stat.S_ISREG(info.st_mode):
                 written.append(place + path.relative_to(output).as_posix())
+                size += info.st_size
                 write_file(site_dir, f"{SUBDIR}/{written[-1]}", made=made, move_from=path)
-        return key, found, True, written
+        return key, found, True, written, size
 
     earlier = os.path.lexists(target)  # an earlier site's index, in a staging folder made from that site
     make_folder(site_dir, SUBDIR, set())
@@ -146,12 +149,12 @@ def index_site(
         shutil.rmtree(work, ignore_errors=True)
     if earlier:  # what the earlier index held and this one does not (files of the site itself stay)
         own = [f.path[len(SUBDIR) + 1:] for f in files or () if f.path.startswith(f"{SUBDIR}/")]
-        prune(target, [SHARDS_FILE, *own, *(path for *_, written in done for path in written)])
+        prune(target, [SHARDS_FILE, *own, *(path for _, _, _, written, _ in done for path in written)])
     if kept is not None:
         _prune(kept, set(keys))
-    size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
-    return SearchReport(sum(found for _, found, _, _ in done), time.perf_counter() - started, size, shards,
-                        sum(1 for _, _, made, _ in done if not made))
+    size = len(shard_list) + sum(size for *_, size in done)
+    return SearchReport(sum(found for _, found, *_ in done), time.perf_counter() - started, size, shards,
+                        sum(1 for _, _, made, *_ in done if not made))
 
 
 def body_only(data: bytes) -> bool:
@@ -312,17 +315,26 @@ def _keep(output: Path, entry: Path) -> None:
     os.replace(temp, entry / DIGESTS)
 
 
-def _load(entry: Path) -> dict[str, Path] | None:
-    """A cached shard's files, if every one is still what was stored (they are linked, not copied,
-    into the site, so a change to a published file would show here)."""
+def _load(entry: Path) -> tuple[dict[str, str], int] | None:
+    """A cached shard's files and their total size, if every one is still what was stored (they
+    are linked, not copied, into the site, so a change to a published file would show here)."""
+    files = os.path.join(entry, "files")
+    found: dict[str, str] = {}
+    size = 0
     try:
-        digests = json.loads((entry / DIGESTS).read_text(encoding="utf-8"))
+        with open(os.path.join(entry, DIGESTS), encoding="utf-8") as handle:
+            digests = json.load(handle)
         for rel, digest in digests.items():
-            if hashlib.sha256((entry / "files" / rel).read_bytes()).hexdigest() != digest:
+            path = os.path.join(files, rel)
+            with open(path, "rb") as handle:
+                data = handle.read()
+            if hashlib.sha256(data).hexdigest() != digest:
                 return None
+            found[rel] = path
+            size += len(data)
     except (OSError, ValueError, TypeError, AttributeError):
         return None
-    return {rel: entry / "files" / rel for rel in digests}
+    return found, size
 
 
 def _prune(folder: Path, keep: set[str]) -> None:
