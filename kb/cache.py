@@ -133,8 +133,8 @@ def save_entries(folder: Path, name: str, entries: dict) -> None:
 def render_key(article: Article, options: MarkdownOptions, url_prefix: str, shown: str) -> str:
     """What an article's rendering depends on besides link targets, as a digest."""
     parts = (__version__, FORMAT, repr(options), url_prefix, shown, article.source, article.body_line,
-             article.summary, article.body)
-    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+             article.summary, article.body)  # strings, numbers and None: pickle writes them unambiguously
+    return hashlib.sha256(pickle.dumps(parts, protocol=5)).hexdigest()
 
 
 def render_all(
