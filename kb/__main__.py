@@ -1,7 +1,5 @@
 """`python -m kb` runs the kb command line."""
 
-import sys
+from kb.cli import run
 
-from kb.cli import main
-
-sys.exit(main())
+run()

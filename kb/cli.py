@@ -5,9 +5,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import NoReturn
 from pathlib import Path
 
 import click
@@ -233,9 +235,22 @@ def _count(number: int, noun: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `kb` console script."""
+    """Run the kb command line; its exit status."""
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="kb", standalone_mode=True)
     except SystemExit as exc:
         return int(exc.code or 0) if not isinstance(exc.code, str) else 1
     return 0
+
+
+def run(argv: Sequence[str] | None = None) -> NoReturn:
+    """Entry point of the `kb` console script: `main`, then the process ends at once. Everything
+    kb writes is closed by then; freeing a large site's objects one by one, as Python does at
+    exit, took a fifth of a second at 5,000 articles."""
+    code = main(argv)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`kb check | head -1`) or stream
+            code = code or 1
+    os._exit(code)
