@@ -9,8 +9,8 @@ import os
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import NoReturn
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
