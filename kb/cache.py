@@ -39,6 +39,7 @@ class RenderCache:
         self.verified: set[str] = set()
         if folder is not None:
             self.entries = load_entries(folder, "render.pickle")  # a missing or unreadable cache is an empty one
+        self.stored = dict(self.entries)  # as loaded: parts left as they were are not written again
 
     def key(self, article: Article, options: MarkdownOptions, url_prefix: str, shown: str) -> str:
         """render_key, remembered for articles seen before in this process."""
@@ -71,7 +72,8 @@ class RenderCache:
     def save(self) -> None:
         """Write the entries this build used (others are dropped), atomically."""
         if self.folder is not None:
-            save_entries(self.folder, "render.pickle", {k: v for k, v in self.entries.items() if k in self.used})
+            save_entries(self.folder, "render.pickle", {k: v for k, v in self.entries.items() if k in self.used},
+                         self.stored)
 
 
 class ParsedCache:
@@ -102,32 +104,62 @@ class ParsedCache:
         self.used[key] = value
 
     def save(self) -> None:
-        save_entries(self.folder, self.NAME, self.used)
+        save_entries(self.folder, self.NAME, self.used, self.entries)
+
+
+PARTS = 16  # a cache file is kept in parts, by its keys' first hex digit: a build rewrites only the parts that changed
+
+
+def _part(name: str, number: int) -> str:
+    stem, _, suffix = name.rpartition(".")
+    return f"{stem}-{number:x}.{suffix}"
+
+
+def _split(entries: dict) -> list[dict]:
+    parts: list[dict] = [{} for _ in range(PARTS)]
+    for key, value in entries.items():
+        digit = key[:1] if isinstance(key, str) else ""
+        parts[int(digit, 16) if digit in _HEX else 0][key] = value
+    return parts
+
+
+_HEX = frozenset("0123456789abcdef")
 
 
 def load_entries(folder: Path, name: str) -> dict:
-    """The entries kept in `folder/name` by this kb version; empty when missing or unreadable."""
-    try:
-        with open(folder / name, "rb") as handle:
-            data = pickle.load(handle)
-        if data.get("format") == FORMAT and data.get("kb") == __version__:
-            return dict(data["entries"])
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
-        pass
-    return {}
+    """The entries kept in `folder` under `name` by this kb version; a missing or unreadable part is empty."""
+    entries: dict = {}
+    for number in range(PARTS):
+        try:
+            with open(folder / _part(name, number), "rb") as handle:
+                data = pickle.load(handle)
+            if data.get("format") == FORMAT and data.get("kb") == __version__:
+                entries.update(data["entries"])
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, TypeError, ValueError):
+            pass
+    return entries
 
 
-def save_entries(folder: Path, name: str, entries: dict) -> None:
-    """Write `entries` to `folder/name` atomically."""
+def save_entries(folder: Path, name: str, entries: dict, stored: dict | None = None) -> None:
+    """Write `entries` to `folder` under `name`, each part atomically; with `stored` (the entries as
+    they were loaded), a part holding the same entries is not written again."""
     folder.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump({"format": FORMAT, "kb": __version__, "entries": entries}, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, folder / name)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    before = _split(stored) if stored is not None else None
+    for number, part in enumerate(_split(entries)):
+        if not part:  # no file for no entries (and none left unreadable)
+            (folder / _part(name, number)).unlink(missing_ok=True)
+            continue
+        if before is not None and part == before[number]:  # the same objects, mostly: compared by identity first
+            continue
+        handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{name}-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump({"format": FORMAT, "kb": __version__, "entries": part}, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, folder / _part(name, number))
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    (folder / name).unlink(missing_ok=True)  # the single file earlier versions kept
 
 
 def render_key(article: Article, options: MarkdownOptions, url_prefix: str, shown: str) -> str:

@@ -142,7 +142,7 @@ class PageCache:
 
     def save(self) -> None:
         """Keep the pages this build used (others are dropped), the index written atomically."""
-        save_entries(self.folder, INDEX, self.used)
+        save_entries(self.folder, INDEX, self.used, self.index)
         keep = {digest for digest, _ in self.used.values()}
         try:
             entries = list(os.scandir(self.folder / FOLDER))

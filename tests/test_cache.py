@@ -144,7 +144,8 @@ def test_a_build_that_fails_keeps_what_it_read_and_rendered_for_the_next(tmp_pat
     with pytest.raises(ContentError):
         _build(tmp_path)
     assert sorted(renders) == ["billing/alone.md", "billing/pay.md", "billing/refund.md"]
-    assert {p.name for p in (tmp_path / ".kb-cache").iterdir()} >= {"parsed.pickle", "render.pickle"}
+    assert kb.cache.load_entries(tmp_path / ".kb-cache", "parsed.pickle")
+    assert len(kb.cache.load_entries(tmp_path / ".kb-cache", "render.pickle")) == 3
     renders.clear()
     (tmp_path / "content/billing/broken.md").unlink()
     _build(tmp_path)
@@ -186,11 +187,42 @@ def test_a_theme_change_shows_on_every_page_though_articles_come_from_the_cache(
 def test_a_broken_cache_is_an_empty_one(tmp_path: Path, renders: list[str]) -> None:
     write_tree(tmp_path, PROJECT)
     (tmp_path / ".kb-cache").mkdir()
-    (tmp_path / ".kb-cache" / "render.pickle").write_bytes(b"not a pickle")
+    for number in range(kb.cache.PARTS):
+        (tmp_path / ".kb-cache" / f"render-{number:x}.pickle").write_bytes(b"not a pickle")
     _build(tmp_path)
     assert len(renders) == 3
-    data = pickle.loads((tmp_path / ".kb-cache" / "render.pickle").read_bytes())
-    assert data["format"] == kb.cache.FORMAT and len(data["entries"]) == 3
+    parts = [pickle.loads(p.read_bytes()) for p in (tmp_path / ".kb-cache").glob("render-*.pickle")]
+    assert 1 <= len(parts) <= 3  # the broken files are gone: a part without entries has no file
+    assert {data["format"] for data in parts} == {kb.cache.FORMAT}
+    assert sum(len(data["entries"]) for data in parts) == 3
+
+
+def test_a_build_rewrites_only_the_parts_of_the_cache_that_changed(tmp_path: Path, renders: list[str]) -> None:
+    write_tree(tmp_path, PROJECT)
+    for number in range(30):
+        (tmp_path / f"content/more/a{number}.md").parent.mkdir(exist_ok=True)
+        (tmp_path / f"content/more/a{number}.md").write_text(f"---\ntitle: Article {number}\n---\nText {number}.\n")
+    _build(tmp_path)
+    folder = tmp_path / ".kb-cache"
+
+    def files() -> dict[str, int]:  # a part written again is a new file (written aside, then moved over)
+        return {p.name: p.stat().st_ino for p in folder.glob("*-*.pickle")}
+
+    before = files()
+    assert len(before) >= 2 * kb.cache.PARTS
+    _build(tmp_path)
+    assert files() == before
+    (tmp_path / "content/more/a7.md").write_text("---\ntitle: Article 7\n---\nNew text.\n")
+    renders.clear()
+    _build(tmp_path)
+    after = files()
+    changed = sorted(name.rsplit("-", 1)[0] for name in after.keys() | before.keys() if after.get(name) != before.get(name))
+    assert renders == ["more/a7.md"]
+    assert 3 <= len(changed) <= 12 and set(changed) >= {"parsed", "render", "pages"}
+    assert kb.cache.load_entries(folder, "render.pickle") == kb.cache.RenderCache(folder).entries
+    renders.clear()
+    _build(tmp_path)
+    assert renders == []
 
 
 def test_the_process_pool_publishes_what_one_process_does(tmp_path: Path) -> None:
