@@ -119,6 +119,22 @@ def _create(target: str, data: bytes) -> None:
         handle.write(data)
 
 
+def move_tree(staging: Path, folder: str, source: Path | str, made: set[str]) -> None:
+    """Move everything under `source` into `folder` of `staging`: a folder that is not there yet in
+    one step, one that is there file by file, over what it holds."""
+    make_folder(staging, folder, made)
+    for entry in os.scandir(source):
+        rel = f"{folder}/{entry.name}" if folder else entry.name
+        full = os.path.join(staging, rel)
+        if not entry.is_dir(follow_symlinks=False):
+            write_file(staging, rel, made=made, move_from=entry.path)
+        elif _is_folder(full):
+            move_tree(staging, rel, entry.path, made)
+        else:
+            clear(full)
+            os.rename(entry.path, full)
+
+
 def make_folder(staging: Path, folder: str, made: set[str]) -> None:
     """Make `folder` (relative to `staging`) and those above it as real folders: a file or a symbolic
     link in the way is removed first, so that nothing is ever written through a link."""

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from . import __version__
 from .model import OutputFile
-from .output import make_folder, prune, write_file
+from .output import make_folder, move_tree, prune, write_file
 from .pagefindfiles import normalise_index
 
 SUBDIR = "pagefind"
@@ -128,12 +128,12 @@ def index_site(
         if kept is not None:
             _keep(output, kept / key)
         written, size = [], 0
-        for path in sorted(output.rglob("*")):  # moved, not copied, over what an earlier site had there
+        for path in output.rglob("*"):
             info = path.lstat()
             if stat.S_ISREG(info.st_mode):
                 written.append(place + path.relative_to(output).as_posix())
                 size += info.st_size
-                write_file(site_dir, f"{SUBDIR}/{written[-1]}", made=made, move_from=path)
+        move_tree(site_dir, f"{SUBDIR}/{place}".rstrip("/"), output, made)  # moved, not copied, over what was there
         return key, found, True, written, size
 
     earlier = os.path.lexists(target)  # an earlier site's index, in a staging folder made from that site

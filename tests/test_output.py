@@ -144,3 +144,16 @@ def test_without_a_cache_folder_nothing_is_kept(tmp_path: Path) -> None:
     site = _build(project, cache=None)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
     assert snapshot(site) == _fresh(project)
+
+
+def test_moving_a_tree_in_replaces_what_is_in_the_way_and_never_follows_a_link(tmp_path: Path) -> None:
+    outside = write_tree(tmp_path / "outside", {"keep.txt": "mine"})
+    staging = write_tree(tmp_path / "staging", {"index/old.txt": "old", "index/same.txt": "before", "filter": "a file"})
+    os.symlink(outside, staging / "fragment")
+    source = write_tree(tmp_path / "new", {"index/same.txt": "after", "filter/f.txt": "f", "fragment/g.txt": "g",
+                                           "entry.json": "{}"})
+    kb.output.move_tree(staging, "", source, set())
+    assert snapshot(staging) == {"index/old.txt": b"old", "index/same.txt": b"after", "filter/f.txt": b"f",
+                                 "fragment/g.txt": b"g", "entry.json": b"{}"}
+    assert not (staging / "fragment").is_symlink()
+    assert snapshot(outside) == {"keep.txt": b"mine"}
