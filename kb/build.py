@@ -136,6 +136,9 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     folder is the site the previous build replaced, brought up to date (kb.output)."""
     started = time.perf_counter()
     check_output(options.content, options.out)
+    if options.cache is not None and options.cache.resolve().is_relative_to(options.out.resolve()):
+        raise OutputError(f"cache folder '{options.cache}' is inside the output folder '{options.out}', which each "
+                          "build replaces; choose another --cache")
     prepared = prepare_site(options, progress)
     page_cache = _page_cache(options.cache, prepared)
     spare = options.cache / SPARE if options.cache is not None else None

@@ -13,6 +13,7 @@ import pytest
 import kb.build
 import kb.output
 from kb.build import BuildOptions, build_site
+from kb.errors import OutputError
 from kb.output import SPARE
 from kbtest import snapshot, write_tree
 
@@ -157,3 +158,16 @@ def test_moving_a_tree_in_replaces_what_is_in_the_way_and_never_follows_a_link(t
                                  "fragment/g.txt": b"g", "entry.json": b"{}"}
     assert not (staging / "fragment").is_symlink()
     assert snapshot(outside) == {"keep.txt": b"mine"}
+
+
+def test_a_cache_folder_inside_the_output_folder_is_refused(tmp_path: Path) -> None:
+    project = write_tree(tmp_path, PROJECT)
+    _build(project)
+    before = snapshot(project / "site")
+    options = BuildOptions(content=project / "content", out=project / "site", display="content", now=NOW,
+                           cache=project / "site" / "cache", jobs=1, git_dates=False, search=False)
+    with pytest.raises(OutputError) as caught:
+        build_site(options)
+    assert caught.value.message == (f"cache folder '{project / 'site' / 'cache'}' is inside the output folder "
+                                    f"'{project / 'site'}', which each build replaces; choose another --cache")
+    assert snapshot(project / "site") == before
