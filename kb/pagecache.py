@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import io
 import os
@@ -39,11 +40,17 @@ class _Writer(pickle.Pickler):
 
     def reducer_override(self, obj: object) -> object:
         kind = obj if isinstance(obj, type) else type(obj)  # a class is written by name, as its instances' kind
-        if kind in _PLAIN or issubclass(kind, str):  # Markup too: its text is all there is
+        if _plain_kind(kind):
             return NotImplemented
-        if dataclasses.is_dataclass(kind) and kind.__dataclass_params__.frozen:  # type: ignore[attr-defined]
-            return NotImplemented  # pickled as its class and every field
         raise Uncacheable(kind.__name__)
+
+
+@functools.lru_cache(maxsize=None)
+def _plain_kind(kind: type) -> bool:
+    """Whether pickle's own writing of this kind says everything about a value (asked once a kind)."""
+    if kind in _PLAIN or issubclass(kind, str):  # Markup too: its text is all there is
+        return True
+    return dataclasses.is_dataclass(kind) and kind.__dataclass_params__.frozen  # type: ignore[attr-defined]
 
 
 def fingerprint(context: dict) -> bytes:

@@ -68,7 +68,9 @@ def render_pages(
     else:
         step = max(50, len(jobs) // (workers * 16))  # small: the last range is rendered while the other workers wait
     ranges = [(start, min(start + step, len(jobs))) for start in range(0, len(jobs), step)]
-    parts = fork_map(lambda bounds: _render_range(env, jobs, write_to, cache, *bounds), ranges, workers, 1, meanwhile)
+    made: set[str] = set()  # the folders a worker made, kept across its ranges (each worker has its own copy)
+    parts = fork_map(lambda bounds: _render_range(env, jobs, write_to, cache, *bounds, made), ranges, workers, 1,
+                     meanwhile)
     return _combine(list(parts), cache)
 
 
@@ -83,11 +85,11 @@ def _combine(parts: list[_Part], cache: PageCache | None) -> tuple[list[OutputFi
 
 def _render_range(
     env: jinja2.Environment, jobs: list[Job], write_to: Path | None, cache: PageCache | None, start: int, end: int,
+    made: set[str],
 ) -> _Part:
     templates: dict[str, jinja2.Template] = {}
     files: list[OutputFile] = []
     used: dict[str, Entry] = {}  # page key -> digest of its bytes and their body_only, for the cache
-    made: set[str] = set()
     for path, name, make in jobs[start:end]:
         context = make()
         key = cache.key(name, context) if cache is not None else None
