@@ -45,7 +45,7 @@ class _Writer(pickle.Pickler):
         raise Uncacheable(kind.__name__)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _plain_kind(kind: type) -> bool:
     """Whether pickle's own writing of this kind says everything about a value (asked once a kind)."""
     if kind in _PLAIN or issubclass(kind, str):  # Markup too: its text is all there is
