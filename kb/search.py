@@ -73,9 +73,9 @@ def pagefind_executable() -> Path:
 
 
 def shard_count(pages: int) -> int:
-    """How many shards an index of `pages` pages is split into: one below two shards' worth, else
-    an even number (shards are indexed two or four at a time, and none is left to run alone at the end)."""
-    if pages < 2 * SHARD_PAGES:
+    """How many shards an index of `pages` pages is split into: one below a shard's worth, else an
+    even number (shards are indexed two or four at a time, and none is left to run alone at the end)."""
+    if pages < SHARD_PAGES:
         return 1
     count = pages // SHARD_PAGES
     return min(MAX_SHARDS, count + count % 2)

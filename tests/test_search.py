@@ -17,8 +17,9 @@ ARTICLE = """<!doctype html><html lang="en"><body>
 
 def test_shard_counts() -> None:
     pages = search.SHARD_PAGES
-    counts = [search.shard_count(n) for n in (0, 1, 2 * pages - 1, 2 * pages, 3 * pages, 5 * pages, 7 * pages, 40 * pages)]
-    assert counts == [1, 1, 1, 2, 4, 6, 8, search.MAX_SHARDS]
+    counts = [search.shard_count(n) for n in (0, 1, pages - 1, pages, 2 * pages, 3 * pages - 1, 3 * pages, 5 * pages,
+                                              7 * pages, 40 * pages)]
+    assert counts == [1, 1, 1, 2, 2, 2, 4, 6, 8, search.MAX_SHARDS]
 
 
 def test_language_code() -> None:
