@@ -23,7 +23,7 @@ _H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 
 @pytest.mark.parametrize("prefix", ["/", "/help/"])
 def test_a_sharded_index_finds_the_articles_of_every_shard(new_context, serve_folder, tmp_path: Path, prefix: str) -> None:
-    generate(tmp_path / "content", SHARD_PAGES + 50)
+    generate(tmp_path / "content", 2 * SHARD_PAGES + 50)
     site = tmp_path / "root" / prefix.strip("/")
     built = subprocess.run(
         [sys.executable, "-m", "kb", "build", "--content", "content", "--out", str(site), "--no-cache",
