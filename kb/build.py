@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -38,20 +39,10 @@ from .model import (
     SiteConfig,
     StatusFile,
 )
-from .output import (  # noqa: F401 - write_site is kb.build's API
-    BACKGROUND_DELETE,
-    SPARE,
-    give_back,
-    new_staging,
-    prune,
-    swap,
-    write_files,
-    write_site,
-)
+from .output import BACKGROUND_DELETE, new_staging, swap, write_files, write_site  # noqa: F401 - write_site is kb.build's API
 from .pagecache import PageCache, theme_digest
 from .pool import fork_map
 from .render import MANIFEST, MARKER, render_site
-from .search import SUBDIR as SEARCH_FOLDER
 from .search import SearchReport, index_site
 from .site import assemble_site
 from .status import STATUS_FILE, load_status, status_links
@@ -132,8 +123,7 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     """Build the site; raise ContentError with every problem, leaving the old output as it was.
 
     Pages are written into a staging folder as they are rendered (on every core), the search
-    index is built over it, and only then is it swapped in. With a cache folder, the staging
-    folder is the site the previous build replaced, brought up to date (kb.output)."""
+    index is built over it, and only then is it swapped in."""
     started = time.perf_counter()
     check_output(options.content, options.out)
     if options.cache is not None and options.cache.resolve().is_relative_to(options.out.resolve()):
@@ -141,21 +131,18 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
                           "build replaces; choose another --cache")
     prepared = prepare_site(options, progress)
     page_cache = _page_cache(options.cache, prepared)
-    spare = options.cache / SPARE if options.cache is not None else None
-    staging, reused = new_staging(options.out, spare)
+    staging = new_staging(options.out)
     try:
         files, found = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, prepared.root,
                                    workers=_workers(options.jobs), write_to=staging, cache=page_cache,
                                    meanwhile=prepared.save_caches)
         warnings = _fail_on_errors([*prepared.warnings, *found], options.strict)
         write_files(staging, files)
-        if reused:  # what the earlier site held and this one does not (the search index tidies its own folder)
-            prune(staging, (file.path for file in files), skip=SEARCH_FOLDER if options.search else None)
         search = index_site(staging, prepared.site.config.language, files, options.cache, _workers(options.jobs)) \
             if options.search else None
-        swap(staging, options.out, large=len(files) >= BACKGROUND_DELETE, keep=spare)
+        swap(staging, options.out, large=len(files) >= BACKGROUND_DELETE)
     except BaseException:
-        give_back(staging, spare)
+        shutil.rmtree(staging, ignore_errors=True)
         raise
     if page_cache is not None:
         page_cache.save()

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from . import __version__
 from .model import OutputFile
-from .output import make_folder, move_tree, prune, write_file
+from .output import write_file
 from .pagefindfiles import normalise_index
 
 SUBDIR = "pagefind"
@@ -109,17 +109,18 @@ def index_site(
 
     keys = [hashlib.sha256(json.dumps([salt, number, group]).encode()).hexdigest() for number, group in enumerate(groups)]
 
-    def one(number: int) -> tuple[str, int, bool, list[str], int]:
+    def one(number: int) -> tuple[str, int, bool, int]:
         """Put a shard's index in place, from the cache or made now; its key, page count, whether it
-        was made, its files (relative to the index folder) and their size."""
+        was made, and the size of its files."""
         key = keys[number]
-        place = "" if number == 0 else f"shard-{number}/"  # the first shard is the folder the others go in
-        made = {SUBDIR}
+        place = target if number == 0 else target / f"shard-{number}"  # the first shard is the folder the others go in
         stored = _load(kept / key) if kept is not None else None
         if stored is not None:
+            made: set[str] = set()
+            place.mkdir(parents=True, exist_ok=True)
             for rel, source in stored[0].items():
-                write_file(site_dir, f"{SUBDIR}/{place}{rel}", made=made, link_from=source)
-            return key, len(groups[number]), False, [place + rel for rel in stored[0]], stored[1]
+                write_file(place, rel, made=made, link_from=source)
+            return key, len(groups[number]), False, stored[1]
         output = work / f"out-{number}"
         paths = [p for p, _ in groups[number]] if shards > 1 else None  # one shard: Pagefind picks the same pages
         alone = all(_body_only(site_dir, path, pages[path][1]) for path, _ in groups[number])
@@ -127,34 +128,26 @@ def index_site(
         normalise_index(output)  # the same input gives the same files, build after build
         if kept is not None:
             _keep(output, kept / key)
-        written, size = [], 0
-        for path in output.rglob("*"):
-            info = path.lstat()
-            if stat.S_ISREG(info.st_mode):
-                written.append(place + path.relative_to(output).as_posix())
-                size += info.st_size
-        move_tree(site_dir, f"{SUBDIR}/{place}".rstrip("/"), output, made)  # moved, not copied, over what was there
-        return key, found, True, written, size
+        size = sum(info.st_size for info in map(os.lstat, output.rglob("*")) if stat.S_ISREG(info.st_mode))
+        place.mkdir(parents=True, exist_ok=True)
+        for entry in os.scandir(output):  # moved, not copied
+            os.rename(entry.path, place / entry.name)
+        return key, found, True, size
 
-    earlier = os.path.lexists(target)  # an earlier site's index, in a staging folder made from that site
-    make_folder(site_dir, SUBDIR, set())
     # shards to index first (their cache entry is missing), so that the others are put in place meanwhile
     order = sorted(range(shards), key=lambda number: kept is not None and (kept / keys[number] / DIGESTS).exists())
     try:
         with concurrent.futures.ThreadPoolExecutor(max(1, min(jobs, shards))) as pool:
             done = list(pool.map(one, order))
         shard_list = json.dumps([f"shard-{n}/" for n in range(1, shards)]) + "\n"
-        write_file(site_dir, f"{SUBDIR}/{SHARDS_FILE}", shard_list.encode("utf-8"))
+        (target / SHARDS_FILE).write_text(shard_list, encoding="utf-8")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if earlier:  # what the earlier index held and this one does not (files of the site itself stay)
-        own = [f.path[len(SUBDIR) + 1:] for f in files or () if f.path.startswith(f"{SUBDIR}/")]
-        prune(target, [SHARDS_FILE, *own, *(path for _, _, _, written, _ in done for path in written)])
     if kept is not None:
         _prune(kept, set(keys))
     size = len(shard_list) + sum(size for *_, size in done)
     return SearchReport(sum(found for _, found, *_ in done), time.perf_counter() - started, size, shards,
-                        sum(1 for _, _, made, *_ in done if not made))
+                        sum(1 for _, _, made, _ in done if not made))
 
 
 def body_only(data: bytes) -> bool:

@@ -11,12 +11,12 @@ time and peak memory (the proportional set size summed over kb's processes, samp
 memory shared by forked workers counts once; Pagefind's separately)
 and the ratios the targets are about. Timings never decide a test; this is a report.
 
-Every build writes into an empty output folder (kb warm into its previous one, keeping the site it
-replaced in its cache folder). Earlier outputs are moved aside, not deleted, until the last run: on
-an ext4 file system without a journal (as on this bench's machine) the kernel skips, one by one,
-the inodes freed in the last minutes when it makes a file, and a run right after a large deletion
-paid several times the usual cost of making files. kb warm runs last in each round, and every run
-starts once any deletion is finished and flushed.
+Every build writes into an empty output folder (kb warm into its previous one). Earlier outputs are
+moved aside, not deleted, until the last run: on an ext4 file system without a journal (as on this
+bench's machine) the kernel skips, one by one, the inodes freed in the last minutes when it makes a
+file, and a run right after a large deletion paid several times the usual cost of making files.
+kb warm, which deletes the site it replaced once it has exited, runs last in each round, and every
+run starts once that deletion is finished and flushed.
 """
 
 from __future__ import annotations
@@ -218,7 +218,7 @@ def bench(size: int, runs: int, with_peers: bool, folder: Path) -> None:
             record("Hugo + Pagefind", {"wall": hugo["wall"] + index["wall"], "cpu": hugo["cpu"] + index["cpu"],
                                        "mem": hugo["mem"], "pagefind_mem": index["mem"] + index["pagefind_mem"]})
         edited.write_text(original.replace("## Steps", f"## Steps\n\nEdited in run {number}.", 1), encoding="utf-8")
-        record("kb warm", timed([*kb, "--out", str(out), "--cache", str(cache)], folder, isolated))
+        record("kb warm", timed([*kb, "--out", str(out), "--cache", str(cache)], folder, isolated))  # last: it deletes
         edited.write_text(original, encoding="utf-8")
     settle(folder)
     shutil.rmtree(trash, ignore_errors=True)
