@@ -213,8 +213,12 @@ class Prepared:
     saves: tuple[Callable[[], object], ...] = ()  # the cache folder's files to write, once there is time
 
     def save_caches(self) -> None:
-        for save in self.saves:
-            save()
+        _save_all(self.saves)
+
+
+def _save_all(saves: Iterable[Callable[[], object]]) -> None:
+    for save in saves:
+        save()
 
 
 @dataclass
@@ -299,8 +303,7 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
     try:
         _fail_on_errors(diagnostics, options.strict)
     except ContentError:
-        for save in saves:  # the next build after the fix reuses what this one read and rendered
-            save()
+        _save_all(saves)  # the next build after the fix reuses what this one read and rendered
         raise
     if status is not None:
         site = dataclasses.replace(site, status=status_report(status, now))

@@ -127,8 +127,9 @@ def index_site(
         found = _run(executable, site_dir, paths, work / f"in-{number}", output, code, alone)
         normalise_index(output)  # the same input gives the same files, build after build
         if kept is not None:
-            _keep(output, kept / key)
-        size = sum(info.st_size for info in map(os.lstat, output.rglob("*")) if stat.S_ISREG(info.st_mode))
+            size = _keep(output, kept / key)
+        else:
+            size = sum(info.st_size for info in map(os.lstat, output.rglob("*")) if stat.S_ISREG(info.st_mode))
         place.mkdir(parents=True, exist_ok=True)
         for entry in os.scandir(output):  # moved, not copied
             os.rename(entry.path, place / entry.name)
@@ -292,20 +293,25 @@ def _salt(executable: Path, code: str, shards: int) -> str:
 DIGESTS = "digests.json"  # beside a cached shard's files: what each file's bytes were
 
 
-def _keep(output: Path, entry: Path) -> None:
-    """Store a shard's index in the cache (files linked, not copied) with the digest of every file;
-    the digests are written last, so an entry without them is incomplete and never used."""
+def _keep(output: Path, entry: Path) -> int:
+    """Store a shard's index in the cache (files linked, not copied) with the digest of every file,
+    and return their size; the digests are written last, so an entry without them is incomplete
+    and never used."""
     shutil.rmtree(entry, ignore_errors=True)
     digests = {}
     made: set[str] = set()
+    size = 0
     (entry / "files").mkdir(parents=True)
     for path in sorted(p for p in output.rglob("*") if p.is_file()):
         rel = path.relative_to(output).as_posix()
-        digests[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+        data = path.read_bytes()
+        digests[rel] = hashlib.sha256(data).hexdigest()
+        size += len(data)
         write_file(entry / "files", rel, made=made, link_from=path)
     temp = entry / f"{DIGESTS}.tmp"
     temp.write_text(json.dumps(digests), encoding="utf-8")
     os.replace(temp, entry / DIGESTS)
+    return size
 
 
 def _load(entry: Path) -> tuple[dict[str, str], int] | None:
