@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -9,14 +10,15 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
 from . import __version__
-from .cache import ParsedCache, RenderCache, render_all
+from .cache import ParsedCache, RenderCache, Staged, render_all
+from .cachedir import check_cache, mark_cache
 from .config import load_config
 from .content import discover, load_categories, parse_article
 from .errors import (
@@ -39,10 +41,11 @@ from .model import (
     SiteConfig,
     StatusFile,
 )
-from .output import BACKGROUND_DELETE, new_staging, swap, write_files, write_site  # noqa: F401 - write_site is kb.build's API
+from .locks import Busy, Lock
+from .output import MARKER, BACKGROUND_DELETE, new_staging, output_lock, recover, swap, write_files, write_site  # noqa: F401 - write_site is kb.build's API
 from .pagecache import PageCache, theme_digest
 from .pool import fork_map
-from .render import MANIFEST, MARKER, render_site
+from .render import MANIFEST, render_site
 from .search import SearchReport, index_site
 from .site import assemble_site
 from .status import STATUS_FILE, load_status, status_links
@@ -81,6 +84,7 @@ class BuildReport:
     seconds: float
     search: SearchReport | None = None
     redirects: int = 0
+    notes: tuple[str, ...] = ()  # what the build could not do as asked, though it succeeded
 
 
 def build_clock(now: dt.datetime | None = None) -> dt.datetime:
@@ -123,19 +127,43 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     """Build the site; raise ContentError with every problem, leaving the old output as it was.
 
     Pages are written into a staging folder as they are rendered (on every core), the search
-    index is built over it, and only then is it swapped in."""
+    index is built over it, and only then is it swapped in. One build at a time writes an output
+    folder, and one at a time uses a cache folder (a second one goes without)."""
     started = time.perf_counter()
     check_output(options.content, options.out)
-    if options.cache is not None and options.cache.resolve().is_relative_to(options.out.resolve()):
-        raise OutputError(f"cache folder '{options.cache}' is inside the output folder '{options.out}', which each "
-                          "build replaces; choose another --cache")
+    if options.cache is not None:
+        check_cache(options.cache, options.content, options.out)
+    with output_lock(options.out), _cache_lock(options.cache) as cache:
+        recover(options.out)
+        report = _build(dataclasses.replace(options, cache=cache), progress)
+    notes = () if cache == options.cache else (f"the cache folder '{options.cache}' is in use by another build; "
+                                                  "this build kept no cache",)
+    return dataclasses.replace(report, seconds=time.perf_counter() - started, notes=notes)
+
+
+@contextlib.contextmanager
+def _cache_lock(cache: Path | None) -> Iterator[Path | None]:
+    """The cache folder, tagged as kb's and locked for this build; None when another build holds it."""
+    if cache is None:
+        yield None
+        return
+    mark_cache(cache)
+    try:
+        with Lock(cache / ".lock"):
+            yield cache
+    except Busy:
+        yield None
+
+
+def _build(options: BuildOptions, progress: Progress | None) -> BuildReport:
     prepared = prepare_site(options, progress)
     page_cache = _page_cache(options.cache, prepared)
+    staged = Staged()  # the cache's files, written while the pages render, put in place once the site is
     staging = new_staging(options.out)
     try:
         files, found = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, prepared.root,
                                    workers=_workers(options.jobs), write_to=staging, cache=page_cache,
-                                   meanwhile=prepared.save_caches)
+                                   meanwhile=lambda: prepared.save_caches(staged))
         warnings = _fail_on_errors([*prepared.warnings, *found], options.strict)
         write_files(staging, files)
         search = index_site(staging, prepared.site.config.language, files, options.cache, _workers(options.jobs)) \
@@ -143,14 +171,16 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
         swap(staging, options.out, large=len(files) >= BACKGROUND_DELETE)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        staged.discard()
+        if page_cache is not None:
+            page_cache.discard()
         raise
     if page_cache is not None:
         page_cache.save()
+    staged.commit()
     redirects = len(prepared.site.redirects)
     pages = sum(1 for f in files if f.path.endswith(".html")) - redirects
-    return BuildReport(
-        len(prepared.site.articles), pages, len(files), warnings, time.perf_counter() - started, search, redirects,
-    )
+    return BuildReport(len(prepared.site.articles), pages, len(files), warnings, 0.0, search, redirects)
 
 
 def _page_cache(folder: Path | None, prepared: Prepared) -> PageCache | None:
@@ -210,15 +240,12 @@ class Prepared:
     theme: Path
     root: Path
     warnings: tuple[Diagnostic, ...]
-    saves: tuple[Callable[[], object], ...] = ()  # the cache folder's files to write, once there is time
+    saves: tuple[Callable[..., object], ...] = ()  # the cache folder's files to write, once there is time
 
-    def save_caches(self) -> None:
-        _save_all(self.saves)
-
-
-def _save_all(saves: Iterable[Callable[[], object]]) -> None:
-    for save in saves:
-        save()
+    def save_caches(self, staged: Staged | None = None) -> None:
+        """Write the cache folder's files (aside, with `staged`, until the build commits them)."""
+        for save in self.saves:
+            save(staged)
 
 
 @dataclass
@@ -303,7 +330,11 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
     try:
         _fail_on_errors(diagnostics, options.strict)
     except ContentError:
-        _save_all(saves)  # the next build after the fix reuses what this one read and rendered
+        try:  # the next build after the fix reuses what this one read and rendered
+            for save in saves:
+                save()
+        except OSError:  # a full disk: the errors matter, the cache does not
+            pass
         raise
     if status is not None:
         site = dataclasses.replace(site, status=status_report(status, now))

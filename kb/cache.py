@@ -69,11 +69,11 @@ class RenderCache:
         self.used.add(key)
         self.verified.discard(key)
 
-    def save(self) -> None:
-        """Write the entries this build used (others are dropped), atomically."""
+    def save(self, staged: Staged | None = None) -> None:
+        """Write the entries this build used (others are dropped), atomically (see save_entries)."""
         if self.folder is not None:
             save_entries(self.folder, "render.pickle", {k: v for k, v in self.entries.items() if k in self.used},
-                         self.stored)
+                         self.stored, staged)
 
 
 class ParsedCache:
@@ -103,8 +103,8 @@ class ParsedCache:
     def put(self, key: str, value: object) -> None:
         self.used[key] = value
 
-    def save(self) -> None:
-        save_entries(self.folder, self.NAME, self.used, self.entries)
+    def save(self, staged: Staged | None = None) -> None:
+        save_entries(self.folder, self.NAME, self.used, self.entries, staged)
 
 
 PARTS = 16  # a cache file is kept in parts, by its keys' first hex digit: a build rewrites only the parts that changed
@@ -126,6 +126,11 @@ def _split(entries: dict) -> list[dict]:
 _HEX = frozenset("0123456789abcdef")
 
 
+def is_digest(name: str) -> bool:
+    """Whether a file name is a sha256 hex digest: the names kb gives the files it keeps by content."""
+    return len(name) == 64 and _HEX.issuperset(name)
+
+
 def load_entries(folder: Path, name: str) -> dict:
     """The entries kept in `folder` under `name` by this kb version; a missing or unreadable part is empty."""
     entries: dict = {}
@@ -140,14 +145,19 @@ def load_entries(folder: Path, name: str) -> dict:
     return entries
 
 
-def save_entries(folder: Path, name: str, entries: dict, stored: dict | None = None) -> None:
+def save_entries(folder: Path, name: str, entries: dict, stored: dict | None = None, staged: Staged | None = None) -> None:
     """Write `entries` to `folder` under `name`, each part atomically; with `stored` (the entries as
-    they were loaded), a part holding the same entries is not written again."""
+    they were loaded), a part holding the same entries is not written again. With `staged`, the
+    parts are written aside and put in place only when the build commits them."""
     folder.mkdir(parents=True, exist_ok=True)
     before = _split(stored) if stored is not None else None
     for number, part in enumerate(_split(entries)):
+        final = folder / _part(name, number)
         if not part:  # no file for no entries (and none left unreadable)
-            (folder / _part(name, number)).unlink(missing_ok=True)
+            if staged is None:
+                final.unlink(missing_ok=True)
+            else:
+                staged.removed.append(final)
             continue
         if before is not None and part == before[number]:  # the same objects, mostly: compared by identity first
             continue
@@ -155,11 +165,39 @@ def save_entries(folder: Path, name: str, entries: dict, stored: dict | None = N
         try:
             with os.fdopen(handle, "wb") as out:
                 pickle.dump({"format": FORMAT, "kb": __version__, "entries": part}, out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, folder / _part(name, number))
+            if staged is None:
+                os.replace(temp, final)
+            else:
+                staged.written.append((Path(temp), final))
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
-    (folder / name).unlink(missing_ok=True)  # the single file earlier versions kept
+    if staged is None:
+        (folder / name).unlink(missing_ok=True)  # the single file earlier versions kept
+    else:
+        staged.removed.append(folder / name)
+
+
+class Staged:
+    """Cache files written aside during a build: put in place by `commit` once the site is
+    published, or removed by `discard` when the build fails (a failed build on a full disk leaves
+    the disk as it found it)."""
+
+    def __init__(self) -> None:
+        self.written: list[tuple[Path, Path]] = []  # (the file written aside, where it goes)
+        self.removed: list[Path] = []
+
+    def commit(self) -> None:
+        for temp, final in self.written:
+            os.replace(temp, final)
+        for path in self.removed:
+            path.unlink(missing_ok=True)
+        self.written, self.removed = [], []
+
+    def discard(self) -> None:
+        for temp, _ in self.written:
+            temp.unlink(missing_ok=True)
+        self.written, self.removed = [], []
 
 
 def render_key(article: Article, options: MarkdownOptions, url_prefix: str, shown: str) -> str:

@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .build import BuildOptions, build_clock, build_site, check_site
+from .cachedir import default_cache
 from .errors import ContentError, Diagnostic
 from .scaffold import new_article
 from .search import SearchError
@@ -53,7 +54,8 @@ def _site_options(command):
               help="Where to write the site; replaced only when the build succeeds.")
 @click.option("--no-search", is_flag=True, help="Skip the search index (quicker previews).")
 @click.option("--cache", "cache", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
-              help="Keep parsed and rendered articles, pages and search shards here between builds (default: .kb-cache beside --out).")
+              help="Keep parsed and rendered articles, pages and search shards here between builds "
+                   "(default: .kb-cache beside the content folder).")
 @click.option("--no-cache", is_flag=True, help="Parse, render and index everything, keeping nothing.")
 @click.option("--jobs", "-j", default=0, type=click.IntRange(0, 256), metavar="N",
               help="Processes that render articles (default: one per core).")
@@ -62,7 +64,7 @@ def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bo
           cache: Path | None, no_cache: bool, jobs: int, now: dt.datetime | None, quiet: bool) -> None:
     """Build the support centre into a static site."""
     display = content.rstrip("/\\") or content
-    keep = None if no_cache else cache or Path(out).parent / ".kb-cache"
+    keep = None if no_cache else cache or default_cache(Path(content))
     options = BuildOptions(
         content=Path(content), out=Path(out), display=display, base_url=base_url, drafts=drafts,
         strict=strict, search=not no_search, now=now, cache=keep, jobs=jobs,
@@ -91,6 +93,8 @@ def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bo
         sys.exit(1)
     if not quiet:
         _print_summarised(report.warnings)
+    for note in report.notes:
+        click.echo(f"kb: {note}", err=True)
     search = ""
     if report.search is not None:
         index = report.search

@@ -1,11 +1,19 @@
 """The output folder: a build writes into a fresh staging folder beside it, then swaps it in.
 
 The published site is never written in place: until the swap, a failed or killed build leaves it
-as it was, and the next build removes the staging folder a crashed one left behind.
+as it was, and the next build removes the staging folder a crashed one left behind. The swap is
+one atomic exchange of the two folders where the system has one (Linux), so the published path
+never goes missing; elsewhere it is two renames, and a build that finds the site moved aside but
+not replaced (a crash between them) puts it back first. One build at a time writes an output
+folder: the lock file beside it says which.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
+import functools
 import os
 import posixpath
 import shutil
@@ -15,29 +23,58 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from .errors import OutputError
+from .locks import Busy, Lock
 from .model import OutputFile
 
 BACKGROUND_DELETE = 2000  # a previous site of this many files is deleted after kb exits, not before
+MARKER = ".kb-site"  # in every site kb writes: kb replaces only folders that carry it
+
+
+def output_lock(out: Path) -> Lock:
+    """The lock of the output folder (`.<name>.lock` beside it); entering it raises OutputError when
+    another build holds it."""
+    return _OutputLock(out.absolute().parent / f".{out.absolute().name}.lock", out)
+
+
+class _OutputLock(Lock):
+    def __init__(self, path: Path, out: Path) -> None:
+        super().__init__(path)
+        self.out = out
+
+    def __enter__(self) -> Lock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return super().__enter__()
+        except Busy as busy:
+            who = f" (process {busy.holder})" if busy.holder.isdigit() else ""
+            raise OutputError(f"another kb build is writing '{self.out}'{who}; wait for it to end or choose "
+                              "another --out") from None
+        except OSError as exc:
+            raise OutputError(f"cannot lock the output folder '{self.out}' ({self.path.name}: "
+                              f"{exc.strerror or exc})") from None
 
 
 def write_site(files: list[OutputFile], out: Path, before_swap: Callable[[Path], object] | None = None) -> None:
     """Write every file into a fresh folder beside `out`, run `before_swap` on it, then swap it in."""
-    staging = new_staging(out)
-    try:
-        write_files(staging, files)
-        if before_swap is not None:
-            before_swap(staging)
-        swap(staging, out, large=len(files) >= BACKGROUND_DELETE)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with output_lock(out):
+        staging = new_staging(out)
+        try:
+            write_files(staging, files)
+            if before_swap is not None:
+                before_swap(staging)
+            swap(staging, out, large=len(files) >= BACKGROUND_DELETE)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
 
 
 def new_staging(out: Path) -> Path:
-    """A fresh, empty folder beside `out` (the output's permissions), after removing crashed builds' ones."""
+    """A fresh, empty folder beside `out` (the output's permissions), after removing crashed builds'
+    ones (call it holding the output lock)."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out)
+    recover(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     os.chmod(staging, 0o777 & ~_umask())
     return staging
@@ -75,12 +112,25 @@ def write_file(staging: Path, path: str, data: bytes | None = None, copy_from: s
         target.write_bytes(data or b"")
 
 
-def _remove_leftovers(out: Path) -> None:
-    """Remove the folders a build that crashed left beside `out` (kb's own, by name and marker)."""
-    for path in out.parent.glob(f".{out.name}.*-*"):
-        if not path.is_dir() or path.is_symlink():
-            continue
-        if path.name.startswith((f".{out.name}.new-", f".{out.name}.old-")):  # names only kb's mkdtemp makes
+def _restore(out: Path) -> None:
+    """Put back a site that a swap interrupted by a crash moved aside and never replaced."""
+    out = out.absolute()
+    if os.path.lexists(out):
+        return
+    for folder in sorted(out.parent.glob(f".{out.name}.old-*")):
+        kept = folder / out.name
+        if kept.is_dir() and not kept.is_symlink() and (kept / MARKER).is_file():
+            os.rename(kept, out)
+            return
+
+
+def recover(out: Path) -> None:
+    """Put back a site a crashed swap moved aside, then remove the folders crashed builds left beside
+    `out` (kb's own, by the names only kb's mkdtemp makes). Call it holding the output lock."""
+    out = out.absolute()
+    _restore(out)
+    for path in (*out.parent.glob(f".{out.name}.new-*"), *out.parent.glob(f".{out.name}.old-*")):
+        if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -93,21 +143,62 @@ def _umask() -> int:
 def swap(staging: Path, out: Path, large: bool = False) -> None:
     """Put `staging` where `out` is; the previous site is removed (after kb exits when `large`)."""
     out = out.absolute()
-    if not out.exists():
+    if not os.path.lexists(out):
         os.rename(staging, out)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    os.rename(out, retired / out.name)
-    try:
-        os.rename(staging, out)
-    except BaseException:
-        os.rename(retired / out.name, out)
-        retired.rmdir()
-        raise
-    if large:
+    if _exchange(staging, out):
+        retired = staging  # which holds the previous site now
+    else:
+        retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        try:
+            os.rename(out, retired / out.name)
+        except BaseException:
+            retired.rmdir()
+            raise
+        try:
+            os.rename(staging, out)
+        except BaseException:
+            os.rename(retired / out.name, out)
+            retired.rmdir()
+            raise
+    if retired.is_symlink():  # `out` was a link: the link goes, what it pointed at stays
+        retired.unlink()
+    elif large:
         _remove_later(retired)
     else:
         shutil.rmtree(retired, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+_UNSUPPORTED = {errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV}
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap the paths `a` and `b` in one step; False where the system or file system cannot."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in _UNSUPPORTED:
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    """The C library's renameat2 (Linux, glibc 2.28 and later), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function
 
 
 def _remove_later(folder: Path) -> None:

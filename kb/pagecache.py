@@ -21,7 +21,7 @@ import shutil
 from pathlib import Path
 from typing import NamedTuple
 
-from .cache import load_entries, save_entries
+from .cache import is_digest, load_entries, save_entries
 
 INDEX = "pages.pickle"
 FOLDER = "pages"
@@ -147,6 +147,18 @@ class PageCache:
             shutil.copyfile(written, temp)
             os.replace(temp, target)
 
+    def discard(self) -> None:
+        """Remove the pages this build stored (the build failed): those the loaded index does not name.
+        (One build at a time uses a cache folder, so no other build stored them.)"""
+        known = {digest for digest, _ in self.index.values()}
+        try:
+            entries = list(os.scandir(self.folder / FOLDER))
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name not in known and is_digest(entry.name) and entry.is_file(follow_symlinks=False):
+                Path(entry.path).unlink(missing_ok=True)
+
     def save(self) -> None:
         """Keep the pages this build used (others are dropped), the index written atomically."""
         save_entries(self.folder, INDEX, self.used, self.index)
@@ -155,6 +167,6 @@ class PageCache:
             entries = list(os.scandir(self.folder / FOLDER))
         except OSError:
             return
-        for entry in entries:
-            if entry.name not in keep:
+        for entry in entries:  # only the files kb names (a digest): nothing else is kb's to remove
+            if entry.name not in keep and is_digest(entry.name) and entry.is_file(follow_symlinks=False):
                 Path(entry.path).unlink(missing_ok=True)

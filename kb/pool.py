@@ -4,8 +4,12 @@ so only the results travel back (pickled)."""
 from __future__ import annotations
 
 import concurrent.futures
+import ctypes
+import ctypes.util
 import gc
 import multiprocessing
+import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -36,7 +40,8 @@ def fork_map(
     _inherited = (function, items)
     gc.freeze()  # the workers' garbage collector leaves what they inherit alone (no scans, no copied pages)
     try:
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                                    initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             parts = pool.map(_run_range, ranges)  # every worker is forked here
             if meanwhile is not None:
                 meanwhile()
@@ -45,6 +50,21 @@ def fork_map(
     finally:
         _inherited = None
         gc.unfreeze()
+
+
+def die_with_parent(parent: int) -> None:
+    """In a forked worker: be killed when the process that forked it dies (Linux), rather than live
+    on waiting for work, or to hand back results, that nobody will ever take (`kill -9` of kb)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it died before the signal was asked for
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _run_range(bounds: tuple[int, int]) -> list[Any]:

@@ -15,7 +15,7 @@ import jinja2
 from .errors import Diagnostic, error
 from .minify import minify_css
 from .model import OutputFile, RenderedArticle, Site
-from .output import write_file
+from .output import MARKER, write_file
 from .pagecache import Entry, PageCache
 from .pool import fork_map
 from .search import BODY as SEARCH_BODY
@@ -24,7 +24,6 @@ from .statusapi import api_files
 from .statusview import incident_path
 from .theme import PageBuilder, site_url, tag_url, theme_dir
 
-MARKER = ".kb-site"
 REDIRECTS = "_redirects"
 MANIFEST = "kb-manifest.json"
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from . import __version__
 from .model import OutputFile
+from .cache import is_digest
 from .output import write_file
 from .pagefindfiles import normalise_index
 
@@ -342,8 +343,8 @@ def _prune(folder: Path, keep: set[str]) -> None:
         entries = list(os.scandir(folder))
     except OSError:
         return
-    for entry in entries:
-        if entry.name not in keep:
+    for entry in entries:  # only the folders kb names (a digest): nothing else is kb's to remove
+        if entry.name not in keep and is_digest(entry.name) and entry.is_dir(follow_symlinks=False):
             shutil.rmtree(entry.path, ignore_errors=True)
 
 

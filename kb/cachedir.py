@@ -1,0 +1,74 @@
+"""The cache folder: where it goes by default, which folders kb may use for it, and its lock.
+
+kb marks its cache folder with a `CACHEDIR.TAG` (the Cache Directory Tagging convention, which
+backup tools honour) and uses a folder only when it is empty, carries that tag, or holds nothing
+but files kb names itself; so `--cache` pointed at a folder of someone else's files is refused
+before anything in it is read (the cache's files are unpickled) or removed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import OutputError
+
+TAG = "CACHEDIR.TAG"
+SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
+TAG_TEXT = (f"{SIGNATURE}\n# This folder is kb's cache: parsed and rendered articles, pages and search shards.\n"
+            "# kb rebuilds anything in it; see https://bford.info/cachedir/\n")
+DEFAULT_NAME = ".kb-cache"
+# what kb writes in its cache folder (an earlier kb wrote no tag: a folder holding only these is kb's)
+_KB_NAMES = re.compile(r"(?:render|parsed|pages)(?:-[0-9a-f])?\.pickle|pages|search|\.[\w.-]+\.tmp|\.lock|" + re.escape(TAG))
+
+
+def default_cache(content: Path) -> Path:
+    """`.kb-cache` beside the content folder: in the project, never in a folder that is published."""
+    return content.parent / DEFAULT_NAME
+
+
+def check_cache(cache: Path, content: Path, out: Path) -> None:
+    """Refuse a cache folder that would hold the content, the project or the output, that is inside
+    the output or (unless hidden) the content folder, or that holds files kb did not write."""
+    cache_r, content_r, out_r = cache.resolve(), content.resolve(), out.resolve()
+    for folder, what in ((content_r, "the content folder"), (content_r.parent, "the project folder"),
+                         (out_r, "the output folder")):
+        if folder.is_relative_to(cache_r):
+            raise OutputError(f"cache folder '{cache}' would hold {what}; choose another --cache")
+    if cache_r.is_relative_to(out_r):
+        raise OutputError(f"cache folder '{cache}' is inside the output folder '{out}', which each build replaces; "
+                          "choose another --cache")
+    if cache_r.is_relative_to(content_r) and not any(
+        part.startswith((".", "_")) for part in cache_r.relative_to(content_r).parts
+    ):
+        raise OutputError(f"cache folder '{cache}' is inside the content folder, where its files would be published; "
+                          "choose another --cache")
+    if not cache_r.exists():
+        return
+    if not cache_r.is_dir():
+        raise OutputError(f"cache folder '{cache}' is not a folder; choose another --cache")
+    if not is_kb_cache(cache_r):
+        raise OutputError(f"cache folder '{cache}' exists and was not written by kb; remove it or choose another --cache")
+
+
+def is_kb_cache(folder: Path) -> bool:
+    """Whether kb may use `folder`: empty, tagged by kb, or holding only names kb writes."""
+    try:
+        with open(folder / TAG, encoding="utf-8", errors="replace") as handle:
+            if handle.read(len(SIGNATURE)) == SIGNATURE:
+                return True
+    except OSError:
+        pass
+    try:
+        names = [entry.name for entry in folder.iterdir()]
+    except OSError:
+        return False
+    return all(_KB_NAMES.fullmatch(name) for name in names)
+
+
+def mark_cache(cache: Path) -> None:
+    """Make the cache folder (with its parents) and tag it as kb's."""
+    cache.mkdir(parents=True, exist_ok=True)
+    tag = cache / TAG
+    if not tag.is_file():
+        tag.write_text(TAG_TEXT, encoding="utf-8")
