@@ -23,6 +23,8 @@ def test_case(case: Path, kb, tmp_path: Path, update_golden: bool) -> None:
     extra = args_file.read_text().split() if args_file.exists() else []
     if "--out" not in extra:
         extra += ["--out", str(out)]
+    if "--cache" not in extra and "--no-cache" not in extra:
+        extra += ["--cache", str(tmp_path / "cache")]  # not beside the case's content folder, in the repository
     result = kb(["build", "--content", "content", *extra], cwd=case)
     printed = result.stderr.replace(str(out), "<out>")
     expected_file = case / "expected.txt"

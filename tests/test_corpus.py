@@ -12,7 +12,7 @@ from kbtest import CORPUS, run_kb_process
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not found at {CORPUS}")
 def test_ms_office_support_builds(tmp_path: Path) -> None:
-    result = run_kb_process(["build", "--content", str(CORPUS), "--out", str(tmp_path / "ms")], cwd=tmp_path)
+    result = run_kb_process(["build", "--content", str(CORPUS), "--out", str(tmp_path / "ms"), "--cache", str(tmp_path / "cache")], cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     articles = sorted(CORPUS.rglob("*.md"))
     summary = re.search(r"built ([\d,]+) articles", result.stdout)

@@ -19,7 +19,7 @@ def _files(root: Path) -> dict[str, bytes]:
 
 def test_golden_site(kb, tmp_path: Path, update_golden: bool) -> None:
     out = tmp_path / "site"
-    result = kb(["build", "--content", "project", "--out", str(out)], cwd=GOLDEN, env={"SOURCE_DATE_EPOCH": EPOCH})
+    result = kb(["build", "--content", "project", "--out", str(out), "--no-cache"], cwd=GOLDEN, env={"SOURCE_DATE_EPOCH": EPOCH})
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     expected_root = GOLDEN / "expected"
@@ -36,7 +36,7 @@ def test_golden_build_is_reproducible(kb, tmp_path: Path) -> None:
     outputs = []
     for name in ("one", "two"):
         out = tmp_path / name
-        result = kb(["build", "--content", "project", "--out", str(out)], cwd=GOLDEN, env={"SOURCE_DATE_EPOCH": EPOCH})
+        result = kb(["build", "--content", "project", "--out", str(out), "--no-cache"], cwd=GOLDEN, env={"SOURCE_DATE_EPOCH": EPOCH})
         assert result.exit_code == 0, result.stderr
         outputs.append({p: d for p, d in _files(out).items()})
     assert outputs[0] == outputs[1]

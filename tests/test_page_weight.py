@@ -15,7 +15,7 @@ LIMIT = 30 * 1024
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("weight") / "site"
-    done = run_kb_process(["build", "--content", str(REPO / "content"), "--out", str(out), "--no-search"], cwd=out.parent)
+    done = run_kb_process(["build", "--content", str(REPO / "content"), "--out", str(out), "--no-search", "--no-cache"], cwd=out.parent)
     assert done.returncode == 0, done.stderr
     return out
 

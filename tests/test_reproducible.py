@@ -12,7 +12,8 @@ def test_two_builds_of_the_example_are_byte_identical(tmp_path: Path) -> None:
     built = []
     for name in ("first", "second"):
         out = tmp_path / name
-        done = run_kb_process(["build", "--content", str(REPO / "content"), "--out", str(out)], cwd=tmp_path,
+        done = run_kb_process(["build", "--content", str(REPO / "content"), "--out", str(out),
+                               "--cache", str(tmp_path / "cache")], cwd=tmp_path,
                               env={"SOURCE_DATE_EPOCH": "1764115200"})
         assert done.returncode == 0, done.stderr
         built.append(snapshot(out))

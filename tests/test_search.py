@@ -188,7 +188,7 @@ def test_the_default_theme_lets_pagefind_read_the_article_alone(kb, tmp_path: Pa
     from kbtest import REPO
 
     out = tmp_path / "site"
-    assert kb(["build", "--content", str(REPO / "content"), "--out", str(out), "--no-search"], cwd=tmp_path).exit_code == 0
+    assert kb(["build", "--content", str(REPO / "content"), "--out", str(out), "--no-search", "--no-cache"], cwd=tmp_path).exit_code == 0
     marked = [p for p in out.rglob("*.html") if search.BODY in p.read_bytes()]
     assert len(marked) > 40
     assert [p for p in marked if not search.body_only(p.read_bytes())] == []

@@ -40,7 +40,8 @@ ID = re.compile(r"^[a-z0-9]{12}$")
 
 
 def _build(out: Path, now: str = NOW) -> Path:
-    done = run_kb_process(["build", "--content", str(REPO / "content"), "--out", str(out), "--now", now, "--no-search"], cwd=out.parent)
+    done = run_kb_process(["build", "--content", str(REPO / "content"), "--out", str(out), "--now", now, "--no-search",
+                           "--no-cache"], cwd=out.parent)
     assert done.returncode == 0, done.stderr
     return out
 

@@ -54,7 +54,7 @@ def _links(url: str, body: bytes, kind: str) -> list[str]:
 def test_every_internal_link_resolves_under_the_sub_path(tmp_path: Path) -> None:
     root = tmp_path / "root"
     done = run_kb_process(["build", "--content", str(REPO / "content"), "--out", str(root / "help"),
-                           "--base-url", BASE], cwd=tmp_path, env={"SOURCE_DATE_EPOCH": "1764115200"})
+                           "--base-url", BASE, "--no-cache"], cwd=tmp_path, env={"SOURCE_DATE_EPOCH": "1764115200"})
     assert done.returncode == 0, done.stderr
     broken: list[str] = []
     outside: list[str] = []

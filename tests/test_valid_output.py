@@ -18,7 +18,7 @@ SITEMAP_XSD = Path(__file__).parent / "schemas" / "sitemap-0.9.xsd"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("valid") / "site"
-    done = run_kb_process(["build", "--content", str(REPO / "content"), "--out", str(out), "--no-search",
+    done = run_kb_process(["build", "--content", str(REPO / "content"), "--out", str(out), "--no-search", "--no-cache",
                            "--now", "2026-11-26T20:00:00Z"], cwd=out.parent)
     assert done.returncode == 0, done.stderr
     return out

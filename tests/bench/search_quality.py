@@ -87,7 +87,7 @@ def build(content: Path, out: Path) -> dict:
     """Build `content` into `out` with the real CLI; return the search figures of kb's summary line."""
     started = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-m", "kb", "build", "--quiet", "--content", str(content), "--out", str(out)],
+        [sys.executable, "-m", "kb", "build", "--quiet", "--no-cache", "--content", str(content), "--out", str(out)],
         check=False, cwd=out.parent, capture_output=True, text=True, timeout=1800,
     )
     elapsed = time.perf_counter() - started

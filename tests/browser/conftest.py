@@ -350,7 +350,8 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     work = tmp_path_factory.mktemp("kb-build")
     out = work / "site"
     result = subprocess.run(
-        [sys.executable, "-m", "kb", "build", "--content", str(CONTENT), "--out", str(out), "--now", NOW],
+        [sys.executable, "-m", "kb", "build", "--content", str(CONTENT), "--out", str(out), "--now", NOW,
+         "--cache", str(work / "cache")],
         cwd=work, capture_output=True, text=True, timeout=180, env={**os.environ, **ISOLATED},
     )
     assert result.returncode == 0, (
@@ -546,7 +547,8 @@ def build_example(tmp_path: Path):
 
     def build(out: Path, *args: str) -> Path:
         result = subprocess.run(
-            [sys.executable, "-m", "kb", "build", "--content", str(CONTENT), "--out", str(out), *args],
+            [sys.executable, "-m", "kb", "build", "--content", str(CONTENT), "--out", str(out),
+             *([] if "--no-cache" in args or "--cache" in args else ["--cache", str(tmp_path / "cache")]), *args],
             cwd=tmp_path, capture_output=True, text=True, timeout=180, env={**os.environ, **ISOLATED},
         )
         assert result.returncode == 0, result.stderr
