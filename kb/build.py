@@ -19,7 +19,7 @@ import jinja2
 from . import __version__
 from .cache import ParsedCache, RenderCache, Staged, render_all
 from .cachedir import check_cache, mark_cache
-from .config import load_config
+from .config import SITE_FILE, load_config
 from .content import discover, load_categories, parse_article
 from .errors import (
     ContentError,
@@ -51,7 +51,8 @@ from .site import assemble_site
 from .status import STATUS_FILE, load_status, status_links
 from .statusreport import status_report
 from .textio import decode_text, read_text
-from .theme import make_environment, theme_dir
+from .outside import theme_links
+from .theme import BUILTIN_THEMES, make_environment, theme_dir
 
 Progress = Callable[[Iterable[Article]], Iterable[Article]]
 
@@ -70,6 +71,7 @@ class BuildOptions:
     now: dt.datetime | None = None
     git_dates: bool = True
     cache: Path | None = None  # where rendered articles are kept between builds; None: nowhere
+    theme: Path | None = None  # a theme folder given on the command line (it may be anywhere); None: site.yaml's
     jobs: int = 0  # processes that render articles; 0: one per core
 
 
@@ -275,15 +277,15 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
     if not root.is_dir():
         raise OutputError(f"content folder '{display}' does not exist")
     diagnostics: list[Diagnostic] = []
-    config, found = load_config(root, display)
-    diagnostics.extend(found)
-    if options.base_url is not None:
-        config = dataclasses.replace(config, base_url=options.base_url)
     tree = discover(root)
     diagnostics.extend(
         error(join_display(display, rel), 1, 1, "symbolic link leads outside the content folder; refused")
         for rel in tree.outside
     )
+    config, found = load_config(root, display) if SITE_FILE not in tree.outside else (SiteConfig(), ())
+    diagnostics.extend(found)
+    if options.base_url is not None:
+        config = dataclasses.replace(config, base_url=options.base_url)
     categories, found = load_categories(root, display, tree)
     diagnostics.extend(found)
     renders_found: list[RenderCache] = [cache.renders] if cache is not None else []
@@ -302,11 +304,13 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
     site, found = assemble_site(config, categories, tuple(articles), tree.assets, now, display, options.drafts,
                                 memo=cache.related if cache is not None else None)
     diagnostics.extend(found)
-    status, found = load_status(root, display, status_links(site))
+    status, found = load_status(root, display, status_links(site)) if STATUS_FILE not in tree.outside else (None, ())
     diagnostics.extend(found)
-    theme = theme_dir(config.theme, root)
+    theme = options.theme or theme_dir(config.theme, root)
     if theme is None:
         diagnostics.append(error(join_display(display, "site.yaml"), 1, 1, f"theme '{config.theme}' not found"))
+    else:
+        diagnostics.extend(theme_links(theme, root, display, BUILTIN_THEMES))
     # Links are checked even when some files are broken, so that one run reports everything;
     # a link to a broken file is not reported as a link to a missing one.
     published = {a.source for a in site.articles}

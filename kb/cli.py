@@ -38,6 +38,8 @@ def _site_options(command):
                      help="The content folder: Markdown articles and site.yaml."),
         click.option("--base-url", metavar="URL", callback=lambda ctx, param, value: _base_url(value),
                      help="Override base_url from site.yaml (https://example.com/help/ or /help/)."),
+        click.option("--theme", "theme", metavar="DIR", callback=lambda ctx, param, value: _theme(value),
+                     help="A theme folder (templates/ and static/) anywhere: instead of site.yaml's theme."),
         click.option("--drafts", is_flag=True, help="Include articles marked draft: true."),
         click.option("--strict", is_flag=True, help="Treat warnings as errors."),
         click.option("--now", metavar="TIME", callback=lambda ctx, param, value: _now(value),
@@ -60,14 +62,14 @@ def _site_options(command):
 @click.option("--jobs", "-j", default=0, type=click.IntRange(0, 256), metavar="N",
               help="Processes that render articles (default: one per core).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
-def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bool, no_search: bool,
+def build(content: str, out: str, base_url: str | None, theme: Path | None, drafts: bool, strict: bool, no_search: bool,
           cache: Path | None, no_cache: bool, jobs: int, now: dt.datetime | None, quiet: bool) -> None:
     """Build the support centre into a static site."""
     display = content.rstrip("/\\") or content
     keep = None if no_cache else cache or default_cache(Path(content))
     options = BuildOptions(
         content=Path(content), out=Path(out), display=display, base_url=base_url, drafts=drafts,
-        strict=strict, search=not no_search, now=now, cache=keep, jobs=jobs,
+        strict=strict, search=not no_search, now=now, cache=keep, jobs=jobs, theme=theme,
     )
     try:
         report = build_site(options, progress=None if quiet else _progress)
@@ -113,12 +115,12 @@ def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bo
               help="text for people, github for GitHub Actions annotations, json for tools.")
 @click.option("--against", type=click.Path(dir_okay=False, path_type=Path), metavar="MANIFEST",
               help="The kb-manifest.json of the published site: fail when one of its URLs would disappear.")
-def check(content: str, base_url: str | None, drafts: bool, strict: bool, now: dt.datetime | None,
-          style: str, against: Path | None) -> None:
+def check(content: str, base_url: str | None, theme: Path | None, drafts: bool, strict: bool,
+          now: dt.datetime | None, style: str, against: Path | None) -> None:
     """Check the content as a build would, writing nothing; exit 1 on errors."""
     display = content.rstrip("/\\") or content
     options = BuildOptions(content=Path(content), out=Path(content), display=display, base_url=base_url,
-                           drafts=drafts, strict=strict, search=False, now=now)
+                           drafts=drafts, strict=strict, search=False, now=now, theme=theme)
     found = check_site(options, against)
     errors = [d for d in found if d.is_error]
     if style == "json":
@@ -155,11 +157,13 @@ def github_annotation(diagnostic: Diagnostic) -> str:
 @click.option("--no-search", is_flag=True, help="Do not build the search index.")
 @click.option("--now", metavar="TIME", callback=lambda ctx, param, value: _now(value),
               help="Preview as if it were TIME.")
-def serve_command(content: str, port: int, no_search: bool, now: dt.datetime | None) -> None:
+@click.option("--theme", "theme", metavar="DIR", callback=lambda ctx, param, value: _theme(value),
+              help="A theme folder (templates/ and static/) anywhere: instead of site.yaml's theme.")
+def serve_command(content: str, port: int, no_search: bool, now: dt.datetime | None, theme: Path | None) -> None:
     """Preview the site: rebuild on every change and reload the open page; drafts are shown."""
     display = content.rstrip("/\\") or content
     options = BuildOptions(content=Path(content), out=Path(content), display=display, base_url="/",
-                           drafts=True, search=not no_search, now=now)
+                           drafts=True, search=not no_search, now=now, theme=theme)
     if not options.content.is_dir():
         raise click.UsageError(f"content folder '{display}' does not exist")
 
@@ -198,6 +202,14 @@ def _base_url(value: str | None) -> str | None:
     if value is not None and not value.startswith(("http://", "https://", "/")):
         raise click.BadParameter(f"must start with http://, https:// or /, not '{value}'")
     return value
+
+
+def _theme(value: str | None) -> Path | None:
+    if value is None:
+        return None
+    if not (Path(value) / "templates").is_dir():
+        raise click.BadParameter(f"'{value}' is not a theme folder (it has no templates/ folder)")
+    return Path(value)
 
 
 def _now(value: str | None) -> dt.datetime | None:

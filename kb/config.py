@@ -60,14 +60,14 @@ def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[Si
         title=r.string("title", default=defaults.title) or defaults.title,
         tagline=r.string("tagline", default="") or "",
         base_url=base_url,
-        language=r.string("language", default="en") or "en",
+        language=_language(r),
         logo=r.string("logo"),
         contact=Contact(
             email=r.string("contact", "email"), url=r.string("contact", "url"), form=r.string("contact", "form")
         ),
         notice=_notice(r),
         footer_links=_links(r),
-        theme=r.string("theme", default="default") or "default",
+        theme=_theme(r, root),
         edit_url=_edit_url(r),
         extra_keys=r.strings("extra_keys"),
         markdown=MarkdownOptions(
@@ -82,6 +82,43 @@ def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[Si
             line, col = doc.value_pos("logo")
             r.diagnostics.append(warning(shown, line, col, f"logo file not found: '{logo}'"))
     return config, tuple(r.diagnostics)
+
+
+# a well-formed BCP 47 tag (RFC 5646 section 2.1) with a two- or three-letter language: language, script,
+# region, variants, extensions, private use
+_BCP47 = re.compile(
+    r"[a-z]{2,3}(?:-[a-z]{3}){0,3}(?:-[a-z]{4})?(?:-(?:[a-z]{2}|[0-9]{3}))?"
+    r"(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*(?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*(?:-x(?:-[a-z0-9]{1,8})+)?"
+    r"|x(?:-[a-z0-9]{1,8})+",
+    re.I | re.A,
+)
+
+
+def _language(r: Reader) -> str:
+    """`language`: a BCP 47 tag such as `en`, `pt-BR` or `zh-Hant`; `en_US` is read as `en-US`."""
+    code = r.string("language", default="en") or "en"
+    if _BCP47.fullmatch(code):
+        return code
+    hyphens = code.replace("_", "-")
+    if _BCP47.fullmatch(hyphens):
+        r.warn(("language",), f"language '{code}' is written '{hyphens}' (BCP 47 joins its parts with '-')",
+               kind="language with '_'")
+        return hyphens
+    r.at(("language",), f"language '{code}' is not a language code such as 'en', 'fr' or 'pt-BR' (BCP 47)")
+    return "en"
+
+
+def _theme(r: Reader, root: Path | None) -> str:
+    """`theme`: a built-in theme's name, or a folder in the project (a theme elsewhere is given with --theme)."""
+    name = r.string("theme", default="default") or "default"
+    if root is None or not ("/" in name or "\\" in name or name.startswith(".") or Path(name).is_absolute()):
+        return name
+    project = root.resolve().parent
+    if not (root / name).resolve().is_relative_to(project):
+        r.at(("theme",), f"theme folder '{name}' is outside the project; a theme from elsewhere is given on the "
+                         "command line (--theme DIR)")
+        return "default"
+    return name
 
 
 def _edit_url(r: Reader) -> str:

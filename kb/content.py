@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .errors import Diagnostic, error, join_display, warning
 from .model import Article, Category, SiteConfig
+from .outside import leads_out, links_out
 from .schema import Reader
 from .slugs import is_safe_slug, slugify, title_from_name
 from .textio import read_text
@@ -51,10 +52,14 @@ def discover(root: Path) -> SourceTree:
             for entry in entries:
                 name = entry.name
                 rel = prefix + name
-                if not prefix and name in RESERVED_ROOT:
+                if not prefix and name in RESERVED_ROOT:  # read by kb, not published: they must be inside too
+                    outside.extend(f"{rel}/{found}" if found else rel for found in links_out(Path(entry.path), top))
                     continue
                 if name == CATEGORY_FILE:
-                    categories.append(rel)
+                    if leads_out(Path(entry.path), top):
+                        outside.append(rel)
+                    else:
+                        categories.append(rel)
                     continue
                 if name.startswith(("_", ".")):
                     continue
