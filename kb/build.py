@@ -19,6 +19,7 @@ import jinja2
 from . import __version__
 from .cache import ParsedCache, RenderCache, Staged, render_all
 from .cachedir import check_cache, mark_cache
+from .collisions import output_problems
 from .config import SITE_FILE, load_config
 from .content import discover, load_categories, parse_article
 from .errors import (
@@ -311,6 +312,7 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
         diagnostics.append(error(join_display(display, "site.yaml"), 1, 1, f"theme '{config.theme}' not found"))
     else:
         diagnostics.extend(theme_links(theme, root, display, BUILTIN_THEMES))
+    diagnostics.extend(output_problems(site, status, theme, root, display))
     # Links are checked even when some files are broken, so that one run reports everything;
     # a link to a broken file is not reported as a link to a missing one.
     published = {a.source for a in site.articles}

@@ -22,7 +22,7 @@ from .search import BODY as SEARCH_BODY
 from .search import body_only
 from .statusapi import api_files
 from .statusview import incident_path
-from .theme import PageBuilder, site_url, tag_url, theme_dir
+from .theme import PageBuilder, site_url, tag_key, theme_dir
 
 REDIRECTS = "_redirects"
 MANIFEST = "kb-manifest.json"
@@ -135,41 +135,56 @@ def render_page(env: jinja2.Environment, templates: dict[str, jinja2.Template], 
         raise TemplateProblem(error(_template_path(env, name), 1, 1, f"template error while rendering /{path}: {exc}")) from None
 
 
+Page = tuple[str, str, tuple]  # output path, template name, what the page shows: ("article", Article), ("tag", key)…
+
+
+def page_list(site: Site, incidents: list[str] | None = None) -> list[Page]:
+    """Every page of the site, in a fixed order; with `incidents`, the status pages of these incident
+    keys (else of the status report's)."""
+    pages: list[Page] = [("index.html", "home.html", ("home",))]
+    pages += [(_index(c.url), "category.html", ("category", c)) for c in site.categories]
+    pages += [(_index(a.url), "article.html", ("article", a)) for a in site.articles]
+    tags = sorted({tag_key(tag) for a in site.articles for tag in a.tags})
+    if tags:
+        pages.append(("tags/index.html", "tags.html", ("tags",)))
+        pages += [(_index(f"/tags/{key}/"), "tag.html", ("tag", key)) for key in tags]
+    pages.append(("search/index.html", "search.html", ("search",)))
+    pages.append(("contact/index.html", "contact.html", ("contact",)))
+    if incidents is None and site.status is not None:
+        incidents = [view.incident.key for view in (*site.status.incidents, *site.status.maintenances)]
+    if incidents is not None:
+        pages.append(("status/index.html", "status.html", ("status",)))
+        pages.append(("status/history/index.html", "status_history.html", ("status history",)))
+        pages += [(_index(incident_path(key)), "status_incident.html", ("incident", key)) for key in incidents]
+        pages.append(("status/history.atom", "status_history.atom", ("status feed",)))
+        pages.append(("status/history.rss", "status_history.rss", ("status feed",)))
+        pages.append(("status/badge.svg", "status_badge.svg", ("status badge",)))
+    pages.append(("feed.xml", "feed.xml", ("feed",)))
+    pages.append(("404.html", "404.html", ("not found",)))
+    if site.config.base_url.startswith(("http://", "https://")):
+        pages.append(("sitemap.xml", "sitemap.xml", ("sitemap",)))
+    pages.append(("robots.txt", "robots.txt", ("sitemap",)))
+    pages += [(redirect_file(old), "redirect.html", ("redirect", old)) for old in site.redirects]
+    return pages
+
+
 def page_jobs(site: Site, pages: PageBuilder) -> list[Job]:
     """Every page of the site, as (path, template, context maker), in a fixed order."""
     prefix = site.config.url_prefix
-    jobs: list[Job] = [("index.html", "home.html", pages.home)]
-    jobs += [(_index(c.url), "category.html", partial(pages.category, c)) for c in site.categories]
-    jobs += [(_index(a.url), "article.html", partial(pages.article, a)) for a in site.articles]
-    if pages.tags:
-        jobs.append(("tags/index.html", "tags.html", pages.tag_index))
-        jobs += [(_index(tag_url(key)), "tag.html", partial(pages.tag, key)) for key in pages.tag_keys()]
-    jobs.append(("search/index.html", "search.html", pages.search))
-    jobs.append(("contact/index.html", "contact.html", pages.contact))
-    if site.status is not None and pages.status is not None:
-        status = pages.status
-        jobs.append(("status/index.html", "status.html", pages.status_page))
-        jobs.append(("status/history/index.html", "status_history.html", pages.status_history))
-        for view in (*site.status.incidents, *site.status.maintenances):
-            key = view.incident.key
-            jobs.append((_index(incident_path(key)), "status_incident.html", partial(pages.status_incident, key)))
-        feed = partial(pages.status_feed, prefix)
-        jobs.append(("status/history.atom", "status_history.atom", feed))
-        jobs.append(("status/history.rss", "status_history.rss", feed))
-        jobs.append(("status/badge.svg", "status_badge.svg", lambda: {"badge": status.badge()}))
-    jobs.append(("feed.xml", "feed.xml", pages.feed))
-    jobs.append(("404.html", "404.html", pages.not_found))
-    if site.config.base_url.startswith(("http://", "https://")):
-        jobs.append(("sitemap.xml", "sitemap.xml", pages.sitemap))
-    jobs.append(("robots.txt", "robots.txt", pages.sitemap))
     by_url = {a.url: a for a in site.articles}
-    for old, new in site.redirects.items():
-        context = {
-            "language": site.config.language, "title": by_url[new].title,
-            "target": site_url(new, prefix), "canonical": pages.absolute(new, prefix),
-        }
-        jobs.append((_redirect_file(old), "redirect.html", partial(dict, context)))
-    return jobs
+    makers: dict[str, Callable[..., dict]] = {
+        "home": pages.home, "category": pages.category, "article": pages.article, "tags": pages.tag_index,
+        "tag": pages.tag, "search": pages.search, "contact": pages.contact, "status": pages.status_page,
+        "status history": pages.status_history, "incident": pages.status_incident,
+        "status feed": lambda: pages.status_feed(prefix), "feed": pages.feed, "not found": pages.not_found,
+        "sitemap": pages.sitemap,
+        "status badge": lambda: {"badge": pages.status.badge()},  # type: ignore[union-attr]
+        "redirect": lambda old: {
+            "language": site.config.language, "title": by_url[site.redirects[old]].title,
+            "target": site_url(site.redirects[old], prefix), "canonical": pages.absolute(site.redirects[old], prefix),
+        },
+    }
+    return [(path, template, partial(makers[what[0]], *what[1:])) for path, template, what in page_list(site)]
 
 
 def other_files(site: Site, pages: PageBuilder, theme: Path, root: Path) -> list[OutputFile]:
@@ -190,7 +205,7 @@ def redirects_file(redirects: dict[str, str], url_prefix: str) -> bytes:
 
 def manifest(files: list[OutputFile], redirects: dict[str, str]) -> bytes:
     """Every URL the build published (pages, feeds, API files, content files) and every redirect, one per line."""
-    moved = {_redirect_file(old) for old in redirects}
+    moved = {redirect_file(old) for old in redirects}
     urls = sorted(
         "/" + (f.path[: -len("index.html")] if f.path == "index.html" or f.path.endswith("/index.html") else f.path)
         for f in files
@@ -201,7 +216,8 @@ def manifest(files: list[OutputFile], redirects: dict[str, str]) -> bytes:
     return (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def _redirect_file(old: str) -> str:
+def redirect_file(old: str) -> str:
+    """The file a redirect from the site path `old` is written to."""
     return old.strip("/") + "/index.html" if old.endswith("/") else old.lstrip("/")
 
 
@@ -220,8 +236,8 @@ def _template_path(env: jinja2.Environment, name: str) -> str:
     return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
 
 
-def _static_files(themes: list[Path]) -> list[OutputFile]:
-    """The themes' `static/` folders, published as `/assets/`; a later theme's file wins."""
+def static_paths(themes: list[Path]) -> dict[str, str]:
+    """The themes' `static/` files by their path in the site (`assets/…`); a later theme's file wins."""
     found: dict[str, str] = {}
     for theme in themes:
         base = theme / "static"
@@ -230,8 +246,13 @@ def _static_files(themes: list[Path]) -> list[OutputFile]:
             for name in sorted(names):
                 full = Path(folder) / name
                 found["assets/" + full.relative_to(base).as_posix()] = str(full)
+    return dict(sorted(found.items()))
+
+
+def _static_files(themes: list[Path]) -> list[OutputFile]:
+    """The themes' `static/` folders, published as `/assets/` (stylesheets minified)."""
     return [
         OutputFile(path, minify_css(Path(source).read_text(encoding="utf-8")).encode("utf-8")) if path.endswith(".css")
         else OutputFile(path, copy_from=source)
-        for path, source in sorted(found.items())
+        for path, source in static_paths(themes).items()
     ]

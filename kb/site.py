@@ -112,7 +112,7 @@ def alias_path(alias: str) -> str | None:
     if _SCHEME.match(text) or text.startswith("//") or any(c in text for c in "\\?#\"<>") or any(ord(c) < 32 for c in text):
         return None
     parts = [p for p in text.split("/") if p]
-    if not parts or any(p in (".", "..") for p in parts):
+    if not parts or any(p.startswith(".") for p in parts):  # `..`, and hidden files (`.htaccess`) servers read
         return None
     path = "/" + "/".join(parts)
     return path if "." in parts[-1] else path + "/"

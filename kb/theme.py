@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import uuid
 from collections import defaultdict
@@ -138,7 +139,7 @@ class PageBuilder:
         self.tag_label: dict[str, str] = {}
         for article in site.articles:
             for tag in article.tags:
-                key = slugify(tag) or "tag"
+                key = tag_key(tag)
                 self.tag_label.setdefault(key, tag)
                 self.tags[key].append(article)
         self.under = {c.key: self._collect_under(c) for c in self.top}
@@ -406,6 +407,12 @@ class PageBuilder:
         return {"entries": entries, "base_url": self.site.config.base_url}
 
 
+@functools.lru_cache(maxsize=16384)  # the same few tags on many articles
+def tag_key(tag: str) -> str:
+    """The slug of a tag's page."""
+    return slugify(tag) or "tag"
+
+
 def tag_url(tag: str) -> str:
     """The site path of a tag's page."""
-    return f"/tags/{slugify(tag) or 'tag'}/"
+    return f"/tags/{tag_key(tag)}/"
