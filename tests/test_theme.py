@@ -108,13 +108,14 @@ def test_notice_without_dates_always_shows(kb, tmp_path: Path) -> None:
 
 
 def _cards(html: str) -> list[tuple[str, list[tuple[str, str]], str]]:
-    """(card title, [(href, title)] of its article list, view-all text) for each home card."""
+    """(card title, [(href, title)] of its article list, view-all text or "") for each home card."""
     cards = []
-    for head, view_all in re.findall(r'<li class="card">(.*?)<p class="view-all">(.*?)</p>', html, re.S):
-        title = re.search(r'<h3 class="card-title"><a href="[^"]*">.*?<span>(.*?)</span></a></h3>', head, re.S)
-        links = re.search(r'<ul class="link-list">(.*?)</ul>', head, re.S)
+    for card in html.split('<li class="card">')[1:]:
+        title = re.search(r'<h3 class="card-title"><a href="[^"]*">.*?<span>(.*?)</span></a></h3>', card, re.S)
+        links = re.search(r'<ul class="link-list">(.*?)</ul>', card, re.S)
         items = re.findall(r'<a href="([^"]*)">([^<]*)</a>', links.group(1)) if links else []
-        cards.append((title.group(1) if title else "?", items, re.sub(r"<[^>]+>", "", view_all)))
+        view_all = re.match(r'\s*<p class="view-all">(.*?)</p>', card[links.end():] if links else "", re.S)
+        cards.append((title.group(1) if title else "?", items, re.sub(r"<[^>]+>", "", view_all.group(1)) if view_all else ""))
     return cards
 
 
@@ -132,21 +133,30 @@ def test_home_shows_five_articles_per_card_and_view_all(site: Path) -> None:
             ("/setup/tagged/", "Tagged"),
             ("/setup/three/", "Three headings"),
             ("/setup/two/", "Two headings"),
-        ], "View all 4 articles in setup"),
+        ], ""),  # all four are listed: no "View all 4 articles"
     ]
 
 
-def test_home_view_all_singular(kb, tmp_path: Path) -> None:
-    out, _ = _build(kb, tmp_path, {"content/billing/pay.md": "# Pay\n"})
-    assert _cards(_page(out, "index.html")) == [
-        ("billing", [("/billing/pay/", "Pay")], "View all 1 article in billing"),
+def test_home_view_all_only_when_the_card_lists_fewer_than_there_are(kb, tmp_path: Path) -> None:
+    pages = {f"content/billing/pay-{n}.md": f"# Pay {n}\n" for n in range(5)}
+    out, _ = _build(kb, tmp_path, {**pages, "content/billing/pay.md": "# Pay\n", "content/one/only.md": "# Only\n"})
+    assert [(title, len(items), view_all) for title, items, view_all in _cards(_page(out, "index.html"))] == [
+        ("billing", 5, "View all 6 articles in billing"),
+        ("one", 1, ""),
+    ]
+    out, _ = _build(kb, tmp_path / "five", pages)
+    assert [(title, len(items), view_all) for title, items, view_all in _cards(_page(out, "index.html"))] == [
+        ("billing", 5, ""),
     ]
 
 
-def test_home_featured_articles(site: Path) -> None:
+def test_home_featured_articles_show_their_excerpts(site: Path) -> None:
     featured = re.search(r'<section class="wrap featured".*?</section>', _page(site, "index.html"), re.S)
     assert featured is not None
     assert re.findall(r'<a href="([^"]*)">([^<]*)</a>', featured.group(0)) == [("/setup/start/", "Start")]
+    assert re.findall(r'<p class="excerpt">(.*?)</p>', featured.group(0)) == [
+        " ".join(f"word{i:02d}" for i in range(28)) + "…"
+    ]
 
 
 # --- excerpts ---------------------------------------------------------------------------
