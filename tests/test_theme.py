@@ -340,6 +340,32 @@ def test_absolute_logo_url_is_kept(kb, tmp_path: Path) -> None:
     assert '<img class="brand-logo" src="https://cdn.acme.test/logo.png"' in _page(out, "index.html")
 
 
+def test_every_page_links_the_theme_s_favicon_under_the_prefix(kb, tmp_path: Path) -> None:
+    out, _ = _build(kb, tmp_path, {"content/billing/pay.md": "# Pay\n"}, "--base-url", "https://x.org/help/")
+    for page in ("index.html", "billing/index.html", "billing/pay/index.html", "404.html", "search/index.html"):
+        assert '<link rel="icon" href="/help/assets/favicon.svg">' in _page(out, page), page
+    assert (out / "assets" / "favicon.svg").read_bytes().startswith(b"<svg")
+
+
+def test_favicon_from_site_yaml(kb, tmp_path: Path) -> None:
+    out, _ = _build(kb, tmp_path, {
+        "content/site.yaml": "favicon: media/Team Icon.png\n",
+        "content/media/Team Icon.png": b"\x89PNG",
+        "content/billing/pay.md": "# Pay\n",
+    }, "--base-url", "https://x.org/help/")
+    assert '<link rel="icon" href="/help/media/Team%20Icon.png">' in _page(out, "billing/pay/index.html")
+    assert (out / "media" / "Team Icon.png").read_bytes() == b"\x89PNG"
+    out, _ = _build(kb, tmp_path / "url", {
+        "content/site.yaml": "favicon: https://cdn.acme.test/i.png?v=1&x=2\n", "content/billing/pay.md": "# Pay\n"})
+    assert '<link rel="icon" href="https://cdn.acme.test/i.png?v=1&amp;x=2">' in _page(out, "index.html")
+
+
+def test_missing_favicon_warns_and_links_the_theme_s(kb, tmp_path: Path) -> None:
+    out, result = _build(kb, tmp_path, {"content/site.yaml": "favicon: media/icon.png\n", "content/pay.md": "# Pay\n"})
+    assert "content/site.yaml:1:10: warning: favicon file not found: 'media/icon.png'; the theme's is used" in result.stderr
+    assert '<link rel="icon" href="/assets/favicon.svg">' in _page(out, "index.html")
+
+
 @pytest.mark.parametrize("source", [
     "{{ d.title }}|{{ d['title'] }}",
     "{{ d.items is callable }}|{{ d['items'] }}",  # a dict's own attribute wins over its key, as in Jinja

@@ -669,3 +669,16 @@ def test_no_request_leaves_the_local_server(new_context, server, content, built_
     assert requests, "no requests were recorded"
     outside = sorted({u for u in requests if not (u.startswith(server + "/") or u.startswith("data:"))})
     assert not outside, f"requests left {server}: {outside}"
+
+
+def test_every_page_links_a_favicon_that_is_served(new_context, server, page_kinds):
+    """Without a linked icon a browser asks for /favicon.ico on every first visit and logs a 404."""
+    page = new_context().new_page()
+    for path in [*page_kinds.values(), "/tags/", "/search/", "/contact/", "/status/", "/no-such-page/"]:
+        page.goto(server + path, wait_until="load")
+        icons = page.eval_on_selector_all("link[rel~=icon]", "(ls) => ls.map(l => l.href)")
+        assert len(icons) == 1, f"{path}: {len(icons)} icon links"
+        assert icons[0].startswith(server + "/"), f"{path}: the icon {icons[0]} is not on the site"
+        response = page.request.get(icons[0])
+        assert response.status == 200 and response.headers["content-type"].startswith("image/"), (
+            f"{path}: GET {icons[0]} answered {response.status} {response.headers.get('content-type')}")
