@@ -8,13 +8,14 @@ from pathlib import Path
 from .errors import Diagnostic, error, join_display, warning
 from .model import NOTICE_LEVELS, Contact, Link, MarkdownOptions, Notice, SiteConfig
 from .schema import Reader
+from .sitefile import read_site_file
 from .textio import read_text
 from .yamlpos import YamlDoc, YamlProblem, load_yaml
 
 SITE_FILE = "site.yaml"
 SITE_KEYS = (
     "title", "tagline", "base_url", "language", "logo", "contact", "notice",
-    "footer_links", "theme", "extra_keys", "markdown", "edit_url",
+    "footer_links", "theme", "extra_keys", "markdown", "edit_url", "favicon",
 )
 CONTACT_KEYS = ("email", "url", "form")
 NOTICE_KEYS = ("text", "level", "start", "end")
@@ -43,7 +44,7 @@ def load_config(root: Path, display: str) -> tuple[SiteConfig, tuple[Diagnostic,
 
 
 def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
-    """Validate a parsed `site.yaml` document; with `root`, check that the logo file exists."""
+    """Validate a parsed `site.yaml` document; with `root`, check that the logo and favicon files exist."""
     r = Reader(doc, shown)
     for keypath, line, col in doc.duplicates:
         r.diagnostics.append(error(shown, line, col, f"duplicate key '{keypath[-1]}'"))
@@ -62,6 +63,7 @@ def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[Si
         base_url=base_url,
         language=_language(r),
         logo=r.string("logo"),
+        favicon=read_site_file(r, "favicon", root),
         contact=Contact(
             email=r.string("contact", "email"), url=r.string("contact", "url"), form=r.string("contact", "form")
         ),

@@ -60,6 +60,7 @@ class SiteConfig:
     base_url: str = ""
     language: str = "en"
     logo: str | None = None
+    favicon: str | None = None  # a file in the content folder or an http(s) URL; None: the theme's
     contact: Contact = Contact()
     notice: Notice | None = None
     footer_links: tuple[Link, ...] = ()

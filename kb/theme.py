@@ -154,8 +154,7 @@ class PageBuilder:
         """What every page shows: the site, its navigation, the page's own identity."""
         config = self.site.config
         absolute = config.base_url.startswith(("http://", "https://"))
-        logo = config.logo
-        image = self.absolute(logo, config.url_prefix) if logo and absolute else ""
+        image = self.absolute(config.logo, config.url_prefix) if config.logo and absolute else ""
         notice = config.notice if config.notice and config.notice.active(self.site.today) else None
         return {
             "site": {
@@ -164,6 +163,7 @@ class PageBuilder:
                 "language": config.language,
                 "base_url": config.base_url,
                 "logo": config.logo,
+                "favicon": config.favicon or "/assets/favicon.svg",  # the theme's unless site.yaml names one
                 "contact": config.contact,
                 "notice": notice,
                 "footer_links": config.footer_links,

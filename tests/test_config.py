@@ -17,6 +17,7 @@ tagline: We help
 base_url: https://help.acme.test/docs/
 language: fr
 logo: media/logo.svg
+favicon: media/icon.png
 contact:
   email: help@acme.test
   url: https://acme.test/contact
@@ -71,7 +72,7 @@ def test_empty_site_yaml_gives_defaults(tmp_path: Path) -> None:
 
 
 def test_every_setting_is_read(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"media/logo.svg": "<svg/>"})
+    write_tree(tmp_path, {"media/logo.svg": "<svg/>", "media/icon.png": b"\x89PNG"})
     config, diagnostics = _load(tmp_path, FULL)
     assert diagnostics == ()
     assert config == SiteConfig(
@@ -80,6 +81,7 @@ def test_every_setting_is_read(tmp_path: Path) -> None:
         base_url="https://help.acme.test/docs/",
         language="fr",
         logo="media/logo.svg",
+        favicon="media/icon.png",
         contact=Contact(email="help@acme.test", url="https://acme.test/contact"),
         notice=Notice(text="Maintenance on Sunday", level="critical",
                       start=dt.date(2020, 3, 1), end=dt.date(2020, 3, 5)),
@@ -234,3 +236,84 @@ def test_missing_logo_file_is_a_warning_at_its_value(tmp_path: Path) -> None:
 def test_logo_as_a_full_url_is_not_looked_up(tmp_path: Path) -> None:
     write_tree(tmp_path, {"site.yaml": "logo: https://cdn.acme.test/logo.png\n"})
     assert load_config(tmp_path, "content")[1] == ()
+
+
+# --- favicon: a file in the content folder (checked like the logo) or an http(s) URL ----------
+
+
+@pytest.mark.parametrize("value", ["media/icon.png", "/media/icon.png", "./media//icon.png", "media\\\\icon.png"])
+def test_favicon_in_the_content_folder(tmp_path: Path, value: str) -> None:
+    write_tree(tmp_path, {"media/icon.png": b"\x89PNG", "site.yaml": f"favicon: '{value}'\n"})
+    assert load_config(tmp_path, "content") == (SiteConfig(favicon="media/icon.png"), ())
+
+
+@pytest.mark.parametrize("value", ["https://cdn.acme.test/icon.png", "HTTP://cdn.acme.test/i.ico"])
+def test_favicon_as_an_http_url_is_kept_and_not_looked_up(tmp_path: Path, value: str) -> None:
+    assert _load(tmp_path, f"favicon: {value}\n") == (SiteConfig(favicon=value), ())
+
+
+def test_missing_favicon_file_is_a_warning_at_its_value_and_the_theme_s_is_used(tmp_path: Path) -> None:
+    config, diagnostics = _load(tmp_path, "title: Help\nfavicon: media/icon.png\n")
+    assert config.favicon is None
+    assert _formatted(diagnostics) == [
+        "content/site.yaml:2:10: warning: favicon file not found: 'media/icon.png'; the theme's is used"
+    ]
+
+
+EXAMPLE = "give a file in the content folder, such as media/favicon.png, or an https:// URL"
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("../outside.png", "favicon '../outside.png' leads out of the content folder ('..'); " + EXAMPLE),
+    ("media/../../outside.png", "favicon 'media/../../outside.png' leads out of the content folder ('..'); " + EXAMPLE),
+    ("..\\\\outside.png", "favicon '..\\\\outside.png' leads out of the content folder ('..'); " + EXAMPLE),
+    ("/etc/passwd", "favicon '/etc/passwd' is not in the content folder (a leading '/' means the content folder;"
+                    " kb publishes only files inside it); " + EXAMPLE),
+    ("javascript:alert(1)", "favicon must be a file in the content folder or an http(s) URL, not 'javascript:alert(1)'"),
+    ("data:image/png;base64,AAAA", "favicon must be a file in the content folder or an http(s) URL, not 'data:image/png;base64,AAAA'"),
+    ("C:\\\\icons\\\\x.ico", "favicon must be a file in the content folder or an http(s) URL, not 'C:\\\\icons\\\\x.ico'"),
+    ("//cdn.acme.test/x.ico", "favicon must be a file in the content folder or an http(s) URL, not '//cdn.acme.test/x.ico'"),
+    ("/", "favicon '/' names no file; " + EXAMPLE),
+])
+def test_favicon_outside_the_content_folder_is_an_error_at_its_value(tmp_path: Path, value: str, message: str) -> None:
+    write_tree(tmp_path, {"content/site.yaml": f"title: Help\nfavicon: '{value}'\n", "outside.png": b"\x89PNG"})
+    config, diagnostics = load_config(tmp_path / "content", "content")
+    assert config.favicon is None
+    assert _formatted(diagnostics) == [f"content/site.yaml:2:10: {message}"]
+
+
+def test_favicon_through_a_link_out_of_the_content_folder_is_an_error(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"content/site.yaml": "favicon: media/icon.png\n", "secret.png": b"\x89PNG"})
+    (tmp_path / "content" / "media").mkdir()
+    (tmp_path / "content" / "media" / "icon.png").symlink_to(tmp_path / "secret.png")
+    config, diagnostics = load_config(tmp_path / "content", "content")
+    assert config.favicon is None
+    assert _formatted(diagnostics) == [
+        "content/site.yaml:1:10: favicon 'media/icon.png' is a link that leads out of the content folder; " + EXAMPLE
+    ]
+
+
+@pytest.mark.parametrize("value", ["_drafts/icon.png", "media/.icon.png", "templates/icon.png", "site.yaml", "a/notes.md"])
+def test_favicon_that_kb_does_not_publish_is_a_warning(tmp_path: Path, value: str) -> None:
+    write_tree(tmp_path, {value: "x", "site.yaml": f"favicon: {value}\n"} if value != "site.yaml"
+               else {"site.yaml": f"favicon: {value}\n"})
+    config, diagnostics = load_config(tmp_path, "content")
+    assert config.favicon is None
+    assert [(d.level, d.line, d.col) for d in diagnostics] == [("warning", 1, 10)]
+    assert diagnostics[0].message.startswith(f"favicon '{value}' is not published")
+
+
+def test_favicon_message_escapes_control_characters_and_is_short(tmp_path: Path) -> None:
+    _, diagnostics = _load(tmp_path, 'favicon: "\\e[31m../x\\nfake.md:1:1: error: injected' + "a" * 80 + '"\n')
+    (message,) = _formatted(diagnostics)
+    assert "\x1b" not in message and "\n" not in message
+    assert message.startswith(
+        "content/site.yaml:1:10: warning: favicon file not found: '\\x1b[31m../x\\x0afake.md:1:1: error: injected")
+    assert "aaa...'; the theme's is used" in message and len(message) <= 140
+
+
+@pytest.mark.parametrize("value", ["'\\0'", "'a\\0b.png'", "'\\udc80.png'", "x" * 5000, "[1]", "{a: 1}"])
+def test_odd_favicon_values_give_a_message_not_a_traceback(tmp_path: Path, value: str) -> None:
+    config, diagnostics = _load(tmp_path, f'favicon: "{value}"\n' if value.startswith("'") else f"favicon: {value}\n")
+    assert config.favicon is None
+    assert len(diagnostics) == 1 and diagnostics[0].line == 1

@@ -108,13 +108,14 @@ def test_notice_without_dates_always_shows(kb, tmp_path: Path) -> None:
 
 
 def _cards(html: str) -> list[tuple[str, list[tuple[str, str]], str]]:
-    """(card title, [(href, title)] of its article list, view-all text) for each home card."""
+    """(card title, [(href, title)] of its article list, view-all text or "") for each home card."""
     cards = []
-    for head, view_all in re.findall(r'<li class="card">(.*?)<p class="view-all">(.*?)</p>', html, re.S):
-        title = re.search(r'<h3 class="card-title"><a href="[^"]*">.*?<span>(.*?)</span></a></h3>', head, re.S)
-        links = re.search(r'<ul class="link-list">(.*?)</ul>', head, re.S)
+    for card in html.split('<li class="card">')[1:]:
+        title = re.search(r'<h3 class="card-title"><a href="[^"]*">.*?<span>(.*?)</span></a></h3>', card, re.S)
+        links = re.search(r'<ul class="link-list">(.*?)</ul>', card, re.S)
         items = re.findall(r'<a href="([^"]*)">([^<]*)</a>', links.group(1)) if links else []
-        cards.append((title.group(1) if title else "?", items, re.sub(r"<[^>]+>", "", view_all)))
+        view_all = re.match(r'\s*<p class="view-all">(.*?)</p>', card[links.end():] if links else "", re.S)
+        cards.append((title.group(1) if title else "?", items, re.sub(r"<[^>]+>", "", view_all.group(1)) if view_all else ""))
     return cards
 
 
@@ -132,21 +133,30 @@ def test_home_shows_five_articles_per_card_and_view_all(site: Path) -> None:
             ("/setup/tagged/", "Tagged"),
             ("/setup/three/", "Three headings"),
             ("/setup/two/", "Two headings"),
-        ], "View all 4 articles in setup"),
+        ], ""),  # all four are listed: no "View all 4 articles"
     ]
 
 
-def test_home_view_all_singular(kb, tmp_path: Path) -> None:
-    out, _ = _build(kb, tmp_path, {"content/billing/pay.md": "# Pay\n"})
-    assert _cards(_page(out, "index.html")) == [
-        ("billing", [("/billing/pay/", "Pay")], "View all 1 article in billing"),
+def test_home_view_all_only_when_the_card_lists_fewer_than_there_are(kb, tmp_path: Path) -> None:
+    pages = {f"content/billing/pay-{n}.md": f"# Pay {n}\n" for n in range(5)}
+    out, _ = _build(kb, tmp_path, {**pages, "content/billing/pay.md": "# Pay\n", "content/one/only.md": "# Only\n"})
+    assert [(title, len(items), view_all) for title, items, view_all in _cards(_page(out, "index.html"))] == [
+        ("billing", 5, "View all 6 articles in billing"),
+        ("one", 1, ""),
+    ]
+    out, _ = _build(kb, tmp_path / "five", pages)
+    assert [(title, len(items), view_all) for title, items, view_all in _cards(_page(out, "index.html"))] == [
+        ("billing", 5, ""),
     ]
 
 
-def test_home_featured_articles(site: Path) -> None:
+def test_home_featured_articles_show_their_excerpts(site: Path) -> None:
     featured = re.search(r'<section class="wrap featured".*?</section>', _page(site, "index.html"), re.S)
     assert featured is not None
     assert re.findall(r'<a href="([^"]*)">([^<]*)</a>', featured.group(0)) == [("/setup/start/", "Start")]
+    assert re.findall(r'<p class="excerpt">(.*?)</p>', featured.group(0)) == [
+        " ".join(f"word{i:02d}" for i in range(28)) + "…"
+    ]
 
 
 # --- excerpts ---------------------------------------------------------------------------
@@ -328,6 +338,32 @@ def test_absolute_logo_url_is_kept(kb, tmp_path: Path) -> None:
         "content/billing/pay.md": "# Pay\n",
     })
     assert '<img class="brand-logo" src="https://cdn.acme.test/logo.png"' in _page(out, "index.html")
+
+
+def test_every_page_links_the_theme_s_favicon_under_the_prefix(kb, tmp_path: Path) -> None:
+    out, _ = _build(kb, tmp_path, {"content/billing/pay.md": "# Pay\n"}, "--base-url", "https://x.org/help/")
+    for page in ("index.html", "billing/index.html", "billing/pay/index.html", "404.html", "search/index.html"):
+        assert '<link rel="icon" href="/help/assets/favicon.svg">' in _page(out, page), page
+    assert (out / "assets" / "favicon.svg").read_bytes().startswith(b"<svg")
+
+
+def test_favicon_from_site_yaml(kb, tmp_path: Path) -> None:
+    out, _ = _build(kb, tmp_path, {
+        "content/site.yaml": "favicon: media/Team Icon.png\n",
+        "content/media/Team Icon.png": b"\x89PNG",
+        "content/billing/pay.md": "# Pay\n",
+    }, "--base-url", "https://x.org/help/")
+    assert '<link rel="icon" href="/help/media/Team%20Icon.png">' in _page(out, "billing/pay/index.html")
+    assert (out / "media" / "Team Icon.png").read_bytes() == b"\x89PNG"
+    out, _ = _build(kb, tmp_path / "url", {
+        "content/site.yaml": "favicon: https://cdn.acme.test/i.png?v=1&x=2\n", "content/billing/pay.md": "# Pay\n"})
+    assert '<link rel="icon" href="https://cdn.acme.test/i.png?v=1&amp;x=2">' in _page(out, "index.html")
+
+
+def test_missing_favicon_warns_and_links_the_theme_s(kb, tmp_path: Path) -> None:
+    out, result = _build(kb, tmp_path, {"content/site.yaml": "favicon: media/icon.png\n", "content/pay.md": "# Pay\n"})
+    assert "content/site.yaml:1:10: warning: favicon file not found: 'media/icon.png'; the theme's is used" in result.stderr
+    assert '<link rel="icon" href="/assets/favicon.svg">' in _page(out, "index.html")
 
 
 @pytest.mark.parametrize("source", [

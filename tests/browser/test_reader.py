@@ -172,12 +172,31 @@ def test_home_has_a_card_per_category(page, server, content, built_site):
         assert len(shown) == min(HOME_ARTICLES, len(articles)), f"{category.title}: shows {shown}"
         assert set(shown) <= {a.title for a in articles}, f"{category.title}: card lists articles of other categories: {shown}"
         view_all = card.locator(".view-all a")
+        if len(articles) <= HOME_ARTICLES:
+            assert view_all.count() == 0, f"{category.title}: 'View all' although all {len(articles)} are listed"
+            continue
         match = re.search(r"View all (\d+) articles?\b", norm(view_all.text_content()))
         assert match, f"{category.title}: no 'View all N articles' link, found {view_all.text_content()!r}"
         assert int(match.group(1)) == len(articles), (
             f"{category.title}: 'View all {match.group(1)} articles' but the content has {len(articles)} published"
         )
         assert path_of(view_all.get_attribute("href")) == category_url(built_site, category.title)
+
+
+def test_home_lists_popular_articles_with_their_excerpts(page, server, content, built_site):
+    open_page(page, server, "/")
+    featured = [d for d in content.published if re.search(r"^featured:\s*true\s*$",
+                                                           (content.root / d.rel).read_text(encoding="utf-8"), re.M)]
+    assert featured, "the example should feature some articles"
+    items = page.locator("section.featured li")
+    shown = {}
+    for item in items.all():
+        excerpt = item.locator(".excerpt")
+        shown[norm(item.locator("a").inner_text())] = norm(excerpt.inner_text()) if excerpt.count() else ""
+    assert sorted(shown) == sorted(d.title for d in featured)
+    for doc in featured:
+        check_excerpt(doc, shown[doc.title])
+    assert any(shown[t] for t in shown) and page.locator("section.featured .excerpt").first.is_visible()
 
 
 def test_clicking_a_card_article_opens_it(page, server, content):
@@ -650,3 +669,16 @@ def test_no_request_leaves_the_local_server(new_context, server, content, built_
     assert requests, "no requests were recorded"
     outside = sorted({u for u in requests if not (u.startswith(server + "/") or u.startswith("data:"))})
     assert not outside, f"requests left {server}: {outside}"
+
+
+def test_every_page_links_a_favicon_that_is_served(new_context, server, page_kinds):
+    """Without a linked icon a browser asks for /favicon.ico on every first visit and logs a 404."""
+    page = new_context().new_page()
+    for path in [*page_kinds.values(), "/tags/", "/search/", "/contact/", "/status/", "/no-such-page/"]:
+        page.goto(server + path, wait_until="load")
+        icons = page.eval_on_selector_all("link[rel~=icon]", "(ls) => ls.map(l => l.href)")
+        assert len(icons) == 1, f"{path}: {len(icons)} icon links"
+        assert icons[0].startswith(server + "/"), f"{path}: the icon {icons[0]} is not on the site"
+        response = page.request.get(icons[0])
+        assert response.status == 200 and response.headers["content-type"].startswith("image/"), (
+            f"{path}: GET {icons[0]} answered {response.status} {response.headers.get('content-type')}")

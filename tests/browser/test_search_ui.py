@@ -46,6 +46,40 @@ def test_typing_refund_on_the_home_page_suggests_the_article_and_enter_opens_it(
     assert " ".join(page.locator("h1").inner_text().split()) == REFUND
 
 
+@pytest.mark.parametrize("click", [{"button": "middle"}, {"modifiers": ["ControlOrMeta"]}], ids=["middle", "ctrl"])
+def test_a_suggestion_is_a_link_that_opens_in_a_new_tab(new_context, server, built_site, click) -> None:
+    context = new_context()
+    page = context.new_page()
+    page.goto(server + "/")
+    box = page.locator("#search-hero")
+    box.click()
+    box.press_sequentially("refund", delay=20)
+    _wait_for_title(page, "search-hero", REFUND)
+    options = page.locator("#search-hero-results [role=option]")
+    kinds = options.evaluate_all("(os) => os.map(o => o.tagName + ' ' + (o.getAttribute('href') || ''))")
+    assert kinds and all(k.startswith("A /") for k in kinds), kinds  # links, so "Open in new tab" works too
+    assert kinds[-1] == "A /search/?q=refund"
+    option = options.filter(has_text=REFUND).first
+    assert option.evaluate("(o) => o.pathname") == built_site.article_urls[REFUND]
+    with context.expect_page() as opened:
+        option.click(**click)
+    tab = opened.value
+    tab.wait_for_load_state()
+    assert tab.url == server + built_site.article_urls[REFUND]
+    assert page.url == server + "/", "the page itself stays where it was"
+    assert page.evaluate("() => document.activeElement.id") == "search-hero", "the focus stays in the box"
+
+
+def test_clicking_a_suggestion_opens_it(page, server, built_site) -> None:
+    page.goto(server + "/")
+    box = page.locator("#search-hero")
+    box.click()
+    box.press_sequentially("refund", delay=20)
+    _wait_for_title(page, "search-hero", REFUND)
+    page.locator("#search-hero-results [role=option]").filter(has_text=REFUND).first.click()
+    page.wait_for_url(server + built_site.article_urls[REFUND])
+
+
 def test_escape_closes_the_suggestions(page, server) -> None:
     page.goto(server + "/billing/")
     box = page.locator("#search-header")
@@ -162,7 +196,7 @@ def test_search_works_under_a_sub_path(new_context, build_example, serve_folder,
     box.click()
     box.press_sequentially("refund", delay=20)
     _wait_for_title(page, "search-hero", REFUND)
-    hrefs = page.locator("#search-hero-results [role=option]").evaluate_all("(os) => os.map(o => o.dataset.href)")
+    hrefs = page.locator("#search-hero-results [role=option]").evaluate_all("(os) => os.map(o => o.getAttribute('href'))")
     assert hrefs and all(h.startswith("/help/") for h in hrefs), hrefs
     page.goto(origin + "/help/search/?q=refund")
     page.locator("#search-results li").first.wait_for()

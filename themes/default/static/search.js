@@ -76,17 +76,20 @@
       set(input, "aria-expanded", open && options().length > 0);
       if (!open) select(-1);
     };
+    // Enter on a chosen suggestion; a click, a middle click or "Open in new tab" are the link's own.
     const go = (o, e) => {
-      if (e.ctrlKey || e.metaKey || e.shiftKey) window.open(o.dataset.href);
-      else location.href = o.dataset.href;
+      if (e.ctrlKey || e.metaKey || e.shiftKey) window.open(o.href);
+      else location.href = o.href;
     };
+    // Each suggestion is a link that is also the listbox's option (focus stays in the input).
     const option = (n, href, label) => {
-      const li = el("li", "search-suggestion" + (label ? " search-suggestion-all" : ""), label);
-      li.id = id + "-opt-" + n;
-      set(li, "role", "option");
-      set(li, "aria-selected", false);
-      li.dataset.href = href;
-      return li;
+      const a = el("a", "search-suggestion" + (label ? " search-suggestion-all" : ""), label);
+      a.id = id + "-opt-" + n;
+      a.href = href;
+      a.tabIndex = -1;
+      set(a, "role", "option");
+      set(a, "aria-selected", false);
+      return a;
     };
 
     async function suggest(my, term) {
@@ -105,10 +108,10 @@
       if (my !== seq) return; // a later keystroke won
       list.textContent = "";
       data.forEach((d, n) => {
-        const li = option(n, d.url);
-        li.append(el("span", "search-suggestion-title", d.meta.title || d.url),
+        const a = option(n, d.url);
+        a.append(el("span", "search-suggestion-title", d.meta.title || d.url),
           el("span", "search-suggestion-category", d.meta.category), el("span", "search-suggestion-excerpt", "", d.excerpt));
-        list.append(li);
+        list.append(a);
       });
       const enc = encodeURIComponent(term), n = data.length, none = "No articles match " + q(term) + ".";
       list.append(n
@@ -151,7 +154,6 @@
     });
     input.addEventListener("focus", () => input.value.trim() && options().length && show(true));
     panel.addEventListener("mousedown", (e) => e.preventDefault()); // keep the focus in the input
-    list.addEventListener("click", (e) => e.target.closest("[role=option]") && go(e.target.closest("[role=option]"), e));
     input.addEventListener("blur", () => show(false)); // Tab, or a click outside
   }
 
