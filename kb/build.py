@@ -319,6 +319,7 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
     context = LinkContext(
         urls={rel: "/" for rel in tree.articles} | {a.source: a.url for a in site.articles},
         assets=frozenset(tree.assets),
+        asset_urls=site.asset_urls,
         url_prefix=config.url_prefix,
         drafts=frozenset(a.source for a in articles if a.source not in published),
     )

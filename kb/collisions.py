@@ -84,7 +84,7 @@ def _outputs(site: Site, status: StatusFile | None, theme: Path | None, root: Pa
         (path, what if what[0] in _CONTENT_PAGES else ("kb", _KB_PAGES[what[0]] if path.endswith(".html") else path))
         for path, _, what in page_list(site, keys)
     ]
-    found += [(rel, ("file", rel)) for rel in site.assets]
+    found += [(site.asset_url(rel), ("file", rel)) for rel in site.assets]
     themes = [d for d in (theme_dir("default", root), theme) if d is not None]
     found += [(path, ("theme", source)) for path, source in static_paths(themes).items()]
     found += [(name, ("kb", name)) for name in (MARKER, MANIFEST, *([REDIRECTS] if site.redirects else []))]

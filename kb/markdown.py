@@ -162,7 +162,7 @@ class _Links(Treeprocessor):
             if parts.fragment:
                 self.fragments.append((path, unquote(parts.fragment), value))
         elif dependency[2]:  # the file exists
-            element.set(attr, quote(self.context.url_prefix + path) + fragment)
+            element.set(attr, quote(self.context.url_prefix + dependency[4]) + fragment)
         elif target.startswith("/"):
             return  # a site path we do not manage (another app on the same host)
         elif image:
@@ -176,7 +176,8 @@ def link_dependency(path: str, context: LinkContext) -> tuple:
     if path.lower().endswith(".md"):
         return ("md", path, context.urls.get(path), path in context.drafts)
     present = path in context.assets
-    return ("file", path, present, "" if present else _case_hint(path, context.assets))
+    return ("file", path, present, "" if present else _case_hint(path, context.assets),
+            context.asset_urls.get(path, path))
 
 
 def dependencies_hold(deps: tuple, context: LinkContext) -> bool:

@@ -130,6 +130,7 @@ class LinkContext:
 
     urls: dict[str, str] = field(default_factory=dict)  # article source -> url
     assets: frozenset[str] = frozenset()  # other files, relative paths
+    asset_urls: dict[str, str] = field(default_factory=dict)  # such a file -> its path in the site, where not the same
     url_prefix: str = "/"
     drafts: frozenset[str] = frozenset()  # articles left out of this build as drafts
 
@@ -172,6 +173,12 @@ class Site:
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)  # source -> sources
     redirects: dict[str, str] = field(default_factory=dict)  # old path (an alias) -> the article's URL
     status: StatusReport | None = None
+    asset_urls: dict[str, str] = field(default_factory=dict)  # a file's relative path -> its path in the site
+
+    def asset_url(self, rel: str) -> str:
+        """Where a content file is published: under its folders' slugs (`Billing/media/x.png` at
+        `billing/media/x.png`)."""
+        return self.asset_urls.get(rel, rel)
 
 
 # --------------------------------------------------------------------------

@@ -193,7 +193,7 @@ def other_files(site: Site, pages: PageBuilder, theme: Path, root: Path) -> list
     if site.status is not None:
         files.extend(api_files(site.status, lambda view: pages.absolute(incident_path(view), site.config.url_prefix)))
     files.extend(_static_files([d for d in (theme_dir("default", root), theme) if d is not None]))
-    files.extend(OutputFile(rel, copy_from=str(root / rel)) for rel in site.assets)
+    files.extend(OutputFile(site.asset_url(rel), copy_from=str(root / rel)) for rel in site.assets)
     return files
 
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from .errors import Diagnostic, error, join_display, warning
 from .model import Article, Category, Site, SiteConfig
+from .slugs import slugify
 
 RELATED_LIMIT = 5
 COMMON_TAG = 100  # a tag on more articles than this is not counted when ranking related articles
@@ -92,6 +93,7 @@ def assemble_site(
         related[article.source] = tuple(dict.fromkeys(explicit))
     related = _related(kept, related, memo)
     ordered_categories = tuple(sorted(categories, key=category_sort_key))
+    published = {rel: path for rel in assets if (path := asset_path(rel, categories)) != rel}
     site = Site(
         config=config,
         categories=ordered_categories,
@@ -101,8 +103,28 @@ def assemble_site(
         generated=now,
         related=related,
         redirects=redirects,
+        asset_urls=published,
     )
     return site, tuple(diagnostics)
+
+
+def asset_path(rel: str, categories: tuple[Category, ...]) -> str:
+    """Where a content file is published: in its topic's or section's folder of the site, its other
+    folders by their slugs (`Agents & Users/media/a b.png` at `agents-users/media/a b.png`); its
+    name as it is."""
+    folders, _, name = rel.rpartition("/")
+    if not folders:
+        return rel
+    parts = folders.split("/")
+    urls = _folder_urls(categories)
+    depth = next((n for n in (2, 1) if len(parts) >= n and "/".join(parts[:n]) in urls), 0)
+    base = [urls["/".join(parts[:depth])].strip("/")] if depth else []
+    return "/".join([*base, *(slugify(part) or part for part in parts[depth:]), name])
+
+
+@functools.lru_cache(maxsize=4)
+def _folder_urls(categories: tuple[Category, ...]) -> dict[str, str]:
+    return {c.key: c.url for c in categories if c.key}
 
 
 @functools.lru_cache(maxsize=16384)  # `kb serve` checks the same aliases at every edit

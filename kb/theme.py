@@ -154,7 +154,8 @@ class PageBuilder:
         """What every page shows: the site, its navigation, the page's own identity."""
         config = self.site.config
         absolute = config.base_url.startswith(("http://", "https://"))
-        image = self.absolute(config.logo, config.url_prefix) if config.logo and absolute else ""
+        logo = self._published(config.logo)
+        image = self.absolute(logo, config.url_prefix) if logo and absolute else ""
         notice = config.notice if config.notice and config.notice.active(self.site.today) else None
         return {
             "site": {
@@ -162,8 +163,8 @@ class PageBuilder:
                 "tagline": config.tagline,
                 "language": config.language,
                 "base_url": config.base_url,
-                "logo": config.logo,
-                "favicon": config.favicon or "/assets/favicon.svg",  # the theme's unless site.yaml names one
+                "logo": logo,
+                "favicon": self._published(config.favicon) or "/assets/favicon.svg",  # the theme's unless site.yaml names one
                 "contact": config.contact,
                 "notice": notice,
                 "footer_links": config.footer_links,
@@ -181,6 +182,12 @@ class PageBuilder:
                 "jsonld": [],
             },
         }
+
+    def _published(self, path: str | None) -> str | None:
+        """A file site.yaml names (a URL, or a path in the content folder) as published."""
+        if not path or _SCHEME.match(path) or path.startswith("//"):
+            return path
+        return "/" + self.site.asset_url(path.lstrip("/"))
 
     def item(self, article: Article) -> dict:
         """An article as it appears in a list."""
