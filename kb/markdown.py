@@ -22,6 +22,7 @@ from pygments.util import ClassNotFound
 
 from .errors import warning
 from .mdquick import quicken
+from .rawlinks import rewrite_links
 from .model import (
     Article,
     Fragment,
@@ -126,6 +127,17 @@ class _Links(Treeprocessor):
             elif element.tag == "img":
                 self._rewrite(element, "src", image=True)
                 element.set("loading", "lazy")
+        if self.raw_html:  # raw HTML is kept aside as text: its links are rewritten there
+            stash = self.md.htmlStash.rawHtmlBlocks
+            for index, block in enumerate(stash):
+                if isinstance(block, str) and "<" in block:
+                    stash[index] = rewrite_links(block, self._rewrite_value)
+
+    def _rewrite_value(self, value: str, image: bool) -> str | None:
+        """A link of raw HTML, rewritten as a Markdown link would be (None: as it was)."""
+        holder = _Value(value)
+        self._rewrite(holder, "value", image)  # type: ignore[arg-type]
+        return holder.value if holder.value is not value else None
 
     def _rewrite(self, element: etree.Element, attr: str, image: bool) -> None:
         value = element.get(attr)
@@ -169,6 +181,19 @@ class _Links(Treeprocessor):
             self.problems.append((value, f"missing image '{target}'{dependency[3]}"))
         elif "." in posixpath.basename(path):
             self.problems.append((value, f"link to missing file '{target}'{dependency[3]}"))
+
+
+class _Value:
+    """One attribute's value, read and set as `_Links._rewrite` reads and sets an element's."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def get(self, name: str) -> str:
+        return self.value
+
+    def set(self, name: str, value: str) -> None:
+        self.value = value
 
 
 def link_dependency(path: str, context: LinkContext) -> tuple:
