@@ -30,7 +30,7 @@ def test_installed_kb_builds_from_another_folder(tmp_path: Path) -> None:
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | ISOLATED
     result = subprocess.run(
-        [str(env_dir / "bin" / "kb"), "build", "--content", str(REPO / "content"), "--out", "out"],
+        [str(env_dir / "bin" / "kb"), "build", "--content", str(REPO / "content"), "--out", "out", "--no-cache"],
         cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stderr
@@ -46,3 +46,18 @@ def test_installed_kb_builds_from_another_folder(tmp_path: Path) -> None:
     ).stdout
     assert str(env_dir) in located, f"kb was imported from {located}, not from the fresh venv"
     assert sys.executable != str(python)
+
+
+def _bash_blocks(text: str) -> list[str]:
+    return [block.strip() for block in text.split("```bash\n")[1:] for block in [block.split("```")[0]]]
+
+
+def test_ci_runs_the_readmes_test_command_as_written() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    setup = readme.split("## Set-up", 1)[1].split("\n## ", 1)[0]
+    build, test = _bash_blocks(setup)[:2]
+    assert build.startswith("python3 -m venv .venv && . .venv/bin/activate && ")  # PEP 668 systems refuse a bare pip
+    assert build.endswith("pip install . && kb build")
+    assert test.startswith("python3 -m venv .venv && . .venv/bin/activate && ")
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert ci[-1] == test, "the last line of .ci/run is the README's test command"
