@@ -18,7 +18,7 @@ import jinja2
 from . import __version__
 from .cache import ParsedCache, RenderCache, render_all
 from .config import load_config
-from .content import discover, load_categories, parse_article
+from .content import active_files, discover, load_categories, parse_article
 from .errors import (
     ContentError,
     Diagnostic,
@@ -68,6 +68,7 @@ class BuildOptions:
     git_dates: bool = True
     cache: Path | None = None  # where rendered articles are kept between builds; None: nowhere
     jobs: int = 0  # processes that render articles; 0: one per core
+    untrusted: bool = False  # --untrusted: the untrusted mode, whatever site.yaml says
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,8 @@ def _page_cache(folder: Path | None, prepared: Prepared) -> PageCache | None:
         return None
     templates = list(getattr(prepared.env.loader, "searchpath", []))
     salt = "\0".join((__version__, theme_digest(templates), prepared.site.config.url_prefix))
+    if prepared.site.config.untrusted:  # the templates ran in the sandbox, where some fail that run outside it
+        salt += "\0sandboxed"
     return PageCache(folder, salt)
 
 
@@ -252,7 +255,11 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
     diagnostics.extend(found)
     if options.base_url is not None:
         config = dataclasses.replace(config, base_url=options.base_url)
+    if options.untrusted:
+        config = dataclasses.replace(config, untrusted=True)
     tree = discover(root)
+    if config.untrusted:
+        diagnostics.extend(active_files(tree, display))
     diagnostics.extend(
         error(join_display(display, rel), 1, 1, "symbolic link leads outside the content folder; refused")
         for rel in tree.outside
@@ -308,10 +315,10 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
     if status is not None:
         site = dataclasses.replace(site, status=status_report(status, now))
     assert theme is not None  # a missing theme is an error above
-    env = make_environment(theme, root, config.url_prefix)
+    env = make_environment(theme, root, config.url_prefix, sandboxed=config.untrusted)
     if cache is not None:  # `kb serve`: templates compiled once, until a template file changes
         folders = list(getattr(env.loader, "searchpath", []))
-        key = "\0".join((*folders, config.url_prefix, theme_digest(folders)))
+        key = "\0".join((*folders, config.url_prefix, theme_digest(folders), str(config.untrusted)))
         if cache.environment is not None and cache.environment[0] == key:
             env = cache.environment[1]
         cache.environment = (key, env)

@@ -30,6 +30,11 @@ def cli() -> None:
     """kb builds a support centre from Markdown articles."""
 
 
+_UNTRUSTED = click.option("--untrusted", is_flag=True,
+                          help="Writers are not trusted, whatever site.yaml says: sanitise articles, refuse active "
+                               "files, run templates in a sandbox.")
+
+
 def _site_options(command):
     """The options every command that reads the content shares."""
     for option in reversed((
@@ -42,6 +47,7 @@ def _site_options(command):
         click.option("--now", metavar="TIME", callback=lambda ctx, param, value: _now(value),
                      help="Act as if it were TIME (2026-11-26T12:00:00Z; UTC without an offset). "
                           "Default: SOURCE_DATE_EPOCH, else the clock."),
+        _UNTRUSTED,
     )):
         command = option(command)
     return command
@@ -59,13 +65,13 @@ def _site_options(command):
               help="Processes that render articles (default: one per core).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
 def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bool, no_search: bool,
-          cache: Path | None, no_cache: bool, jobs: int, now: dt.datetime | None, quiet: bool) -> None:
+          cache: Path | None, no_cache: bool, jobs: int, now: dt.datetime | None, quiet: bool, untrusted: bool) -> None:
     """Build the support centre into a static site."""
     display = content.rstrip("/\\") or content
     keep = None if no_cache else cache or Path(out).parent / ".kb-cache"
     options = BuildOptions(
         content=Path(content), out=Path(out), display=display, base_url=base_url, drafts=drafts,
-        strict=strict, search=not no_search, now=now, cache=keep, jobs=jobs,
+        strict=strict, search=not no_search, now=now, cache=keep, jobs=jobs, untrusted=untrusted,
     )
     try:
         report = build_site(options, progress=None if quiet else _progress)
@@ -110,11 +116,11 @@ def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bo
 @click.option("--against", type=click.Path(dir_okay=False, path_type=Path), metavar="MANIFEST",
               help="The kb-manifest.json of the published site: fail when one of its URLs would disappear.")
 def check(content: str, base_url: str | None, drafts: bool, strict: bool, now: dt.datetime | None,
-          style: str, against: Path | None) -> None:
+          style: str, against: Path | None, untrusted: bool) -> None:
     """Check the content as a build would, writing nothing; exit 1 on errors."""
     display = content.rstrip("/\\") or content
     options = BuildOptions(content=Path(content), out=Path(content), display=display, base_url=base_url,
-                           drafts=drafts, strict=strict, search=False, now=now)
+                           drafts=drafts, strict=strict, search=False, now=now, untrusted=untrusted)
     found = check_site(options, against)
     errors = [d for d in found if d.is_error]
     if style == "json":
@@ -151,11 +157,12 @@ def github_annotation(diagnostic: Diagnostic) -> str:
 @click.option("--no-search", is_flag=True, help="Do not build the search index.")
 @click.option("--now", metavar="TIME", callback=lambda ctx, param, value: _now(value),
               help="Preview as if it were TIME.")
-def serve_command(content: str, port: int, no_search: bool, now: dt.datetime | None) -> None:
+@_UNTRUSTED
+def serve_command(content: str, port: int, no_search: bool, now: dt.datetime | None, untrusted: bool) -> None:
     """Preview the site: rebuild on every change and reload the open page; drafts are shown."""
     display = content.rstrip("/\\") or content
     options = BuildOptions(content=Path(content), out=Path(content), display=display, base_url="/",
-                           drafts=True, search=not no_search, now=now)
+                           drafts=True, search=not no_search, now=now, untrusted=untrusted)
     if not options.content.is_dir():
         raise click.UsageError(f"content folder '{display}' does not exist")
 

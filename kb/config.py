@@ -14,7 +14,7 @@ from .yamlpos import YamlDoc, YamlProblem, load_yaml
 SITE_FILE = "site.yaml"
 SITE_KEYS = (
     "title", "tagline", "base_url", "language", "logo", "contact", "notice",
-    "footer_links", "theme", "extra_keys", "markdown", "edit_url",
+    "footer_links", "theme", "extra_keys", "markdown", "edit_url", "untrusted",
 )
 CONTACT_KEYS = ("email", "url", "form")
 NOTICE_KEYS = ("text", "level", "start", "end")
@@ -75,7 +75,10 @@ def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[Si
             toc_min_headings=r.integer("markdown", "toc_min_headings", default=3) or 0,
             raw_html=r.boolean("markdown", "raw_html", default=True),
         ),
+        untrusted=r.boolean("untrusted"),
     )
+    if r.raw("untrusted") is True and r.raw("markdown", "raw_html") is True:
+        r.warn(("markdown", "raw_html"), "markdown.raw_html: true has no effect with untrusted: true; raw HTML is escaped")
     logo = config.logo
     if root is not None and logo and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", logo):
         if not (root / logo.lstrip("/")).is_file():

@@ -27,6 +27,7 @@ from .model import (
     RenderedArticle,
     TocEntry,
 )
+from .sanitize import sanitize_html
 from .slugs import heading_id
 
 CALLOUT_TYPES = ("note", "tip", "important", "warning", "caution")
@@ -263,6 +264,7 @@ class MarkdownRenderer:
     """Markdown instances with kb's extensions, one per set of optional extensions; reuse it for many articles."""
 
     quick = True  # with kb.mdquick's quicker parts of Python-Markdown (the same output)
+    sanitize = staticmethod(sanitize_html)  # the untrusted mode's last step (raw_html: false; kb.sanitize)
 
     def __init__(self, options: MarkdownOptions, all_extensions: bool = False) -> None:
         self.options = options
@@ -311,7 +313,7 @@ class MarkdownRenderer:
         links.problems = []
         links.fragments = []
         links.deps = []
-        body = md.convert(article.body)
+        body = md.convert(article.body) if self.options.raw_html else self.sanitize(md.convert(article.body))
         toc = tuple(_flatten(getattr(md, "toc_tokens", [])))
         lines = article.body.split("\n") if links.problems or links.fragments else []
         after: dict[str, tuple[int, int]] = {}

@@ -234,3 +234,43 @@ def test_missing_logo_file_is_a_warning_at_its_value(tmp_path: Path) -> None:
 def test_logo_as_a_full_url_is_not_looked_up(tmp_path: Path) -> None:
     write_tree(tmp_path, {"site.yaml": "logo: https://cdn.acme.test/logo.png\n"})
     assert load_config(tmp_path, "content")[1] == ()
+
+
+# --- the untrusted mode's switch --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "untrusted"), [
+    ("", False),
+    ("untrusted: true\n", True),
+    ("untrusted: false\n", False),
+    ("markdown: {raw_html: false}\n", True),  # the older spelling of the same switch
+    ("untrusted: false\nmarkdown: {raw_html: false}\n", True),  # either spelling turns it on
+    ("markdown: {raw_html: true}\n", False),
+])
+def test_the_untrusted_switch_and_its_older_spelling(tmp_path: Path, text: str, untrusted: bool) -> None:
+    config, diagnostics = _load(tmp_path, text or "title: Help\n")
+    assert diagnostics == ()
+    assert config.untrusted is untrusted
+    assert config.markdown.raw_html is not untrusted  # one switch: the Markdown stage reads the same bit
+
+
+def test_untrusted_with_raw_html_true_warns_that_raw_html_is_escaped(tmp_path: Path) -> None:
+    config, diagnostics = _load(tmp_path, "untrusted: true\nmarkdown:\n  raw_html: true\n")
+    assert (config.untrusted, config.markdown.raw_html) == (True, False)
+    assert _formatted(diagnostics) == [
+        "content/site.yaml:3:3: warning: markdown.raw_html: true has no effect with untrusted: true; raw HTML is escaped",
+    ]
+
+
+def test_untrusted_must_be_true_or_false(tmp_path: Path) -> None:
+    config, diagnostics = _load(tmp_path, "untrusted: sometimes\n")
+    assert config.untrusted is False
+    assert _formatted(diagnostics) == ["content/site.yaml:1:12: 'untrusted' must be true or false, not 'sometimes'"]
+
+
+def test_the_switch_set_in_code_keeps_both_fields_in_step() -> None:
+    import dataclasses
+
+    assert dataclasses.replace(SiteConfig(), untrusted=True).markdown.raw_html is False
+    assert SiteConfig(markdown=MarkdownOptions(raw_html=False)).untrusted is True
+
