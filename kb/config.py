@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -20,6 +21,11 @@ CONTACT_KEYS = ("email", "url", "form")
 NOTICE_KEYS = ("text", "level", "start", "end")
 LINK_KEYS = ("title", "url")
 MARKDOWN_KEYS = ("toc_depth", "toc_min_headings", "raw_html")
+WEB = ("http", "https")
+MAIL = ("http", "https", "mailto")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_DROPPED = re.compile(r"[\t\n\r]")  # a browser removes these anywhere in a URL
+_EDGES = "".join(map(chr, range(0x21)))  # ...and control characters and spaces at its ends
 
 
 def load_config(root: Path, display: str) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
@@ -61,9 +67,10 @@ def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[Si
         tagline=r.string("tagline", default="") or "",
         base_url=base_url,
         language=r.string("language", default="en") or "en",
-        logo=r.string("logo"),
+        logo=_url(r, ("logo",), WEB),
         contact=Contact(
-            email=r.string("contact", "email"), url=r.string("contact", "url"), form=r.string("contact", "form")
+            email=r.string("contact", "email"), url=_url(r, ("contact", "url"), MAIL),
+            form=_url(r, ("contact", "form"), WEB),
         ),
         notice=_notice(r),
         footer_links=_links(r),
@@ -87,8 +94,30 @@ def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[Si
     return config, tuple(r.diagnostics)
 
 
+def url_scheme(url: str) -> str | None:
+    """The scheme a browser reads in `url`, lower-cased (after entities, tabs, line breaks and edge
+    spaces, which it ignores or decodes); None for a relative URL."""
+    found = _SCHEME.match(_DROPPED.sub("", html.unescape(url)).strip(_EDGES))
+    return found.group(1).lower() if found else None
+
+
+def _url(r: Reader, keypath: tuple, schemes: tuple[str, ...]) -> str | None:
+    """A link from site.yaml: a relative one, or one with a scheme of `schemes`; else an error."""
+    value = r.string(*keypath)
+    scheme = url_scheme(value) if value else None
+    if value is None or scheme is None or scheme in schemes:
+        return value
+    allowed = ", ".join(f"{s}:" + ("//" if s.startswith("http") else "") for s in schemes)
+    hint = "; put a mail address in contact.email" if scheme == "mailto" and keypath == ("contact", "form") else ""
+    shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in value)
+    name = ".".join(str(k) for k in keypath if not isinstance(k, int))
+    r.at(keypath, f"{name} must start with {allowed.rsplit(', ', 1)[0]} or {allowed.rsplit(', ', 1)[1]}, "
+                  f"or be a relative path, not '{shown}'{hint}")
+    return None
+
+
 def _edit_url(r: Reader) -> str:
-    pattern = r.string("edit_url", default="") or ""
+    pattern = _url(r, ("edit_url",), WEB) or ""
     if pattern and "{path}" not in pattern:
         r.at(("edit_url",), "edit_url needs {path} where the article's path goes, "
                             "e.g. https://github.com/acme/help/edit/main/content/{path}")
@@ -126,7 +155,7 @@ def _links(r: Reader) -> tuple[Link, ...]:
             continue
         r.unknown_keys(("footer_links", index), LINK_KEYS, what="setting")
         title = r.string("footer_links", index, "title", required=True)
-        url = r.string("footer_links", index, "url", required=True)
+        url = r.string("footer_links", index, "url", required=True) and _url(r, ("footer_links", index, "url"), MAIL)
         if title and url:
             links.append(Link(title, url))
     return tuple(links)

@@ -274,3 +274,58 @@ def test_the_switch_set_in_code_keeps_both_fields_in_step() -> None:
     assert dataclasses.replace(SiteConfig(), untrusted=True).markdown.raw_html is False
     assert SiteConfig(markdown=MarkdownOptions(raw_html=False)).untrusted is True
 
+
+# --- links in site.yaml: http(s), mailto where it makes sense, or relative; in every mode ------------
+
+WEB_ONLY = "must start with http:// or https://, or be a relative path"
+WITH_MAIL = "must start with http://, https:// or mailto:, or be a relative path"
+
+
+@pytest.mark.parametrize(("yaml_text", "message"), [
+    ('edit_url: "javascript:alert(1)//{path}"\n',
+     f"content/site.yaml:1:11: edit_url {WEB_ONLY}, not 'javascript:alert(1)//{{path}}'"),
+    ("footer_links:\n  - {title: Privacy, url: 'javascript:alert(document.domain)'}\n",
+     f"content/site.yaml:2:27: footer_links.url {WITH_MAIL}, not 'javascript:alert(document.domain)'"),
+    ("contact:\n  url: 'JaVaScRiPt:alert(1)'\n",
+     f"content/site.yaml:2:8: contact.url {WITH_MAIL}, not 'JaVaScRiPt:alert(1)'"),
+    ("contact:\n  url: ' javascript:alert(1)'\n",
+     f"content/site.yaml:2:8: contact.url {WITH_MAIL}, not 'javascript:alert(1)'"),
+    ('contact:\n  form: "java\\tscript:alert(1)"\n',
+     f"content/site.yaml:2:9: contact.form {WEB_ONLY}, not 'java\\tscript:alert(1)'"),
+    ('contact:\n  form: "java\\nscript:alert(1)"\n',
+     f"content/site.yaml:2:9: contact.form {WEB_ONLY}, not 'java\\nscript:alert(1)'"),
+    ('contact:\n  form: "\\x01javascript:alert(1)"\n',
+     f"content/site.yaml:2:9: contact.form {WEB_ONLY}, not '\\x01javascript:alert(1)'"),
+    ("contact:\n  url: '&#106;avascript:alert(38)'\n",
+     f"content/site.yaml:2:8: contact.url {WITH_MAIL}, not '&#106;avascript:alert(38)'"),
+    ("contact:\n  url: '&#x6A;avascript&colon;alert(40)'\n",
+     f"content/site.yaml:2:8: contact.url {WITH_MAIL}, not '&#x6A;avascript&colon;alert(40)'"),
+    ("contact:\n  form: mailto:help@acme.test\n",
+     f"content/site.yaml:2:9: contact.form {WEB_ONLY}, not 'mailto:help@acme.test'; put a mail address in contact.email"),
+    ("logo: 'javascript:alert(1)'\n", f"content/site.yaml:1:7: logo {WEB_ONLY}, not 'javascript:alert(1)'"),
+    ("logo: 'data:image/svg+xml,<svg onload=alert(1)>'\n",
+     f"content/site.yaml:1:7: logo {WEB_ONLY}, not 'data:image/svg+xml,<svg onload=alert(1)>'"),
+    ("footer_links:\n  - {title: Call, url: 'vbscript:msgbox(1)'}\n",
+     f"content/site.yaml:2:24: footer_links.url {WITH_MAIL}, not 'vbscript:msgbox(1)'"),
+    ("base_url: 'JaVaScRiPt:alert(1)'\n",
+     "content/site.yaml:1:11: base_url must start with http://, https:// or /, not 'JaVaScRiPt:alert(1)'"),
+    ("base_url: ' javascript:alert(1)'\n",
+     "content/site.yaml:1:11: base_url must start with http://, https:// or /, not 'javascript:alert(1)'"),
+])
+def test_a_script_url_in_site_yaml_is_an_error_at_its_position(tmp_path: Path, yaml_text: str, message: str) -> None:
+    config, diagnostics = _load(tmp_path, yaml_text)
+    assert _formatted(diagnostics) == [message]
+    assert "script" not in repr(config).lower()  # the link is not used
+
+
+def test_http_mailto_and_relative_links_are_accepted(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"media/logo.png": b"png"})
+    config, diagnostics = _load(tmp_path, (
+        "logo: media/logo.png\nedit_url: https://github.com/acme/help/edit/main/content/{path}\n"
+        "contact: {url: 'mailto:help@acme.test', form: 'HTTPS://forms.acme.test/f/1'}\n"
+        "footer_links:\n  - {title: Mail, url: 'mailto:x@acme.test'}\n  - {title: Blog, url: /blog}\n"
+        "  - {title: CDN, url: '//cdn.acme.test/x'}\n  - {title: Here, url: 'terms.html#a:b'}\n"
+    ))
+    assert diagnostics == ()
+    assert config.contact == Contact(url="mailto:help@acme.test", form="HTTPS://forms.acme.test/f/1")
+    assert [link.url for link in config.footer_links] == ["mailto:x@acme.test", "/blog", "//cdn.acme.test/x", "terms.html#a:b"]
