@@ -21,7 +21,7 @@ from .cache import ParsedCache, RenderCache, Staged, render_all
 from .cachedir import check_cache, mark_cache
 from .collisions import output_problems
 from .config import SITE_FILE, load_config
-from .content import discover, load_categories, parse_article
+from .content import active_files, discover, load_categories, parse_article
 from .errors import (
     ContentError,
     Diagnostic,
@@ -74,6 +74,7 @@ class BuildOptions:
     cache: Path | None = None  # where rendered articles are kept between builds; None: nowhere
     theme: Path | None = None  # a theme folder given on the command line (it may be anywhere); None: site.yaml's
     jobs: int = 0  # processes that render articles; 0: one per core
+    untrusted: bool = False  # --untrusted: the untrusted mode, whatever site.yaml says
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,8 @@ def _page_cache(folder: Path | None, prepared: Prepared) -> PageCache | None:
         return None
     templates = list(getattr(prepared.env.loader, "searchpath", []))
     salt = "\0".join((__version__, theme_digest(templates), prepared.site.config.url_prefix))
+    if prepared.site.config.untrusted:  # the templates ran in the sandbox, where some fail that run outside it
+        salt += "\0sandboxed"
     return PageCache(folder, salt)
 
 
@@ -287,6 +290,10 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
     diagnostics.extend(found)
     if options.base_url is not None:
         config = dataclasses.replace(config, base_url=options.base_url)
+    if options.untrusted:
+        config = dataclasses.replace(config, untrusted=True)
+    if config.untrusted:
+        diagnostics.extend(active_files(tree, display))
     categories, found = load_categories(root, display, tree)
     diagnostics.extend(found)
     renders_found: list[RenderCache] = [cache.renders] if cache is not None else []
@@ -346,10 +353,10 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
     if status is not None:
         site = dataclasses.replace(site, status=status_report(status, now))
     assert theme is not None  # a missing theme is an error above
-    env = make_environment(theme, root, config.url_prefix)
+    env = make_environment(theme, root, config.url_prefix, sandboxed=config.untrusted)
     if cache is not None:  # `kb serve`: templates compiled once, until a template file changes
         folders = list(getattr(env.loader, "searchpath", []))
-        key = "\0".join((*folders, config.url_prefix, theme_digest(folders)))
+        key = "\0".join((*folders, config.url_prefix, theme_digest(folders), str(config.untrusted)))
         if cache.environment is not None and cache.environment[0] == key:
             env = cache.environment[1]
         cache.environment = (key, env)

@@ -23,7 +23,7 @@ from .markdown import MarkdownRenderer, dependencies_hold
 from .model import Article, LinkContext, MarkdownOptions, RenderedArticle
 from .pool import can_fork, fork_map
 
-FORMAT = 1
+FORMAT = 2  # 2: articles of the untrusted mode (raw_html: false) are sanitised
 POOL_MIN = 150  # fewer articles than this render faster in one process than a pool starts
 
 

@@ -31,6 +31,11 @@ def cli() -> None:
     """kb builds a support centre from Markdown articles."""
 
 
+_UNTRUSTED = click.option("--untrusted", is_flag=True,
+                          help="Writers are not trusted, whatever site.yaml says: sanitise articles, refuse active "
+                               "files, run templates in a sandbox.")
+
+
 def _site_options(command):
     """The options every command that reads the content shares."""
     for option in reversed((
@@ -45,6 +50,7 @@ def _site_options(command):
         click.option("--now", metavar="TIME", callback=lambda ctx, param, value: _now(value),
                      help="Act as if it were TIME (2026-11-26T12:00:00Z; UTC without an offset). "
                           "Default: SOURCE_DATE_EPOCH, else the clock."),
+        _UNTRUSTED,
     )):
         command = option(command)
     return command
@@ -63,13 +69,13 @@ def _site_options(command):
               help="Processes that render articles (default: one per core).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
 def build(content: str, out: str, base_url: str | None, theme: Path | None, drafts: bool, strict: bool, no_search: bool,
-          cache: Path | None, no_cache: bool, jobs: int, now: dt.datetime | None, quiet: bool) -> None:
+          cache: Path | None, no_cache: bool, jobs: int, now: dt.datetime | None, quiet: bool, untrusted: bool) -> None:
     """Build the support centre into a static site."""
     display = content.rstrip("/\\") or content
     keep = None if no_cache else cache or default_cache(Path(content))
     options = BuildOptions(
         content=Path(content), out=Path(out), display=display, base_url=base_url, drafts=drafts,
-        strict=strict, search=not no_search, now=now, cache=keep, jobs=jobs, theme=theme,
+        strict=strict, search=not no_search, now=now, cache=keep, jobs=jobs, theme=theme, untrusted=untrusted,
     )
     try:
         report = build_site(options, progress=None if quiet else _progress)
@@ -116,11 +122,11 @@ def build(content: str, out: str, base_url: str | None, theme: Path | None, draf
 @click.option("--against", type=click.Path(dir_okay=False, path_type=Path), metavar="MANIFEST",
               help="The kb-manifest.json of the published site: fail when one of its URLs would disappear.")
 def check(content: str, base_url: str | None, theme: Path | None, drafts: bool, strict: bool,
-          now: dt.datetime | None, style: str, against: Path | None) -> None:
+          now: dt.datetime | None, style: str, against: Path | None, untrusted: bool) -> None:
     """Check the content as a build would, writing nothing; exit 1 on errors."""
     display = content.rstrip("/\\") or content
     options = BuildOptions(content=Path(content), out=Path(content), display=display, base_url=base_url,
-                           drafts=drafts, strict=strict, search=False, now=now, theme=theme)
+                           drafts=drafts, strict=strict, search=False, now=now, theme=theme, untrusted=untrusted)
     found = check_site(options, against)
     errors = [d for d in found if d.is_error]
     if style == "json":
@@ -159,11 +165,13 @@ def github_annotation(diagnostic: Diagnostic) -> str:
               help="Preview as if it were TIME.")
 @click.option("--theme", "theme", metavar="DIR", callback=lambda ctx, param, value: _theme(value),
               help="A theme folder (templates/ and static/) anywhere: instead of site.yaml's theme.")
-def serve_command(content: str, port: int, no_search: bool, now: dt.datetime | None, theme: Path | None) -> None:
+@_UNTRUSTED
+def serve_command(content: str, port: int, no_search: bool, now: dt.datetime | None, theme: Path | None,
+                  untrusted: bool) -> None:
     """Preview the site: rebuild on every change and reload the open page; drafts are shown."""
     display = content.rstrip("/\\") or content
     options = BuildOptions(content=Path(content), out=Path(content), display=display, base_url="/",
-                           drafts=True, search=not no_search, now=now, theme=theme)
+                           drafts=True, search=not no_search, now=now, theme=theme, untrusted=untrusted)
     if not options.content.is_dir():
         raise click.UsageError(f"content folder '{display}' does not exist")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -15,12 +16,17 @@ from .yamlpos import YamlDoc, YamlProblem, load_yaml
 SITE_FILE = "site.yaml"
 SITE_KEYS = (
     "title", "tagline", "base_url", "language", "logo", "contact", "notice",
-    "footer_links", "theme", "extra_keys", "markdown", "edit_url", "favicon",
+    "footer_links", "theme", "extra_keys", "markdown", "edit_url", "favicon", "untrusted",
 )
 CONTACT_KEYS = ("email", "url", "form")
 NOTICE_KEYS = ("text", "level", "start", "end")
 LINK_KEYS = ("title", "url")
 MARKDOWN_KEYS = ("toc_depth", "toc_min_headings", "raw_html")
+WEB = ("http", "https")
+MAIL = ("http", "https", "mailto")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_DROPPED = re.compile(r"[\t\n\r]")  # a browser removes these anywhere in a URL
+_EDGES = "".join(map(chr, range(0x21)))  # ...and control characters and spaces at its ends
 
 
 def load_config(root: Path, display: str) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
@@ -62,10 +68,11 @@ def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[Si
         tagline=r.string("tagline", default="") or "",
         base_url=base_url,
         language=_language(r),
-        logo=r.string("logo"),
+        logo=_url(r, ("logo",), WEB),
         favicon=read_site_file(r, "favicon", root),
         contact=Contact(
-            email=r.string("contact", "email"), url=r.string("contact", "url"), form=r.string("contact", "form")
+            email=r.string("contact", "email"), url=_url(r, ("contact", "url"), MAIL),
+            form=_url(r, ("contact", "form"), WEB),
         ),
         notice=_notice(r),
         footer_links=_links(r),
@@ -77,7 +84,10 @@ def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[Si
             toc_min_headings=r.integer("markdown", "toc_min_headings", default=3) or 0,
             raw_html=r.boolean("markdown", "raw_html", default=True),
         ),
+        untrusted=r.boolean("untrusted"),
     )
+    if r.raw("untrusted") is True and r.raw("markdown", "raw_html") is True:
+        r.warn(("markdown", "raw_html"), "markdown.raw_html: true has no effect with untrusted: true; raw HTML is escaped")
     logo = config.logo
     if root is not None and logo and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", logo):
         if not (root / logo.lstrip("/")).is_file():
@@ -123,8 +133,30 @@ def _theme(r: Reader, root: Path | None) -> str:
     return name
 
 
+def url_scheme(url: str) -> str | None:
+    """The scheme a browser reads in `url`, lower-cased (after entities, tabs, line breaks and edge
+    spaces, which it ignores or decodes); None for a relative URL."""
+    found = _SCHEME.match(_DROPPED.sub("", html.unescape(url)).strip(_EDGES))
+    return found.group(1).lower() if found else None
+
+
+def _url(r: Reader, keypath: tuple, schemes: tuple[str, ...]) -> str | None:
+    """A link from site.yaml: a relative one, or one with a scheme of `schemes`; else an error."""
+    value = r.string(*keypath)
+    scheme = url_scheme(value) if value else None
+    if value is None or scheme is None or scheme in schemes:
+        return value
+    allowed = ", ".join(f"{s}:" + ("//" if s.startswith("http") else "") for s in schemes)
+    hint = "; put a mail address in contact.email" if scheme == "mailto" and keypath == ("contact", "form") else ""
+    shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in value)
+    name = ".".join(str(k) for k in keypath if not isinstance(k, int))
+    r.at(keypath, f"{name} must start with {allowed.rsplit(', ', 1)[0]} or {allowed.rsplit(', ', 1)[1]}, "
+                  f"or be a relative path, not '{shown}'{hint}")
+    return None
+
+
 def _edit_url(r: Reader) -> str:
-    pattern = r.string("edit_url", default="") or ""
+    pattern = _url(r, ("edit_url",), WEB) or ""
     if pattern and "{path}" not in pattern:
         r.at(("edit_url",), "edit_url needs {path} where the article's path goes, "
                             "e.g. https://github.com/acme/help/edit/main/content/{path}")
@@ -162,7 +194,7 @@ def _links(r: Reader) -> tuple[Link, ...]:
             continue
         r.unknown_keys(("footer_links", index), LINK_KEYS, what="setting")
         title = r.string("footer_links", index, "title", required=True)
-        url = r.string("footer_links", index, "url", required=True)
+        url = r.string("footer_links", index, "url", required=True) and _url(r, ("footer_links", index, "url"), MAIL)
         if title and url:
             links.append(Link(title, url))
     return tuple(links)

@@ -81,6 +81,28 @@ def discover(root: Path) -> SourceTree:
     )
 
 
+# Files a browser runs scripts in, or runs as scripts, when the site's own address serves them:
+# HTML and XHTML, SVG, XML (an XHTML or SVG element in it runs, and it may name an XSLT sheet
+# that writes HTML) and JavaScript. They are published as they are, so in the untrusted mode
+# they are refused.
+ACTIVE_SUFFIXES = (
+    ".html", ".htm", ".shtml", ".xhtml", ".xht", ".svg", ".svgz", ".xml", ".xsl", ".xslt", ".rss", ".atom",
+    ".rdf", ".mml", ".js", ".mjs", ".cjs",
+)
+
+
+def active_files(tree: SourceTree, display: str) -> list[Diagnostic]:
+    """An error for each file of the content folder that a browser would run script in (untrusted mode)."""
+    found = []
+    for rel in tree.assets:
+        suffix = "." + rel.rpartition(".")[2].lower() if "." in rel.rpartition("/")[2] else ""
+        if suffix in ACTIVE_SUFFIXES:
+            hint = "convert it to PNG, JPEG or WebP" if suffix in (".svg", ".svgz") else "publish it elsewhere"
+            found.append(error(join_display(display, rel), 1, 1, f"active file is not published in untrusted mode: "
+                               f"a browser runs the scripts of a {suffix} file as the site's own; {hint}"))
+    return found
+
+
 def load_categories(
     root: Path, display: str, tree: SourceTree
 ) -> tuple[tuple[Category, ...], tuple[Diagnostic, ...]]:

@@ -12,15 +12,12 @@ from urllib.parse import quote, unquote, urlsplit
 
 import markdown
 from markdown.extensions import Extension
-from markdown.extensions import codehilite as _codehilite
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from pygments.formatters.html import HtmlFormatter
-from pygments.lexers import find_lexer_class_by_name
-from pygments.util import ClassNotFound
 
 from .errors import warning
+from .highlight import pygments_formatter
 from .mdquick import quicken
 from .rawlinks import rewrite_links
 from .model import (
@@ -31,6 +28,7 @@ from .model import (
     RenderedArticle,
     TocEntry,
 )
+from .sanitize import sanitize_html
 from .slugs import heading_id
 
 CALLOUT_TYPES = ("note", "tip", "important", "warning", "caution")
@@ -292,6 +290,7 @@ class MarkdownRenderer:
     """Markdown instances with kb's extensions, one per set of optional extensions; reuse it for many articles."""
 
     quick = True  # with kb.mdquick's quicker parts of Python-Markdown (the same output)
+    sanitize = staticmethod(sanitize_html)  # the untrusted mode's last step (raw_html: false; kb.sanitize)
 
     def __init__(self, options: MarkdownOptions, all_extensions: bool = False) -> None:
         self.options = options
@@ -309,7 +308,7 @@ class MarkdownRenderer:
     def _make(self, optional: tuple[str, ...]) -> markdown.Markdown:
         options = self.options
         configs = {
-            "codehilite": {"css_class": "highlight", "guess_lang": False, "pygments_formatter": _formatter},
+            "codehilite": {"css_class": "highlight", "guess_lang": False, "pygments_formatter": pygments_formatter},
             "toc": {
                 "permalink": "#", "permalink_title": "Link to this section",
                 "toc_depth": f"2-{max(2, options.toc_depth)}",
@@ -340,7 +339,7 @@ class MarkdownRenderer:
         links.problems = []
         links.fragments = []
         links.deps = []
-        body = md.convert(article.body)
+        body = md.convert(article.body) if self.options.raw_html else self.sanitize(md.convert(article.body))
         toc = tuple(_flatten(getattr(md, "toc_tokens", [])))
         lines = article.body.split("\n") if links.problems or links.fragments else []
         after: dict[str, tuple[int, int]] = {}
@@ -366,39 +365,6 @@ class MarkdownRenderer:
         article = Article(source=source, title="", slug="", url="", category="", section=None, body=text, body_line=line)
         result = self.render(article, context, shown)
         return result.html, result.diagnostics
-
-
-def _formatter(lang_str: str = "", **options: object) -> HtmlFormatter:
-    """Pygments' HTML formatter for these options, made once: making one per code block is most of the cost
-    of highlighting (the output is the same as Python-Markdown's own)."""
-    key = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
-    return _formatter_for(key)
-
-
-@functools.lru_cache(maxsize=32)
-def _formatter_for(key: tuple) -> HtmlFormatter:
-    return HtmlFormatter(**{k: list(v) if isinstance(v, tuple) else v for k, v in key})
-
-
-def _lexer_by_name(alias: str, **options: object) -> object:
-    """Pygments' `get_lexer_by_name`, the lexer class found once per name: Pygments scans its whole
-    table of lexers for every code block (and its installed plugins for a name it does not know)."""
-    found = _lexer_class(alias) if alias else None
-    if found is None:
-        raise ClassNotFound(f"no lexer for alias {alias!r} found")
-    return found(**options)
-
-
-@functools.lru_cache(maxsize=256)
-def _lexer_class(alias: str) -> type | None:
-    try:
-        return find_lexer_class_by_name(alias)
-    except ClassNotFound:
-        return None
-
-
-# CodeHilite looks its lexer up by this module-level name; the lookup gives the same lexer, sooner.
-_codehilite.get_lexer_by_name = _lexer_by_name
 
 
 def _flatten(tokens: list[dict]) -> list[TocEntry]:

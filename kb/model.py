@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
@@ -48,7 +49,7 @@ class MarkdownOptions:
 
     toc_depth: int = 3
     toc_min_headings: int = 3
-    raw_html: bool = True
+    raw_html: bool = True  # False in the untrusted mode: raw HTML escaped, the rendered HTML sanitised
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,14 @@ class SiteConfig:
     edit_url: str = ""  # e.g. https://github.com/acme/help/edit/main/content/{path}
     extra_keys: tuple[str, ...] = ()
     markdown: MarkdownOptions = MarkdownOptions()
+    untrusted: bool = False  # writers are not trusted: see README, "Untrusted writers"
+
+    def __post_init__(self) -> None:
+        # one switch, two spellings: `untrusted: true` and the older `markdown: {raw_html: false}`
+        if self.untrusted and self.markdown.raw_html:
+            object.__setattr__(self, "markdown", dataclasses.replace(self.markdown, raw_html=False))
+        elif not self.markdown.raw_html:
+            object.__setattr__(self, "untrusted", True)
 
     @property
     def url_prefix(self) -> str:

@@ -11,8 +11,10 @@ from functools import partial
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
 
 from .errors import Diagnostic, error
+from .jinjaenv import template_position
 from .minify import minify_css
 from .model import OutputFile, RenderedArticle, Site
 from .output import MARKER, write_file
@@ -133,6 +135,9 @@ def render_page(env: jinja2.Environment, templates: dict[str, jinja2.Template], 
         raise TemplateProblem(error(exc.filename or name, exc.lineno or 1, 1, f"template error: {exc.message}")) from None
     except (jinja2.UndefinedError, jinja2.TemplateNotFound) as exc:
         raise TemplateProblem(error(_template_path(env, name), 1, 1, f"template error while rendering /{path}: {exc}")) from None
+    except (jinja2.sandbox.SecurityError, OverflowError) as exc:  # the untrusted mode's sandbox refused (or its range limit)
+        file, line = template_position(exc, env) or (_template_path(env, name), 1)
+        raise TemplateProblem(error(_shown(file), line, 1, f"template error while rendering /{path}: {exc}")) from None
 
 
 Page = tuple[str, str, tuple]  # output path, template name, what the page shows: ("article", Article), ("tag", key)…
@@ -230,8 +235,10 @@ def _template_path(env: jinja2.Environment, name: str) -> str:
         filename = env.loader.get_source(env, name)[1]  # type: ignore[union-attr]
     except jinja2.TemplateNotFound:
         return name
-    if not filename:
-        return name
+    return _shown(filename) if filename else name
+
+
+def _shown(filename: str) -> str:
     path = Path(filename).absolute()
     return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
 

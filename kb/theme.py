@@ -11,9 +11,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
-import markupsafe
 
 from . import __version__
+from .jinjaenv import Environment, SandboxedEnvironment
 from .model import Article, Category, RenderedArticle, Site
 from .seo import article_data, breadcrumb_data, faq_data, json_ld
 from .slugs import slugify
@@ -37,54 +37,14 @@ def theme_dir(name: str, root: Path) -> Path | None:
     return candidate if (candidate / "templates").is_dir() else None
 
 
-_DICT_ATTRIBUTES = frozenset(dir(dict))
-_escape_inner = getattr(markupsafe, "_escape_inner", None)  # MarkupSafe 3's escaping of a str, as a str
-
-
-def _escape_output(value: object) -> object:
-    """What a template writes for `{{ value }}`: a plain string escaped as MarkupSafe escapes it,
-    without wrapping it in Markup only to join it to the page; anything else as Jinja does."""
-    if type(value) is str:
-        return _escape_inner(value)  # type: ignore[misc]
-    return markupsafe.escape(value)
-
-
-class Template(jinja2.Template):
-    """A compiled template whose `{{ }}` output of plain strings skips making Markup objects."""
-
-    @classmethod
-    def from_code(cls, environment, code, globals, uptodate=None):  # type: ignore[no-untyped-def]
-        template = super().from_code(environment, code, globals, uptodate)
-        if _escape_inner is not None:  # compiled code calls `escape` only to write an expression's value
-            template.root_render_func.__globals__["escape"] = _escape_output
-        return template
-
-
-class Environment(jinja2.Environment):
-    """Jinja's environment, quicker to read `a.b` from the plain dicts kb's contexts are made of.
-
-    Jinja tries the attribute first and the key after it, so for a dict every `a.b` raised and
-    caught an AttributeError. A name that is not an attribute of dict is read as a key at once:
-    the same value, and the same error when the key is missing."""
-
-    template_class = Template
-
-    def getattr(self, obj: object, attribute: str) -> object:
-        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
-            try:
-                return obj[attribute]  # type: ignore[index]
-            except KeyError:
-                pass
-        return super().getattr(obj, attribute)
-
-
-def make_environment(theme: Path, root: Path, url_prefix: str) -> jinja2.Environment:
-    """Templates from the project's `templates/`, then the theme's, then the default theme's; strict."""
+def make_environment(theme: Path, root: Path, url_prefix: str, sandboxed: bool = False) -> jinja2.Environment:
+    """Templates from the project's `templates/`, then the theme's, then the default theme's; strict.
+    `sandboxed` (the untrusted mode): every template runs in Jinja's sandbox."""
     default = theme_dir("default", root)
     folders = [root / "templates", theme / "templates"]
     if default is not None and default != theme:
         folders.append(default / "templates")
-    env = Environment(
+    env = (SandboxedEnvironment if sandboxed else Environment)(
         loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg", "atom", "rss"]),
         undefined=jinja2.StrictUndefined,

@@ -317,3 +317,98 @@ def test_odd_favicon_values_give_a_message_not_a_traceback(tmp_path: Path, value
     config, diagnostics = _load(tmp_path, f'favicon: "{value}"\n' if value.startswith("'") else f"favicon: {value}\n")
     assert config.favicon is None
     assert len(diagnostics) == 1 and diagnostics[0].line == 1
+
+
+# --- the untrusted mode's switch --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "untrusted"), [
+    ("", False),
+    ("untrusted: true\n", True),
+    ("untrusted: false\n", False),
+    ("markdown: {raw_html: false}\n", True),  # the older spelling of the same switch
+    ("untrusted: false\nmarkdown: {raw_html: false}\n", True),  # either spelling turns it on
+    ("markdown: {raw_html: true}\n", False),
+])
+def test_the_untrusted_switch_and_its_older_spelling(tmp_path: Path, text: str, untrusted: bool) -> None:
+    config, diagnostics = _load(tmp_path, text or "title: Help\n")
+    assert diagnostics == ()
+    assert config.untrusted is untrusted
+    assert config.markdown.raw_html is not untrusted  # one switch: the Markdown stage reads the same bit
+
+
+def test_untrusted_with_raw_html_true_warns_that_raw_html_is_escaped(tmp_path: Path) -> None:
+    config, diagnostics = _load(tmp_path, "untrusted: true\nmarkdown:\n  raw_html: true\n")
+    assert (config.untrusted, config.markdown.raw_html) == (True, False)
+    assert _formatted(diagnostics) == [
+        "content/site.yaml:3:3: warning: markdown.raw_html: true has no effect with untrusted: true; raw HTML is escaped",
+    ]
+
+
+def test_untrusted_must_be_true_or_false(tmp_path: Path) -> None:
+    config, diagnostics = _load(tmp_path, "untrusted: sometimes\n")
+    assert config.untrusted is False
+    assert _formatted(diagnostics) == ["content/site.yaml:1:12: 'untrusted' must be true or false, not 'sometimes'"]
+
+
+def test_the_switch_set_in_code_keeps_both_fields_in_step() -> None:
+    import dataclasses
+
+    assert dataclasses.replace(SiteConfig(), untrusted=True).markdown.raw_html is False
+    assert SiteConfig(markdown=MarkdownOptions(raw_html=False)).untrusted is True
+
+
+# --- links in site.yaml: http(s), mailto where it makes sense, or relative; in every mode ------------
+
+WEB_ONLY = "must start with http:// or https://, or be a relative path"
+WITH_MAIL = "must start with http://, https:// or mailto:, or be a relative path"
+
+
+@pytest.mark.parametrize(("yaml_text", "message"), [
+    ('edit_url: "javascript:alert(1)//{path}"\n',
+     f"content/site.yaml:1:11: edit_url {WEB_ONLY}, not 'javascript:alert(1)//{{path}}'"),
+    ("footer_links:\n  - {title: Privacy, url: 'javascript:alert(document.domain)'}\n",
+     f"content/site.yaml:2:27: footer_links.url {WITH_MAIL}, not 'javascript:alert(document.domain)'"),
+    ("contact:\n  url: 'JaVaScRiPt:alert(1)'\n",
+     f"content/site.yaml:2:8: contact.url {WITH_MAIL}, not 'JaVaScRiPt:alert(1)'"),
+    ("contact:\n  url: ' javascript:alert(1)'\n",
+     f"content/site.yaml:2:8: contact.url {WITH_MAIL}, not 'javascript:alert(1)'"),
+    ('contact:\n  form: "java\\tscript:alert(1)"\n',
+     f"content/site.yaml:2:9: contact.form {WEB_ONLY}, not 'java\\tscript:alert(1)'"),
+    ('contact:\n  form: "java\\nscript:alert(1)"\n',
+     f"content/site.yaml:2:9: contact.form {WEB_ONLY}, not 'java\\nscript:alert(1)'"),
+    ('contact:\n  form: "\\x01javascript:alert(1)"\n',
+     f"content/site.yaml:2:9: contact.form {WEB_ONLY}, not '\\x01javascript:alert(1)'"),
+    ("contact:\n  url: '&#106;avascript:alert(38)'\n",
+     f"content/site.yaml:2:8: contact.url {WITH_MAIL}, not '&#106;avascript:alert(38)'"),
+    ("contact:\n  url: '&#x6A;avascript&colon;alert(40)'\n",
+     f"content/site.yaml:2:8: contact.url {WITH_MAIL}, not '&#x6A;avascript&colon;alert(40)'"),
+    ("contact:\n  form: mailto:help@acme.test\n",
+     f"content/site.yaml:2:9: contact.form {WEB_ONLY}, not 'mailto:help@acme.test'; put a mail address in contact.email"),
+    ("logo: 'javascript:alert(1)'\n", f"content/site.yaml:1:7: logo {WEB_ONLY}, not 'javascript:alert(1)'"),
+    ("logo: 'data:image/svg+xml,<svg onload=alert(1)>'\n",
+     f"content/site.yaml:1:7: logo {WEB_ONLY}, not 'data:image/svg+xml,<svg onload=alert(1)>'"),
+    ("footer_links:\n  - {title: Call, url: 'vbscript:msgbox(1)'}\n",
+     f"content/site.yaml:2:24: footer_links.url {WITH_MAIL}, not 'vbscript:msgbox(1)'"),
+    ("base_url: 'JaVaScRiPt:alert(1)'\n",
+     "content/site.yaml:1:11: base_url must start with http://, https:// or /, not 'JaVaScRiPt:alert(1)'"),
+    ("base_url: ' javascript:alert(1)'\n",
+     "content/site.yaml:1:11: base_url must start with http://, https:// or /, not 'javascript:alert(1)'"),
+])
+def test_a_script_url_in_site_yaml_is_an_error_at_its_position(tmp_path: Path, yaml_text: str, message: str) -> None:
+    config, diagnostics = _load(tmp_path, yaml_text)
+    assert _formatted(diagnostics) == [message]
+    assert "script" not in repr(config).lower()  # the link is not used
+
+
+def test_http_mailto_and_relative_links_are_accepted(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"media/logo.png": b"png"})
+    config, diagnostics = _load(tmp_path, (
+        "logo: media/logo.png\nedit_url: https://github.com/acme/help/edit/main/content/{path}\n"
+        "contact: {url: 'mailto:help@acme.test', form: 'HTTPS://forms.acme.test/f/1'}\n"
+        "footer_links:\n  - {title: Mail, url: 'mailto:x@acme.test'}\n  - {title: Blog, url: /blog}\n"
+        "  - {title: CDN, url: '//cdn.acme.test/x'}\n  - {title: Here, url: 'terms.html#a:b'}\n"
+    ))
+    assert diagnostics == ()
+    assert config.contact == Contact(url="mailto:help@acme.test", form="HTTPS://forms.acme.test/f/1")
+    assert [link.url for link in config.footer_links] == ["mailto:x@acme.test", "/blog", "//cdn.acme.test/x", "terms.html#a:b"]

@@ -508,7 +508,7 @@ def test_code_blocks_get_the_lexer_pygments_would_give_them() -> None:
     from pygments.lexers._mapping import LEXERS
     from pygments.util import ClassNotFound
 
-    from kb.markdown import _lexer_by_name
+    from kb.highlight import lexer_by_name as _lexer_by_name
 
     options = {"stripnl": False, "tabsize": 4}
     names = [aliases[0] for *_, aliases, _, _ in list(LEXERS.values())[::10] if aliases]

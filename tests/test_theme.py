@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -412,3 +413,68 @@ def test_writing_values_gives_what_jinja_writes(source: str) -> None:
     values = {"s": "<Tom & \"Jerry's\">", "m": markupsafe.Markup("<em>safe</em>"), "n": 3.5, "none": None}
     expected = jinja2.Environment(autoescape=True).from_string(source).render(values)
     assert Environment(autoescape=True).from_string(source).render(values) == expected
+
+
+# --- the untrusted mode runs the project's templates in Jinja's sandbox ----------------------------
+
+PAYLOAD = "{{ cycler.__init__.__globals__.os.popen('echo pwned | tee ran.txt').read() }}"  # in the project folder
+
+
+@pytest.mark.parametrize(("switch", "folder"), [
+    (("--untrusted",), "content/templates"),
+    ((), "content/templates"),  # untrusted: true in site.yaml
+    (("--untrusted",), "content/_brand/templates"),  # a theme folder inside the content folder
+], ids=["flag", "site.yaml", "theme-in-content"])
+def test_a_template_cannot_run_commands_in_the_untrusted_mode(kb, tmp_path: Path, switch: tuple, folder: str) -> None:
+    files = {
+        "content/site.yaml": ("theme: _brand\n" if "_brand" in folder else "") + ("" if switch else "untrusted: true\n"),
+        f"{folder}/404.html": "{% extends 'base.html' %}\n{% block content %}\n<p>Lost</p>\n" + PAYLOAD + "\n{% endblock %}\n",
+        "content/billing/pay.md": "# Pay\n",
+    }
+    _, result = _build(kb, tmp_path, files, *switch, expect=1)
+    assert result.stderr.splitlines() == [
+        f"{folder}/404.html:4:1: template error while rendering /404.html: "
+        "access to attribute '__init__' of 'type' object is unsafe.",
+        "kb: build failed: 1 error, 0 warnings; '" + str(tmp_path / "out") + "' was left as it was",
+    ]
+    assert "pwned" not in result.stdout + result.stderr and not (tmp_path / "out").exists()
+    assert not (tmp_path / "project" / "ran.txt").exists()  # the command never ran
+
+
+def test_without_the_untrusted_mode_templates_are_trusted_code(kb, tmp_path: Path) -> None:
+    out, _ = _build(kb, tmp_path, {"content/templates/404.html": PAYLOAD + "\n", "content/billing/pay.md": "# Pay\n"})
+    assert _page(out, "404.html") == "pwned\n\n"  # the command ran: the payload above is a real one
+    assert (tmp_path / "project" / "ran.txt").read_text() == "pwned\n"
+
+
+def test_the_sandbox_error_names_the_template_and_line_it_is_in(kb, tmp_path: Path) -> None:
+    _, result = _build(kb, tmp_path, {
+        "content/templates/base.html": "<html>\n<body>\n{{ ''.__class__.__mro__ }}\n</body></html>\n",
+        "content/billing/pay.md": "# Pay\n",
+    }, "--untrusted", expect=1)
+    assert result.stderr.splitlines()[0] == (
+        "content/templates/base.html:3:1: template error while rendering /index.html: "
+        "access to attribute '__class__' of 'str' object is unsafe.")
+
+
+def test_the_default_theme_renders_every_page_the_same_in_the_sandbox(tmp_path: Path) -> None:
+    """The example site (every page kind, the status pages too), rendered in the sandbox and outside it."""
+    import jinja2.sandbox
+
+    from kb.build import BuildOptions, prepare_site
+    from kb.render import render_site
+    from kb.theme import make_environment
+    from kbtest import REPO
+
+    options = BuildOptions(content=REPO / "content", out=tmp_path / "out", display="content",
+                           now=dt.datetime(2026, 11, 26, 20, tzinfo=dt.UTC), git_dates=False)
+    prepared = prepare_site(options)
+    sandboxed = make_environment(prepared.theme, prepared.root, prepared.site.config.url_prefix, sandboxed=True)
+    assert isinstance(sandboxed, jinja2.sandbox.SandboxedEnvironment)
+    assert not isinstance(prepared.env, jinja2.sandbox.SandboxedEnvironment)
+    outside, _ = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, prepared.root)
+    inside, problems = render_site(prepared.site, prepared.rendered, sandboxed, prepared.theme, prepared.root)
+    assert problems == ()
+    pages = [f for f in outside if f.data is not None and f.path.endswith((".html", ".xml", ".atom", ".rss", ".svg"))]
+    assert len(pages) > 100 and any(f.path.startswith("status/incidents/") for f in pages)
+    assert [(f.path, f.data) for f in inside if f.data is not None] == [(f.path, f.data) for f in outside if f.data is not None]
