@@ -5,7 +5,7 @@ The allow-list names every tag and attribute that Python-Markdown and kb's exten
 (headings with ids and permalinks, Pygments highlighting, callouts, footnotes, tables, definition
 lists, images), and the ids and classes a writer may add with `{: #id .class }`. Everything else
 goes: event handlers, `style` (except a table cell's alignment, as kb writes it), data attributes,
-and any URL whose scheme is not http, https or mailto, however its characters are encoded. The
+and any URL whose scheme is not http, https, mailto or tel, however its characters are encoded. The
 parser is a browser's (html5ever), so the sanitiser sees what the browser will.
 """
 
@@ -35,7 +35,7 @@ VALUES = {
     "th": _CELL,
     "td": _CELL,
 }
-URL_SCHEMES = frozenset({"http", "https", "mailto"})  # and relative URLs, which ammonia keeps as they are
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})  # and relative URLs, which ammonia keeps as they are
 
 
 _OPTIONS = {  # as nh3 takes them, made once

@@ -361,7 +361,7 @@ def test_the_switch_set_in_code_keeps_both_fields_in_step() -> None:
 # --- links in site.yaml: http(s), mailto where it makes sense, or relative; in every mode ------------
 
 WEB_ONLY = "must start with http:// or https://, or be a relative path"
-WITH_MAIL = "must start with http://, https:// or mailto:, or be a relative path"
+WITH_MAIL = "must start with http://, https://, mailto: or tel:, or be a relative path"
 
 
 @pytest.mark.parametrize(("yaml_text", "message"), [

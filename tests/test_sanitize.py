@@ -188,7 +188,7 @@ def test_allow_list_names_only_what_kb_writes() -> None:
     allowed = set(ATTRIBUTES["*"]) | {a for names in ATTRIBUTES.values() for a in names}
     assert not {a for a in allowed if a.startswith("on") or a in ("style", "srcset", "formaction", "action")}
     assert VALUES["th"]["style"] == {"text-align: left;", "text-align: right;", "text-align: center;"}
-    assert URL_SCHEMES == {"http", "https", "mailto"}
+    assert URL_SCHEMES == {"http", "https", "mailto", "tel"}
 
 
 def test_sanitize_html_on_a_fragment() -> None:
@@ -259,3 +259,9 @@ def _removed(before: list[tuple], after: list[tuple]) -> list[tuple]:
         assert set(new[2]) <= set(old[2]), (old, new)
         removed.extend((old[1], name, value) for name, value in sorted(set(old[2]) - set(new[2])))
     return removed
+
+
+def test_a_phone_link_is_kept() -> None:
+    from kb.sanitize import sanitize_html
+
+    assert 'href="tel:+15551234567"' in sanitize_html("<p><a href=\"tel:+15551234567\">Call us</a></p>")

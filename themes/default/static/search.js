@@ -1,7 +1,7 @@
 /* kb search: suggestions in the search boxes, the /search/ page, related answers on /contact/.
    Text goes in as text; only Pagefind's excerpts (escaped text plus <mark>) as HTML. */
 (() => {
-  if (window.kbSearch) return; // loaded once per page
+  if (window.kbSearch === true) return; // loaded once per page (an element with id="kbSearch" is not true)
   window.kbSearch = true;
   const $ = (id) => document.getElementById(id);
   const base = new URL(document.body.dataset.kbRoot || "/", location.href);
