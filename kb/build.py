@@ -17,6 +17,7 @@ import jinja2
 
 from . import __version__
 from .cache import ParsedCache, RenderCache, render_all
+from .check import broken_links_are_errors, compare_manifests
 from .config import load_config
 from .content import discover, load_categories, parse_article
 from .errors import (
@@ -163,41 +164,21 @@ def _page_cache(folder: Path | None, prepared: Prepared) -> PageCache | None:
 
 
 def check_site(options: BuildOptions, against: Path | None = None) -> tuple[Diagnostic, ...]:
-    """Everything a build checks, writing nothing: every error and warning, sorted.
+    """Everything a build checks, writing nothing: every error and warning, sorted; a broken
+    internal link (to a missing article, anchor, image or file, or to a draft) is an error.
 
-    With `against` (a `kb-manifest.json` of the published site), a URL published then and
-    neither published nor redirected now is an error.
+    With `against` (a `kb-manifest.json` of the published site), an article published then and
+    neither published nor redirected now is an error; another page gone is for information.
     """
     try:
         compiled = compile_site(options)
     except ContentError as exc:
-        return exc.diagnostics
-    found = list(compiled.warnings)
+        return broken_links_are_errors(exc.diagnostics)
+    found = list(broken_links_are_errors(compiled.warnings))
     if against is not None:
         new = next(f for f in compiled.files if f.path == MANIFEST)
         found.extend(compare_manifests(against, json.loads(new.data or b"{}")))
     return tuple(sorted(found))
-
-
-def compare_manifests(old_path: Path, new: dict) -> list[Diagnostic]:
-    """An error for each URL of the old manifest that the new build neither publishes nor redirects."""
-    shown = str(old_path)
-    try:
-        text = old_path.read_text(encoding="utf-8")
-        old = json.loads(text)
-        urls = old["urls"] + list(old.get("redirects", {}))
-    except OSError as exc:
-        return [error(shown, 1, 1, f"cannot read the manifest: {exc.strerror or exc}")]
-    except (ValueError, KeyError, TypeError):
-        return [error(shown, 1, 1, "not a kb-manifest.json (a JSON object with a 'urls' list)")]
-    now = set(new.get("urls", [])) | set(new.get("redirects", {}))
-    lines = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        lines.setdefault(line.strip().rstrip(",").strip('"'), number)
-    return [
-        error(shown, lines.get(url, 1), 1, f"{url} was published and is gone; add it to the aliases of the article that replaces it")
-        for url in sorted(set(urls) - now) if isinstance(url, str)
-    ]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import os
 import sys
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -16,11 +15,10 @@ import click
 
 from . import __version__
 from .build import BuildOptions, build_clock, build_site, check_site
-from .errors import ContentError, Diagnostic
+from .errors import ERROR, INFO, ContentError, Diagnostic, summarise
 from .scaffold import new_article
 from .search import SearchError
 
-SHOW_PER_KIND = 3
 PROGRESS_MIN = 200
 
 
@@ -117,6 +115,7 @@ def check(content: str, base_url: str | None, drafts: bool, strict: bool, now: d
                            drafts=drafts, strict=strict, search=False, now=now)
     found = check_site(options, against)
     errors = [d for d in found if d.is_error]
+    notes = [d for d in found if d.level == INFO]
     if style == "json":
         click.echo(json.dumps([dataclasses.asdict(d) for d in found], ensure_ascii=False, indent=1))
     elif style == "github":
@@ -127,8 +126,9 @@ def check(content: str, base_url: str | None, drafts: bool, strict: bool, now: d
         for diagnostic in errors:
             click.echo(diagnostic.format(), err=True)
     if style != "json":
-        click.echo(f"kb: check found {_count(len(errors), 'error')}, {_count(len(found) - len(errors), 'warning')}",
-                   err=True)
+        noted = f", {_count(len(notes), 'note')}" if notes else ""
+        click.echo(f"kb: check found {_count(len(errors), 'error')}, "
+                   f"{_count(len(found) - len(errors) - len(notes), 'warning')}{noted}", err=True)
     sys.exit(1 if errors else 0)
 
 
@@ -138,7 +138,7 @@ def github_annotation(diagnostic: Diagnostic) -> str:
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
-    level = "error" if diagnostic.is_error else "warning"
+    level = {ERROR: "error", INFO: "notice"}.get(diagnostic.level, "warning")
     return (f"::{level} file={escape(diagnostic.path, True)},line={diagnostic.line},col={diagnostic.col},"
             f"title=kb::{escape(diagnostic.message)}")
 
@@ -220,14 +220,8 @@ def _bar(items: Sequence) -> Iterable:
 
 def _print_summarised(diagnostics: Iterable[Diagnostic]) -> None:
     """Print diagnostics; a kind seen more than a few times gets one summary line."""
-    by_kind: dict[str, list[Diagnostic]] = defaultdict(list)
-    for diagnostic in diagnostics:
-        by_kind[diagnostic.kind].append(diagnostic)
-    for kind, items in sorted(by_kind.items(), key=lambda kv: kv[1][0]):
-        for diagnostic in items[:SHOW_PER_KIND]:
-            click.echo(diagnostic.format(), err=True)
-        if len(items) > SHOW_PER_KIND:
-            click.echo(f"warning: {len(items) - SHOW_PER_KIND:,} more like this ({kind}: {len(items):,} in all)", err=True)
+    for line in summarise(diagnostics):
+        click.echo(line, err=True)
 
 
 def _count(number: int, noun: str) -> str:
