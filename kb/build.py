@@ -44,6 +44,7 @@ from .output import BACKGROUND_DELETE, new_staging, swap, write_files, write_sit
 from .pagecache import PageCache, theme_digest
 from .pool import fork_map
 from .render import MANIFEST, MARKER, render_site
+from .scaffold import placeholder_warnings
 from .search import SearchReport, index_site
 from .site import assemble_site
 from .status import STATUS_FILE, load_status, status_links
@@ -252,6 +253,7 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
     if options.git_dates and any(a.updated is None for a in articles):
         articles, found = _dates_from_git(root, display, articles, cache.git if cache is not None else None)
         diagnostics.extend(found)
+    diagnostics.extend(d for a in articles for d in placeholder_warnings(a, join_display(display, a.source)))
     now = build_clock(options.now)
     site, found = assemble_site(config, categories, tuple(articles), tree.assets, now, display, options.drafts,
                                 memo=cache.related if cache is not None else None)

@@ -177,17 +177,27 @@ def serve_command(content: str, port: int, no_search: bool, now: dt.datetime | N
 
 
 @cli.command()
-@click.argument("title")
-@click.option("--category", required=True, metavar="TOPIC",
+@click.argument("title", callback=lambda ctx, param, value: _text(value))
+@click.option("--category", required=True, metavar="TOPIC", callback=lambda ctx, param, value: _text(value),
               help="The topic: its folder name, slug or title; a new name makes a new topic folder.")
-@click.option("--section", metavar="NAME", help="A section inside the topic (made when new).")
+@click.option("--section", metavar="NAME", callback=lambda ctx, param, value: _text(value),
+              help="A section inside the topic (made when new).")
 @click.option("--content", "content", default="content", show_default=True, metavar="DIR", help="The content folder.")
 def new(title: str, category: str, section: str | None, content: str) -> None:
-    """Create an article for TITLE with its front matter filled in; prints its path."""
+    """Create a draft article for TITLE with its front matter filled in; prints its path."""
     made = new_article(Path(content), title, category, section, build_clock().date())
     for folder in made.created_folders:
         click.echo(f"kb: made the folder '{folder}'", err=True)
+    click.echo("kb: a draft (shown by kb serve, not published): delete 'draft: true' when it is ready", err=True)
     click.echo(str(made.path))
+
+
+def _text(value: str | None) -> str | None:
+    """An argument that must be text: bytes that are not UTF-8 (a terminal in another encoding) are refused."""
+    if value is not None and any("\udc80" <= c <= "\udcff" for c in value):
+        shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise click.BadParameter(f"is not UTF-8 text: '{shown}' (set the terminal to UTF-8)")
+    return value
 
 
 def _base_url(value: str | None) -> str | None:
