@@ -147,17 +147,21 @@ def github_annotation(diagnostic: Diagnostic) -> str:
 @click.option("--content", "content", default="content", show_default=True, metavar="DIR",
               help="The content folder: Markdown articles and site.yaml.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
-              help="The port on 127.0.0.1 (0 picks a free one).")
+              help="The port (0 picks a free one).")
+@click.option("--host", metavar="ADDR",
+              help="The address to listen on (default 127.0.0.1, answering only localhost names); "
+                   "0.0.0.0 shows the site, drafts included, to the network.")
 @click.option("--no-search", is_flag=True, help="Do not build the search index.")
 @click.option("--now", metavar="TIME", callback=lambda ctx, param, value: _now(value),
               help="Preview as if it were TIME.")
-def serve_command(content: str, port: int, no_search: bool, now: dt.datetime | None) -> None:
+def serve_command(content: str, port: int, host: str | None, no_search: bool, now: dt.datetime | None) -> None:
     """Preview the site: rebuild on every change and reload the open page; drafts are shown."""
     display = content.rstrip("/\\") or content
     options = BuildOptions(content=Path(content), out=Path(content), display=display, base_url="/",
                            drafts=True, search=not no_search, now=now)
     if not options.content.is_dir():
-        raise click.UsageError(f"content folder '{display}' does not exist")
+        state = "is not a folder" if options.content.exists() else "does not exist"
+        raise click.UsageError(f"content folder '{display}' {state}")
 
     def say(line: str) -> None:
         click.echo(line, err=True)
@@ -169,11 +173,11 @@ def serve_command(content: str, port: int, no_search: bool, now: dt.datetime | N
     from .serve import serve  # here: only `kb serve` needs the HTTP server's modules
 
     try:
-        serve(options, port, say, ready)
+        serve(options, port, say, ready, host)
     except KeyboardInterrupt:
         click.echo("kb: stopped", err=True)
     except OSError as exc:
-        raise click.UsageError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+        raise click.UsageError(f"cannot serve on {host or '127.0.0.1'}:{port}: {exc.strerror or exc}") from None
 
 
 @cli.command()
