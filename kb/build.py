@@ -228,7 +228,7 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
     """Load, validate and render the articles; raise ContentError with every problem."""
     root, display = options.content, options.display
     if not root.is_dir():
-        raise OutputError(f"content folder '{display}' does not exist")
+        raise OutputError(f"content folder '{display}' {'is not a folder' if root.exists() else 'does not exist'}")
     diagnostics: list[Diagnostic] = []
     config, found = load_config(root, display)
     diagnostics.extend(found)

@@ -221,3 +221,10 @@ def test_redirect_pages_and_redirects_file_under_a_sub_path(kb, tmp_path: Path) 
     assert '<meta http-equiv="refresh" content="0; url=/help/billing/pay/">' in page
     assert '<link rel="canonical" href="https://x.org/help/billing/pay/">' in page
     assert '<a href="/help/billing/pay/">Pay</a>' in page
+
+
+def test_a_content_folder_that_is_a_file(kb, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"content": "not a folder"})
+    result = kb(["check"], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.endswith("Error: content folder 'content' is not a folder\n")
