@@ -50,6 +50,7 @@ class Preview:
         self.plan: Plan | None = None
         self.problems: tuple[Diagnostic, ...] = ()  # the errors of the latest build, when it failed
         self.warnings: tuple[Diagnostic, ...] = ()  # the warnings of the site served
+        self.data = self.overlay_data((), ())  # what the overlay shows, as JSON
         self.version = 0
         self.changed = threading.Condition()
         self.search_dir = Path(tempfile.mkdtemp(prefix="kb-serve-")) / "site"
@@ -117,8 +118,9 @@ class Preview:
             pass
 
     def _publish(self, plan: Plan | None, problems: tuple[Diagnostic, ...], warnings: tuple[Diagnostic, ...]) -> None:
+        data = self.overlay_data(problems, warnings)  # once, not for every page (24,000 warnings: 5 ms)
         with self.changed:
-            self.plan, self.problems, self.warnings = plan, problems, warnings
+            self.plan, self.problems, self.warnings, self.data = plan, problems, warnings, data
             self.version += 1
             self.changed.notify_all()
 
@@ -178,8 +180,8 @@ class Preview:
     def _page(self, body: bytes, extra: tuple[Diagnostic, ...] = ()) -> bytes:
         """The page with the live-reload script, and the problems in an overlay when there are any."""
         with self.changed:
-            version, problems, warnings = self.version, self.problems + extra, self.warnings
-        return inject(body, version, self.overlay_data(problems, warnings))
+            version, problems, warnings, data = self.version, self.problems + extra, self.warnings, self.data
+        return inject(body, version, self.overlay_data(problems, warnings) if extra else data)
 
     @staticmethod
     def overlay_data(problems: tuple[Diagnostic, ...], warnings: tuple[Diagnostic, ...]) -> str:
@@ -191,13 +193,13 @@ class Preview:
         while True:
             with self.changed:
                 self.changed.wait_for(lambda: self.version != since, timeout=15)
-                version, problems, warnings = self.version, self.problems, self.warnings
+                version, problems, data = self.version, self.problems, self.data
             if version == since:
                 write(b": still here\n\n")
                 continue
             since = version
             if problems:
-                write(f"event: problems\ndata: {self.overlay_data(problems, warnings)}\n\n".encode())
+                write(f"event: problems\ndata: {data}\n\n".encode())
             else:
                 write(f"event: reload\ndata: {version}\n\n".encode())
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
 import re
 import stat
@@ -21,7 +22,8 @@ from .slugs import is_safe_slug, slugify
 SLUG_CHARS = 80  # a longer title gets a shorter file name, cut at a word
 SLUG_BYTES = 200  # and never near the 255-byte limit of a file name, whatever its letters
 PLACEHOLDER = "Answer the question in the first sentence or two"
-_EMPTY_STEP = re.compile(r"^[ \t]*\d+\.[ \t]*$", re.M)
+_EMPTY_STEP = re.compile(r"\n([ \t]*)(\d+\.)[ \t]*(?=\n|\Z)")
+_FIRST_STEP = re.compile(r"([ \t]*)(\d+\.)[ \t]*(?=\n|\Z)")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 
 
@@ -89,20 +91,32 @@ def placeholder_warnings(article: Article, shown: str) -> list[Diagnostic]:
     an empty step), at its line and column; none for a draft, which is not published."""
     if article.draft:
         return []
-    body = article.body
-    found: list[Diagnostic] = []
+    found = []
+    for line, col, step in _placeholders(article.body):
+        if step is None:
+            message = (f"placeholder text left by kb new: '{PLACEHOLDER}…'; write the answer, "
+                       "or keep the article a draft (draft: true) until it is written")
+        else:
+            message = f"empty step '{step}': write the step or remove it"
+        found.append(warning(shown, article.body_line + line, col, message, "placeholder text"))
+    return found
+
+
+@functools.lru_cache(maxsize=65536)  # `kb serve`: an unchanged article's body is the same string, its hash kept
+def _placeholders(body: str) -> tuple[tuple[int, int, str | None], ...]:
+    """(line from 0, column from 1, the empty step or None for the sentence) of each placeholder in `body`."""
+    found: list[tuple[int, int, str | None]] = []
     start = body.find(PLACEHOLDER)
     if start >= 0:
-        line, col = _position(body, start)
-        found.append(warning(shown, article.body_line + line, col,
-                             f"placeholder text left by kb new: '{PLACEHOLDER}…'; write the answer, "
-                             "or keep the article a draft (draft: true) until it is written", "placeholder text"))
-    for match in _EMPTY_STEP.finditer(body):
-        line, col = _position(body, match.start())
+        found.append((*_position(body, start), None))
+    first = _FIRST_STEP.match(body)
+    steps = ([first] if first else []) + list(_EMPTY_STEP.finditer(body))  # a search led by "\n" is quick
+    for match in steps:
+        offset = match.start(1) + len(match.group(1))
+        line, col = _position(body, offset)
         if not _in_code(body, line):
-            found.append(warning(shown, article.body_line + line, col + len(match.group()) - len(match.group().lstrip()),
-                                 f"empty step '{match.group().strip()}': write the step or remove it", "placeholder text"))
-    return found
+            found.append((line, col, match.group(2)))
+    return tuple(found)
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:

@@ -106,10 +106,12 @@ def test_a_new_article_is_a_draft_until_its_placeholders_are_replaced(kb, tmp_pa
 
 
 def test_an_empty_step_in_code_is_no_placeholder(kb, tmp_path: Path) -> None:
-    write_tree(tmp_path, {"content/a/list.md": "---\ntitle: List\n---\nText.\n\n```\n1.\n```\n\n   2.\n"})
+    write_tree(tmp_path, {"content/a/list.md": "---\ntitle: List\n---\nText.\n\n```\n1.\n```\n\n   2.\n",
+                          "content/a/first.md": "---\ntitle: First\n---\n1. \nText 3.\n"})
     assert kb(["check"], cwd=tmp_path).stderr.splitlines() == [
+        "content/a/first.md:4:1: warning: empty step '1.': write the step or remove it",
         "content/a/list.md:10:4: warning: empty step '2.': write the step or remove it",
-        "kb: check found 0 errors, 1 warning",
+        "kb: check found 0 errors, 2 warnings",
     ]
 
 
