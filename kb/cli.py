@@ -113,7 +113,12 @@ def check(content: str, base_url: str | None, drafts: bool, strict: bool, now: d
     display = content.rstrip("/\\") or content
     options = BuildOptions(content=Path(content), out=Path(content), display=display, base_url=base_url,
                            drafts=drafts, strict=strict, search=False, now=now)
-    found = check_site(options, against)
+    try:
+        found = check_site(options, against)
+    except OSError as exc:  # a folder it may not read
+        where = f" '{exc.filename}'" if exc.filename else ""
+        click.echo(f"kb: cannot read{where}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
     errors = [d for d in found if d.is_error]
     notes = [d for d in found if d.level == INFO]
     if style == "json":

@@ -228,3 +228,17 @@ def test_a_content_folder_that_is_a_file(kb, tmp_path: Path) -> None:
     result = kb(["check"], cwd=tmp_path)
     assert result.exit_code == 2
     assert result.stderr.endswith("Error: content folder 'content' is not a folder\n")
+
+
+def test_a_folder_it_may_not_read(kb, tmp_path: Path, monkeypatch) -> None:
+    write_tree(tmp_path, {**FINE, "content/locked/a.md": "---\ntitle: A\n---\nText.\n"})
+    scandir = os.scandir
+
+    def refused(path="."):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refused)
+    result = kb(["check"], cwd=tmp_path)
+    assert (result.exit_code, result.stderr) == (1, "kb: cannot read 'content/locked': Permission denied\n")
