@@ -84,7 +84,8 @@ class Preview:
         self._publish(Plan(prepared, jobs, files, {}), (), prepared.warnings)
         settle()
         seconds = time.perf_counter() - started
-        self.say(f"kb: {'rebuilt' if reason else 'built'} {len(prepared.site.articles):,} articles in {seconds:.2f} s"
+        count = len(prepared.site.articles)
+        self.say(f"kb: {'rebuilt' if reason else 'built'} {count:,} article{'s' if count != 1 else ''} in {seconds:.2f} s"
                  f"{reason}{counted}")
 
     def _report_warnings(self, warnings: tuple[Diagnostic, ...], first: bool) -> str:

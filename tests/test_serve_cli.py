@@ -128,7 +128,7 @@ def test_the_content_folder_going_away_and_coming_back(tmp_path: Path) -> None:
         content.rmdir()
         served.wait_for(r"is gone; still serving", count=2)
         write_tree(tmp_path, {"content/fresh/new.md": "---\ntitle: A new start\n---\nText.\n"})
-        served.wait_for(r"^kb: rebuilt 1 articles .*\(the content folder is back\)")
+        served.wait_for(r"^kb: rebuilt 1 article in .*\(the content folder is back\)")
         assert "A new start" in _get(served.url + "fresh/new/")[1]
         _edit(content / "fresh/new.md", "---\ntitle: Watched again\n---\nText.\n")
         served.wait_for(r"\(new\.md changed\)")
