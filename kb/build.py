@@ -19,6 +19,7 @@ import jinja2
 from . import __version__
 from .cache import ParsedCache, RenderCache, Staged, render_all
 from .cachedir import check_cache, mark_cache
+from .check import broken_links_are_errors, compare_manifests
 from .collisions import output_problems
 from .config import SITE_FILE, load_config
 from .content import active_files, discover, load_categories, parse_article
@@ -47,6 +48,7 @@ from .output import MARKER, BACKGROUND_DELETE, new_staging, output_lock, recover
 from .pagecache import PageCache, theme_digest
 from .pool import fork_map
 from .render import MANIFEST, render_site
+from .scaffold import placeholder_warnings
 from .search import SearchReport, index_site
 from .site import assemble_site
 from .status import STATUS_FILE, load_status, status_links
@@ -199,41 +201,21 @@ def _page_cache(folder: Path | None, prepared: Prepared) -> PageCache | None:
 
 
 def check_site(options: BuildOptions, against: Path | None = None) -> tuple[Diagnostic, ...]:
-    """Everything a build checks, writing nothing: every error and warning, sorted.
+    """Everything a build checks, writing nothing: every error and warning, sorted; a broken
+    internal link (to a missing article, anchor, image or file, or to a draft) is an error.
 
-    With `against` (a `kb-manifest.json` of the published site), a URL published then and
-    neither published nor redirected now is an error.
+    With `against` (a `kb-manifest.json` of the published site), an article published then and
+    neither published nor redirected now is an error; another page gone is for information.
     """
     try:
         compiled = compile_site(options)
     except ContentError as exc:
-        return exc.diagnostics
-    found = list(compiled.warnings)
+        return broken_links_are_errors(exc.diagnostics)
+    found = list(broken_links_are_errors(compiled.warnings))
     if against is not None:
         new = next(f for f in compiled.files if f.path == MANIFEST)
         found.extend(compare_manifests(against, json.loads(new.data or b"{}")))
     return tuple(sorted(found))
-
-
-def compare_manifests(old_path: Path, new: dict) -> list[Diagnostic]:
-    """An error for each URL of the old manifest that the new build neither publishes nor redirects."""
-    shown = str(old_path)
-    try:
-        text = old_path.read_text(encoding="utf-8")
-        old = json.loads(text)
-        urls = old["urls"] + list(old.get("redirects", {}))
-    except OSError as exc:
-        return [error(shown, 1, 1, f"cannot read the manifest: {exc.strerror or exc}")]
-    except (ValueError, KeyError, TypeError):
-        return [error(shown, 1, 1, "not a kb-manifest.json (a JSON object with a 'urls' list)")]
-    now = set(new.get("urls", [])) | set(new.get("redirects", {}))
-    lines = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        lines.setdefault(line.strip().rstrip(",").strip('"'), number)
-    return [
-        error(shown, lines.get(url, 1), 1, f"{url} was published and is gone; add it to the aliases of the article that replaces it")
-        for url in sorted(set(urls) - now) if isinstance(url, str)
-    ]
 
 
 @dataclass(frozen=True)
@@ -279,7 +261,7 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
     """Load, validate and render the articles; raise ContentError with every problem."""
     root, display = options.content, options.display
     if not root.is_dir():
-        raise OutputError(f"content folder '{display}' does not exist")
+        raise OutputError(f"content folder '{display}' {'is not a folder' if root.exists() else 'does not exist'}")
     diagnostics: list[Diagnostic] = []
     tree = discover(root)
     diagnostics.extend(
@@ -308,6 +290,7 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
     if options.git_dates and any(a.updated is None for a in articles):
         articles, found = _dates_from_git(root, display, articles, cache.git if cache is not None else None)
         diagnostics.extend(found)
+    diagnostics.extend(d for a in articles for d in placeholder_warnings(a, join_display(display, a.source)))
     now = build_clock(options.now)
     site, found = assemble_site(config, categories, tuple(articles), tree.assets, now, display, options.drafts,
                                 memo=cache.related if cache is not None else None)

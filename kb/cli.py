@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import os
 import sys
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -17,11 +16,10 @@ import click
 from . import __version__
 from .build import BuildOptions, build_clock, build_site, check_site
 from .cachedir import default_cache
-from .errors import ContentError, Diagnostic
+from .errors import ERROR, INFO, ContentError, Diagnostic, summarise
 from .scaffold import new_article
 from .search import SearchError
 
-SHOW_PER_KIND = 3
 PROGRESS_MIN = 200
 
 
@@ -127,8 +125,14 @@ def check(content: str, base_url: str | None, theme: Path | None, drafts: bool, 
     display = content.rstrip("/\\") or content
     options = BuildOptions(content=Path(content), out=Path(content), display=display, base_url=base_url,
                            drafts=drafts, strict=strict, search=False, now=now, theme=theme, untrusted=untrusted)
-    found = check_site(options, against)
+    try:
+        found = check_site(options, against)
+    except OSError as exc:  # a folder it may not read
+        where = f" '{exc.filename}'" if exc.filename else ""
+        click.echo(f"kb: cannot read{where}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
     errors = [d for d in found if d.is_error]
+    notes = [d for d in found if d.level == INFO]
     if style == "json":
         click.echo(json.dumps([dataclasses.asdict(d) for d in found], ensure_ascii=False, indent=1))
     elif style == "github":
@@ -139,8 +143,9 @@ def check(content: str, base_url: str | None, theme: Path | None, drafts: bool, 
         for diagnostic in errors:
             click.echo(diagnostic.format(), err=True)
     if style != "json":
-        click.echo(f"kb: check found {_count(len(errors), 'error')}, {_count(len(found) - len(errors), 'warning')}",
-                   err=True)
+        noted = f", {_count(len(notes), 'note')}" if notes else ""
+        click.echo(f"kb: check found {_count(len(errors), 'error')}, "
+                   f"{_count(len(found) - len(errors) - len(notes), 'warning')}{noted}", err=True)
     sys.exit(1 if errors else 0)
 
 
@@ -150,7 +155,7 @@ def github_annotation(diagnostic: Diagnostic) -> str:
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
-    level = "error" if diagnostic.is_error else "warning"
+    level = {ERROR: "error", INFO: "notice"}.get(diagnostic.level, "warning")
     return (f"::{level} file={escape(diagnostic.path, True)},line={diagnostic.line},col={diagnostic.col},"
             f"title=kb::{escape(diagnostic.message)}")
 
@@ -159,21 +164,25 @@ def github_annotation(diagnostic: Diagnostic) -> str:
 @click.option("--content", "content", default="content", show_default=True, metavar="DIR",
               help="The content folder: Markdown articles and site.yaml.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
-              help="The port on 127.0.0.1 (0 picks a free one).")
+              help="The port (0 picks a free one).")
+@click.option("--host", metavar="ADDR",
+              help="The address to listen on (default 127.0.0.1, answering only localhost names); "
+                   "0.0.0.0 shows the site, drafts included, to the network.")
 @click.option("--no-search", is_flag=True, help="Do not build the search index.")
 @click.option("--now", metavar="TIME", callback=lambda ctx, param, value: _now(value),
               help="Preview as if it were TIME.")
 @click.option("--theme", "theme", metavar="DIR", callback=lambda ctx, param, value: _theme(value),
               help="A theme folder (templates/ and static/) anywhere: instead of site.yaml's theme.")
 @_UNTRUSTED
-def serve_command(content: str, port: int, no_search: bool, now: dt.datetime | None, theme: Path | None,
-                  untrusted: bool) -> None:
+def serve_command(content: str, port: int, host: str | None, no_search: bool, now: dt.datetime | None,
+                  theme: Path | None, untrusted: bool) -> None:
     """Preview the site: rebuild on every change and reload the open page; drafts are shown."""
     display = content.rstrip("/\\") or content
     options = BuildOptions(content=Path(content), out=Path(content), display=display, base_url="/",
                            drafts=True, search=not no_search, now=now, theme=theme, untrusted=untrusted)
     if not options.content.is_dir():
-        raise click.UsageError(f"content folder '{display}' does not exist")
+        state = "is not a folder" if options.content.exists() else "does not exist"
+        raise click.UsageError(f"content folder '{display}' {state}")
 
     def say(line: str) -> None:
         click.echo(line, err=True)
@@ -185,25 +194,35 @@ def serve_command(content: str, port: int, no_search: bool, now: dt.datetime | N
     from .serve import serve  # here: only `kb serve` needs the HTTP server's modules
 
     try:
-        serve(options, port, say, ready)
+        serve(options, port, say, ready, host)
     except KeyboardInterrupt:
         click.echo("kb: stopped", err=True)
     except OSError as exc:
-        raise click.UsageError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}") from None
+        raise click.UsageError(f"cannot serve on {host or '127.0.0.1'}:{port}: {exc.strerror or exc}") from None
 
 
 @cli.command()
-@click.argument("title")
-@click.option("--category", required=True, metavar="TOPIC",
+@click.argument("title", callback=lambda ctx, param, value: _text(value))
+@click.option("--category", required=True, metavar="TOPIC", callback=lambda ctx, param, value: _text(value),
               help="The topic: its folder name, slug or title; a new name makes a new topic folder.")
-@click.option("--section", metavar="NAME", help="A section inside the topic (made when new).")
+@click.option("--section", metavar="NAME", callback=lambda ctx, param, value: _text(value),
+              help="A section inside the topic (made when new).")
 @click.option("--content", "content", default="content", show_default=True, metavar="DIR", help="The content folder.")
 def new(title: str, category: str, section: str | None, content: str) -> None:
-    """Create an article for TITLE with its front matter filled in; prints its path."""
+    """Create a draft article for TITLE with its front matter filled in; prints its path."""
     made = new_article(Path(content), title, category, section, build_clock().date())
     for folder in made.created_folders:
         click.echo(f"kb: made the folder '{folder}'", err=True)
+    click.echo("kb: a draft (shown by kb serve, not published): delete 'draft: true' when it is ready", err=True)
     click.echo(str(made.path))
+
+
+def _text(value: str | None) -> str | None:
+    """An argument that must be text: bytes that are not UTF-8 (a terminal in another encoding) are refused."""
+    if value is not None and any("\udc80" <= c <= "\udcff" for c in value):
+        shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise click.BadParameter(f"is not UTF-8 text: '{shown}' (set the terminal to UTF-8)")
+    return value
 
 
 def _base_url(value: str | None) -> str | None:
@@ -244,14 +263,8 @@ def _bar(items: Sequence) -> Iterable:
 
 def _print_summarised(diagnostics: Iterable[Diagnostic]) -> None:
     """Print diagnostics; a kind seen more than a few times gets one summary line."""
-    by_kind: dict[str, list[Diagnostic]] = defaultdict(list)
-    for diagnostic in diagnostics:
-        by_kind[diagnostic.kind].append(diagnostic)
-    for kind, items in sorted(by_kind.items(), key=lambda kv: kv[1][0]):
-        for diagnostic in items[:SHOW_PER_KIND]:
-            click.echo(diagnostic.format(), err=True)
-        if len(items) > SHOW_PER_KIND:
-            click.echo(f"warning: {len(items) - SHOW_PER_KIND:,} more like this ({kind}: {len(items):,} in all)", err=True)
+    for line in summarise(diagnostics):
+        click.echo(line, err=True)
 
 
 def _count(number: int, noun: str) -> str:

@@ -9,6 +9,9 @@ import click
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"  # for information only: never fails a run, not even under --strict
+LABELS = {WARNING: "warning: ", INFO: "note: "}
+SHOW_PER_KIND = 3
 
 
 @dataclass(frozen=True, order=True)
@@ -24,12 +27,12 @@ class Diagnostic:
 
     def format(self) -> str:
         """Render as `path:line:col: message` (warnings say so)."""
-        label = "warning: " if self.level == WARNING else ""
+        label = LABELS.get(self.level, "")
         return f"{self.path}:{self.line}:{self.col}: {label}{self.message}"
 
     @property
     def is_error(self) -> bool:
-        """True for errors, False for warnings."""
+        """True for errors, False for warnings and information."""
         return self.level == ERROR
 
 
@@ -51,8 +54,23 @@ def warning(path: str, line: int, col: int, message: str, kind: str = "") -> Dia
 def strictify(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
     """Turn every warning into an error (for `--strict`)."""
     return tuple(
-        Diagnostic(d.path, d.line, d.col, d.message, ERROR, d.kind) for d in diagnostics
+        Diagnostic(d.path, d.line, d.col, d.message, ERROR if d.level == WARNING else d.level, d.kind)
+        for d in diagnostics
     )
+
+
+def summarise(diagnostics: Iterable[Diagnostic], per_kind: int = SHOW_PER_KIND) -> list[str]:
+    """The lines to print: a kind seen more than `per_kind` times shows its first ones and a count."""
+    by_kind: dict[str, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        by_kind.setdefault(diagnostic.kind, []).append(diagnostic)
+    lines = []
+    for kind, items in sorted(by_kind.items(), key=lambda kv: kv[1][0]):
+        lines.extend(d.format() for d in items[:per_kind])
+        if len(items) > per_kind:
+            label = LABELS.get(items[0].level, "")
+            lines.append(f"{label}{len(items) - per_kind:,} more like this ({kind}: {len(items):,} in all)")
+    return lines
 
 
 class KbError(click.ClickException):

@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
@@ -49,7 +49,7 @@ def render_site(
     files.append(OutputFile(MARKER, b"This folder was written by kb and is replaced by each build.\n"))
     if site.redirects:
         files.append(OutputFile(REDIRECTS, redirects_file(site.redirects, site.config.url_prefix)))
-    files.append(OutputFile(MANIFEST, manifest(files, site.redirects)))
+    files.append(OutputFile(MANIFEST, manifest(files, site.redirects, [a.url for a in site.articles])))
     return files, tuple(problems)
 
 
@@ -208,8 +208,9 @@ def redirects_file(redirects: dict[str, str], url_prefix: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def manifest(files: list[OutputFile], redirects: dict[str, str]) -> bytes:
-    """Every URL the build published (pages, feeds, API files, content files) and every redirect, one per line."""
+def manifest(files: list[OutputFile], redirects: dict[str, str], articles: Iterable[str] = ()) -> bytes:
+    """Every URL the build published (pages, feeds, API files, content files), every redirect and,
+    apart, the articles' URLs (what `kb check --against` must not lose), one per line."""
     moved = {redirect_file(old) for old in redirects}
     urls = sorted(
         "/" + (f.path[: -len("index.html")] if f.path == "index.html" or f.path.endswith("/index.html") else f.path)
@@ -217,7 +218,7 @@ def manifest(files: list[OutputFile], redirects: dict[str, str]) -> bytes:
         if not f.path.startswith(("assets/", "pagefind/")) and f.path not in (MARKER, REDIRECTS, MANIFEST)
         and f.path not in moved
     )
-    body = {"generator": "kb", "urls": urls, "redirects": redirects}
+    body = {"generator": "kb", "urls": urls, "redirects": redirects, "articles": sorted(articles)}
     return (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 

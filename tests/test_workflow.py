@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from kbtest import REPO, run_kb_process
+from kbtest import ISOLATED, REPO, run_kb_process
 
 WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
 
@@ -106,3 +109,30 @@ def test_a_pull_request_never_saves_a_cache_that_main_restores(workflow: dict) -
     # and the job that saves kb-main- keys runs for main only, never for a pull request
     assert "refs/heads/main" in workflow["jobs"]["build"]["if"]
     assert [name for name, job in workflow["jobs"].items() if _steps(job, "actions/cache@")] == ["check", "build"]
+
+
+def _run_step(step: dict, cwd: Path) -> subprocess.CompletedProcess:
+    """A step's `run:` as the runner runs it (`bash -e`), with `kb` this repository's kb."""
+    bin_dir = cwd / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    (bin_dir / "kb").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m kb "$@"\n')
+    (bin_dir / "kb").chmod(0o755)
+    env = {**os.environ, **ISOLATED, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")]))}
+    return subprocess.run(["bash", "-e", "-c", step["run"]], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_the_check_step_fails_a_pull_request_with_a_broken_link(workflow: dict, tmp_path: Path) -> None:
+    """The pull request's check step, run as written in the workflow, fails on a broken link and marks its line."""
+    step = next(s for s in workflow["jobs"]["check"]["steps"] if str(s.get("run", "")).lstrip().startswith("kb check"))
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    (tmp_path / "published.json").write_text('{"urls": []}')
+    passed = _run_step(step, tmp_path)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    article = tmp_path / "content" / "Billing" / "can-i-pay-by-check.md"
+    lines = article.read_text(encoding="utf-8").splitlines()
+    article.write_text("\n".join([*lines, "", "See [the old page](no-such-article.md)."]) + "\n", encoding="utf-8")
+    failed = _run_step(step, tmp_path)
+    assert failed.returncode != 0
+    assert (f"::error file=content/Billing/can-i-pay-by-check.md,line={len(lines) + 2},col=20,"
+            "title=kb::link to missing article 'no-such-article.md'") in failed.stdout.splitlines()
