@@ -19,6 +19,7 @@ from .build import BuildOptions, build_clock, build_site, check_site
 from .errors import ContentError, Diagnostic
 from .scaffold import new_article
 from .search import SearchError
+from .statustime import RANGE, in_range
 
 SHOW_PER_KIND = 3
 PROGRESS_MIN = 200
@@ -203,7 +204,10 @@ def _now(value: str | None) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(value.strip())
     except ValueError:
         raise click.BadParameter(f"must be a date and time such as 2026-11-26T12:00:00Z, not '{value}'") from None
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+    moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+    if not in_range(moment):
+        raise click.BadParameter(f"must be a time {RANGE}, not '{value}'")
+    return moment
 
 
 def _progress(items: Sequence) -> Iterable:
