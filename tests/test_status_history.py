@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+import yaml
+from kbtest import REPO
+
+from kb import status, statusitems
 from kb.status import StatusLinks, parse_status
 from kb.statusreport import status_report
 from kb.statusview import StatusView
@@ -140,3 +145,38 @@ def test_a_day_with_two_incidents_lists_both() -> None:
     assert [i["url"] for i in chat["Nov 2, 2026"]["incidents"]] == ["/status/incidents/month-end/"]
     assert chat["Oct 24, 2026"]["status"] == "Under maintenance"
     assert chat["Oct 30, 2026"]["status"] == "Major outage"
+
+
+# --- the README's status.yaml ---------------------------------------------------------------
+
+
+def _keys(data, path: str = "") -> set[str]:
+    """Every key of a status.yaml document as a path: groups.components.since, incidents.updates.at, …"""
+    found: set[str] = set()
+    if isinstance(data, list):
+        for item in data:
+            found |= _keys(item, path)
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            here = f"{path}.{key}" if path else str(key)
+            found.add(here)
+            if not (key == "components" and isinstance(value, dict)):  # not a map of component keys to statuses
+                found |= _keys(value, here)
+    return found
+
+
+def test_the_readme_example_shows_every_key_of_status_yaml() -> None:
+    """Each key the parser accepts, and each key the example content uses, appears in the README's example."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## System status"):]
+    example = yaml.safe_load(re.search(r"```yaml\n(.*?)```", section, re.S).group(1))
+    shown = _keys(example)
+    accepted = {f"{where}.{key}" if where else key for where, keys in (
+        ("", status.TOP_KEYS), ("page", status.PAGE_KEYS), ("groups", status.GROUP_KEYS),
+        ("groups.components", status.COMPONENT_KEYS), ("incidents", statusitems.INCIDENT_KEYS),
+        ("maintenance", statusitems.MAINTENANCE_KEYS), ("incidents.updates", statusitems.UPDATE_KEYS),
+        ("maintenance.updates", statusitems.UPDATE_KEYS),
+    ) for key in keys} - {"maintenance.updates.components"}  # the same as an incident update's, shown there
+    used = _keys(yaml.safe_load((REPO / "content" / "status.yaml").read_text(encoding="utf-8")))
+    assert accepted - shown == set(), "keys the README's example leaves out"
+    assert used - shown == set(), "keys of content/status.yaml the README's example leaves out"
