@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -147,3 +148,24 @@ def test_the_last_moment_west_of_utc_fails_fast_with_its_position(tmp_path: Path
     done = kb(tmp_path, "check", "--now", "2026-01-01")
     assert done.returncode == 1, done.stderr
     assert f"{tmp_path / 'content'}/status.yaml:14:13: 'at' is out of range: '9999-12-31 23:59'" in done.stderr
+
+
+@pytest.mark.parametrize(("zone", "at", "since", "now", "listed"), [
+    ("Asia/Tokyo", "2026-11-10 07:00", "", "1970-01-01T00:00:00Z", []),  # the clock long before every incident
+    ("Pacific/Kiritimati", "9999-01-01 13:59", "", "9998-12-31T23:59:59Z", ["m", "i"]),  # the last minute, 14 h east
+    ("Etc/GMT+12", "9998-12-31 11:59", "", "9998-12-31T23:59:59Z", ["m", "i"]),  # the last minute, 12 h west
+    ("Asia/Tokyo", "1970-01-01 09:00", "", "2026-11-26T20:00:00Z", ["m", "i"]),  # open since the first moment
+    ("Etc/GMT+12", "1970-01-01 00:00Z", "", "1970-01-01T00:00:00Z", ["m", "i"]),  # the first moment, 12 h west
+    ("Asia/Tokyo", "2026-11-10 07:00", "9998-12-31", "2026-12-01T00:00:00Z", ["m", "i"]),  # a component from 9998
+    ("Asia/Tokyo", "2026-11-10 07:00", "", "9998-12-31T23:59:59Z", ["m", "i"]),  # the clock far after every incident
+    ("Asia/Tokyo", "9000-01-01 00:00", "", "2026-11-26T20:00:00Z", []),  # incidents far in the future
+])
+def test_times_at_the_edges_build(tmp_path: Path, zone: str, at: str, since: str, now: str, listed: list) -> None:
+    project(tmp_path, zone=zone, at=at, since=since)
+    done = kb(tmp_path, "build", "--now", now)
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "out" / "status"
+    bars = re.findall(r'<li class="bar bar-\w+( bar-old)?"(?: style="--n: (\d+)")?>', (out / "index.html").read_text("utf-8"))
+    assert sum(int(n or 1) for _, n in bars) == 90 and sum(int(n or 1) for old, n in bars if not old) == 30
+    history = (out / "history" / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<li id="incident-(\w+)">', history) == listed  # each once, newest first (a tie in reverse key order)
