@@ -53,6 +53,7 @@ from .search import SearchReport, index_site
 from .site import assemble_site
 from .status import STATUS_FILE, load_status, status_links
 from .statusreport import status_report
+from .statustime import epoch_time
 from .textio import decode_text, read_text
 from .outside import theme_links
 from .theme import BUILTIN_THEMES, make_environment, theme_dir
@@ -98,8 +99,8 @@ def build_clock(now: dt.datetime | None = None) -> dt.datetime:
     if now is not None:
         return now
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    if epoch.isascii() and epoch.isdigit():
+        return epoch_time(epoch)  # a usage error (exit 2) past the year 9998
     return dt.datetime.now(dt.timezone.utc)
 
 

@@ -19,6 +19,7 @@ from .cachedir import default_cache
 from .errors import ERROR, INFO, ContentError, Diagnostic, summarise
 from .scaffold import new_article
 from .search import SearchError
+from .statustime import RANGE, in_range
 
 PROGRESS_MIN = 200
 
@@ -246,7 +247,10 @@ def _now(value: str | None) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(value.strip())
     except ValueError:
         raise click.BadParameter(f"must be a date and time such as 2026-11-26T12:00:00Z, not '{value}'") from None
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+    moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+    if not in_range(moment):
+        raise click.BadParameter(f"must be a time {RANGE}, not '{value}'")
+    return moment
 
 
 def _progress(items: Sequence) -> Iterable:

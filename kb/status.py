@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .errors import Diagnostic, error, join_display
-from .model import (
-    COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, Component, ComponentGroup,
-    Incident, Site, StatusFile, StatusPage, StatusUpdate,
-)
-from .schema import Reader, suggest
+from .model import COMPONENT_STATUSES, Component, ComponentGroup, Incident, Site, StatusFile, StatusPage
+from .schema import Reader
+from .statusitems import choice, read_incident, read_key, stable_id
+from .statustime import EARLIEST, LATEST, RANGE, parse_datetime
 from .textio import read_text
 from .yamlpos import YamlDoc, YamlProblem, load_yaml
 
@@ -24,21 +20,8 @@ TOP_KEYS = ("page", "groups", "incidents", "maintenance")
 PAGE_KEYS = ("name", "url", "time_zone")
 GROUP_KEYS = ("key", "name", "description", "category", "components")
 COMPONENT_KEYS = ("key", "name", "description", "status", "since")
-INCIDENT_KEYS = ("key", "title", "impact", "started", "components", "articles", "updates")
-MAINTENANCE_KEYS = ("key", "title", "start", "end", "announced", "description", "components", "articles", "updates")
-UPDATE_KEYS = ("at", "status", "body", "components")
-_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 
-
-def stable_id(*parts: str) -> str:
-    """12 lowercase letters and digits derived from `parts`: the same input gives the same id in every build."""
-    number = int.from_bytes(hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()[:10], "big")
-    chars = []
-    for _ in range(12):
-        number, digit = divmod(number, 36)
-        chars.append(_ID_ALPHABET[digit])
-    return "".join(chars)
+__all__ = ["STATUS_FILE", "StatusLinks", "load_status", "parse_datetime", "parse_status", "stable_id", "status_links"]
 
 
 @dataclass(frozen=True)
@@ -138,7 +121,7 @@ def parse_status(doc: YamlDoc, shown: str, links: StatusLinks) -> tuple[StatusFi
             if not isinstance(item, dict):
                 r.at(where, f"each entry of '{listing}' must be a mapping with key, title and updates")
                 continue
-            found = _incident(r, where, kind, known, zone, links)
+            found = read_incident(r, where, kind, known, zone, links)
             if found is None:
                 continue
             if found.key in owners:
@@ -147,14 +130,6 @@ def parse_status(doc: YamlDoc, shown: str, links: StatusLinks) -> tuple[StatusFi
             owners[found.key] = where + ("key",)
             incidents.append(found)
     return StatusFile(page, groups, components, tuple(incidents)), tuple(r.diagnostics)
-
-
-def _key(r: Reader, where: tuple, what: str) -> str | None:
-    key = r.string(*where, "key", required=True)
-    if key is not None and not _KEY.match(key):
-        r.at(where + ("key",), f"{what} key '{key}' may hold only letters, digits, '.', '-' and '_'")
-        return None
-    return key
 
 
 def _groups(r: Reader, links: StatusLinks) -> tuple[tuple[ComponentGroup, ...], tuple[Component, ...]]:
@@ -178,7 +153,7 @@ def _groups(r: Reader, links: StatusLinks) -> tuple[tuple[ComponentGroup, ...], 
             listed = []
         for position, entry in enumerate(listed, start=1):
             spot = where + ("components", position - 1)
-            status = _choice(r, spot + ("status",), COMPONENT_STATUSES, "component status") or "operational"
+            status = choice(r, spot + ("status",), COMPONENT_STATUSES, "component status") or "operational"
             item = _named(r, spot, "component", COMPONENT_KEYS, seen)
             if item is None:
                 continue
@@ -186,7 +161,7 @@ def _groups(r: Reader, links: StatusLinks) -> tuple[tuple[ComponentGroup, ...], 
             members.append(Component(
                 key=ckey, id=stable_id("component", ckey), name=cname, group=key, status=status,
                 position=position, description=r.string(*spot, "description", default="") or "",
-                since=r.date(*spot, "since"),
+                since=_since(r, spot + ("since",)),
             ))
         if named is None:
             continue  # its components were still checked
@@ -203,13 +178,21 @@ def _groups(r: Reader, links: StatusLinks) -> tuple[tuple[ComponentGroup, ...], 
     return tuple(groups), tuple(components)
 
 
+def _since(r: Reader, keypath: tuple) -> dt.date | None:
+    since = r.date(*keypath)
+    if since is not None and not EARLIEST.date() <= since <= LATEST.date():
+        r.at(keypath, f"'since' is out of range: '{since}' (use a date {RANGE})")
+        return None
+    return since
+
+
 def _named(r: Reader, where: tuple, what: str, fields: tuple[str, ...], seen: dict[str, int]) -> tuple[str, str] | None:
     """The key and name of a group or component; None (with an error) when either is missing or the key is taken."""
     if not isinstance(r.raw(*where), dict):
         r.at(where, f"each {what} needs a key and a name")
         return None
     r.unknown_keys(where, fields, what="status field")
-    key = _key(r, where, what)
+    key = read_key(r, where, what)
     name = r.string(*where, "name", required=True)
     if key is None or name is None:
         return None
@@ -218,161 +201,3 @@ def _named(r: Reader, where: tuple, what: str, fields: tuple[str, ...], seen: di
         return None
     seen[key] = r.doc.value_pos(*where, "key")[0]
     return key, name
-
-
-def _incident(r: Reader, where: tuple, kind: str, known: dict, zone: dt.tzinfo, links: StatusLinks) -> Incident | None:
-    maintenance = kind == "maintenance"
-    r.unknown_keys(where, MAINTENANCE_KEYS if maintenance else INCIDENT_KEYS, what="status field")
-    key = _key(r, where, kind)
-    title = r.string(*where, "title", required=True)
-    impact = _choice(r, where + ("impact",), IMPACTS, "impact") if not maintenance else None
-    components = _affected(r, where + ("components",), known, maintenance)
-    statuses = MAINTENANCE_STATUSES if maintenance else INCIDENT_STATUSES
-    updates = _updates(r, where, key or "", statuses, known, zone)
-    window = None
-    started = None
-    if maintenance:
-        start = _datetime(r, where + ("start",), zone, required=True)
-        end = _datetime(r, where + ("end",), zone, required=True)
-        if start and end and end <= start:
-            r.at(where + ("end",), f"maintenance ends ({_show(end)}) before it starts ({_show(start)})")
-        elif start and end:
-            window = (start, end)
-        announced = _datetime(r, where + ("announced",), zone) or start
-        description = r.string(*where, "description", default="") or ""
-        if announced and key and not any(u.status == "scheduled" for u in updates):
-            updates.insert(0, StatusUpdate(stable_id("update", key, "scheduled"), announced, "scheduled",
-                                           description or "Maintenance is scheduled."))
-        if announced and start and announced > start:
-            r.at(where + ("announced",), f"maintenance is announced ({_show(announced)}) after it starts ({_show(start)})")
-    else:
-        started = _datetime(r, where + ("started",), zone)
-        if r.raw(*where, "updates") is None and key is not None:
-            r.at(where + ("key",), f"incident '{key}' needs updates: at least one with at, status and body", value=False)
-        if started is not None:
-            for number, update in enumerate(updates):
-                if update.at < started:
-                    spot = where + ("updates", number, "at")
-                    what = "resolved" if update.status == "resolved" else f"update '{update.status}'"
-                    r.at(spot, f"{what} at {_show(update.at)} is before the incident started ({_show(started)})")
-    articles = []
-    for index, ref in enumerate(r.strings(*where, "articles")):
-        source = links.article(ref)
-        if source is None:
-            spot = where + ("articles", index) if isinstance(r.raw(*where, "articles"), list) else where + ("articles",)
-            r.at(spot, f"{kind} '{key}' links to an article that does not exist: '{ref}'")
-        elif source not in articles:
-            articles.append(source)
-    if key is None or title is None:
-        return None
-    if maintenance and window is None:
-        return None
-    if not maintenance and not updates:
-        return None
-    line = r.doc.key_pos(*where, "key")[0]
-    return Incident(
-        key=key, id=stable_id(kind, key), kind=kind, title=title, components=components,
-        updates=tuple(updates), impact=impact, started=started, window=window, articles=tuple(articles), line=line,
-    )
-
-
-def _affected(r: Reader, where: tuple, known: dict, maintenance: bool) -> tuple[tuple[str, str], ...]:
-    raw = r.raw(*where)
-    if raw is None:
-        return ()
-    if maintenance and isinstance(raw, list):
-        pairs = [(index, item, "under_maintenance") for index, item in enumerate(raw)]
-    elif isinstance(raw, dict):
-        pairs = [(key, key, value) for key, value in raw.items()]
-    else:
-        example = "[search, email]" if maintenance else "{email: partial_outage}"
-        r.at(where, f"'components' must map component keys to their status, e.g. {example}")
-        return ()
-    found: list[tuple[str, str]] = []
-    for step, key, status in pairs:
-        spot = where + (step,)
-        if not isinstance(key, str) or key not in known:
-            hint = suggest(str(key), tuple(known))
-            r.at(spot, f"unknown component '{key}'{hint}", value=isinstance(step, int))
-            continue
-        if status not in COMPONENT_STATUSES:
-            r.at(spot, _bad_choice("component status", status, COMPONENT_STATUSES))
-            continue
-        found.append((key, status))
-    return tuple(found)
-
-
-def _updates(r: Reader, where: tuple, key: str, statuses: tuple[str, ...], known: dict, zone: dt.tzinfo) -> list[StatusUpdate]:
-    raw = r.raw(*where, "updates")
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        r.at(where + ("updates",), "'updates' must be a list of {at, status, body}")
-        return []
-    updates: list[StatusUpdate] = []
-    previous: dt.datetime | None = None
-    for index, item in enumerate(raw):
-        spot = where + ("updates", index)
-        if not isinstance(item, dict):
-            r.at(spot, "each update needs at, status and body")
-            continue
-        r.unknown_keys(spot, UPDATE_KEYS, what="status field")
-        at = _datetime(r, spot + ("at",), zone, required=True)
-        status = _choice(r, spot + ("status",), statuses, "update status", required=True)
-        body = r.string(*spot, "body", default="") or ""
-        changes = _affected(r, spot + ("components",), known, maintenance=False)
-        if at is None or status is None:
-            continue
-        if previous is not None and at < previous:
-            r.at(spot + ("at",), f"update at {_show(at)} is earlier than the update before it ({_show(previous)}); list updates oldest first")
-        previous = at
-        line = r.doc.value_pos(*spot, "body")[0] + (1 if "\n" in body else 0)  # a block scalar starts below its key
-        updates.append(StatusUpdate(stable_id("update", key, at.isoformat()), at, status, body, changes, line=line))
-    return updates
-
-
-def _choice(r: Reader, keypath: tuple, allowed: tuple[str, ...], what: str, required: bool = False) -> str | None:
-    value = r.string(*keypath, required=required)
-    if value is None:
-        return None
-    if value not in allowed:
-        r.at(keypath, _bad_choice(what, value, allowed))
-        return None
-    return value
-
-
-def _bad_choice(what: str, value: Any, allowed: tuple[str, ...]) -> str:
-    hint = suggest(str(value), allowed)
-    return f"unknown {what} '{value}'{hint}; use one of {', '.join(allowed)}"
-
-
-def _datetime(r: Reader, keypath: tuple, zone: dt.tzinfo, required: bool = False) -> dt.datetime | None:
-    value = r.raw(*keypath)
-    if value is None or value == "":
-        if required:
-            r.string(*keypath, required=True)
-        return None
-    parsed = parse_datetime(value, zone)
-    if parsed is None:
-        r.at(keypath, f"'{keypath[-1]}' is not a date and time: '{value}' (use YYYY-MM-DD HH:MM, with a UTC offset if not in the page's time zone)")
-    return parsed
-
-
-def parse_datetime(value: Any, zone: dt.tzinfo) -> dt.datetime | None:
-    """A YAML timestamp, date or ISO 8601 string as an aware datetime; times without an offset are in `zone`."""
-    if isinstance(value, dt.datetime):
-        moment = value
-    elif isinstance(value, dt.date):
-        moment = dt.datetime(value.year, value.month, value.day)
-    elif isinstance(value, str):
-        try:
-            moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            return None
-    else:
-        return None
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment
-
-
-def _show(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M")

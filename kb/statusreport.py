@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from .status import stable_id
+from .statusitems import stable_id
 from .model import (
     CLOSED_STATUSES, COMPONENT_STATUSES, IMPACTS, ComponentChange, Incident, IncidentView, StatusFile,
     StatusReport, StatusUpdate, Uptime, UptimeDay,

@@ -29,6 +29,7 @@ LEVELS = {
 }
 BADGE_COLOURS = {"none": "#2e7d32", "minor": "#8a6d00", "major": "#c2410c", "critical": "#b91c1c", "maintenance": "#1d4ed8"}
 FEED_LIMIT = 50
+RECENT_DAYS = 30  # the days narrow screens show of the UPTIME_DAYS
 
 
 def incident_path(view_or_key: IncidentView | str) -> str:
@@ -56,7 +57,7 @@ class StatusView:
             return None
         local = moment.astimezone(self.zone)
         text = f"{local:%b} {local.day}, {local.year}, {local:%H:%M} {local.tzname()}"
-        return {"text": text, "iso": local.isoformat(timespec="seconds")}
+        return {"text": text, "iso": local.isoformat(timespec="seconds"), "day": _day(local.date())}
 
     def overall(self) -> dict:
         """The banner: indicator, description and level (for the icon and colour)."""
@@ -115,34 +116,36 @@ class StatusView:
             "ongoing": [m for m in maintenances if m["status"] != "scheduled"],
             "upcoming": [m for m in maintenances if m["status"] == "scheduled"],
             "recent": [self.summary(v) for v in report.incidents if not v.open][:5],
-            "days": UPTIME_DAYS,
+            "days": UPTIME_DAYS, "recent_days": RECENT_DAYS,
             "first_day": _day(days[0].date) if days else "",
             "page": {"name": report.file.page.name, "time_zone": report.file.page.time_zone,
                      "updated": self.when(report.now)},
         }
 
     def component(self, key: str) -> dict:
-        """A component's row: status, uptime percentage and 90 day bars, each bar reaching its incidents."""
+        """A component's row: status, uptime percentage and its days, each with its date, worst status and incidents.
+
+        Quiet days in a row (same status, no incident) are one bar, drawn as days by CSS; a run never spans
+        the start of the last RECENT_DAYS, which narrow screens show alone.
+        """
         component = next(c for c in self.report.file.components if c.key == key)
         status = self.report.statuses[key]
         uptime = self.report.uptime[key]
         bars: list[dict] = []
-        for day in uptime.days:
-            titles = [self.views[k].incident.title for k in day.incidents if k in self.views]
-            if len(day.incidents) == 1:
-                url = incident_path(day.incidents[0])
-            elif day.incidents:
-                url = f"/status/history/#{day.date.isoformat()}"
-            else:
-                url = ""
-            level = LEVELS[day.status]
+        for index, day in enumerate(uptime.days):
+            incidents = [{"title": self.views[k].incident.title, "url": incident_path(k)} for k in day.incidents if k in self.views]
+            level, old = LEVELS[day.status], index < len(uptime.days) - RECENT_DAYS
             previous = bars[-1] if bars else None
-            if not url and previous and not previous["url"] and previous["level"] == level:
-                previous["days"] += 1  # quiet days in a row are one bar, drawn as days by CSS
-                previous["label"] = f"{previous['first']} – {_day(day.date)}: {STATUS_LABELS[day.status]}"
+            if not incidents and previous and not previous["incidents"] and (previous["level"], previous["old"]) == (level, old):
+                previous["days"] += 1
+                previous["last"] = day.date
                 continue
-            label = f"{_day(day.date)}: {STATUS_LABELS[day.status]}" + (f" – {'; '.join(titles)}" if titles else "")
-            bars.append({"level": level, "label": label, "url": url, "days": 1, "first": _day(day.date)})
+            bars.append({"level": level, "status": STATUS_LABELS[day.status], "old": old, "days": 1,
+                         "first": day.date, "last": day.date, "incidents": incidents})
+        for bar in bars:
+            bar["dates"] = _day_span(bar.pop("first"), bar.pop("last"))
+            titles = "; ".join(i["title"] for i in bar["incidents"])
+            bar["label"] = f"{bar['dates']}: {bar['status']}" + (f" – {titles}" if titles else "")
         percent = uptime.percent
         return {
             "key": key, "name": component.name, "description": component.description,
@@ -152,27 +155,36 @@ class StatusView:
         }
 
     def history(self) -> dict:
-        """/status/history/: every day that had an incident or maintenance, by month, newest first."""
-        by_day: dict[dt.date, list[IncidentView]] = defaultdict(list)
-        for view in (*self.report.incidents, *self.report.maintenances):
-            if view.incident.kind == "maintenance" and view.status == "scheduled":
-                continue
-            for day in self._days(view):
-                by_day[day].append(view)
+        """/status/history/: each incident and maintenance once, under the month it started in, newest first."""
+        shown = [v for v in (*self.report.incidents, *self.report.maintenances)
+                 if not (v.incident.kind == "maintenance" and v.status == "scheduled")]
         months: list[dict] = []
-        for day in sorted(by_day, reverse=True):
-            label = f"{day:%B} {day.year}"
-            if not months or months[-1]["label"] != label:
-                months.append({"label": label, "days": []})
-            items = sorted(by_day[day], key=lambda v: v.started)
-            months[-1]["days"].append({"id": day.isoformat(), "label": _day(day), "entries": [self.summary(v) for v in items]})
+        for view in sorted(shown, key=lambda v: (v.started, v.incident.key), reverse=True):
+            start = view.started.astimezone(self.zone)
+            if not months or months[-1]["id"] != f"{start:%Y-%m}":
+                months.append({"id": f"{start:%Y-%m}", "label": f"{start:%B} {start.year}", "entries": []})
+            months[-1]["entries"].append(self.summary(view) | {"span": self.span(view)})
         return {"overall": self.overall(), "months": months}
 
-    def _days(self, view: IncidentView) -> list[dt.date]:
-        first = view.started.astimezone(self.zone).date()
-        end = (view.resolved or self.report.now).astimezone(self.zone)
-        last = max(first, (end - dt.timedelta(microseconds=1)).date() if end.time() == dt.time() else end.date())
-        return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    def span(self, view: IncidentView) -> dict:
+        """From when to when an incident or maintenance ran, as short as is clear: "Nov 10 – Nov 18",
+        "Nov 10, 07:42 – 12:30 PST", or "Nov 25, 21:40 PST" to "ongoing" while it is open."""
+        start = view.started.astimezone(self.zone)
+        result = {"start": {"iso": start.isoformat(timespec="seconds")}, "end": None}
+        if view.resolved is None:
+            result["start"]["text"] = f"{start:%b} {start.day}, {start:%H:%M} {start.tzname()}"
+            return result
+        end = view.resolved.astimezone(self.zone)
+        result["end"] = {"iso": end.isoformat(timespec="seconds")}
+        if (end - dt.timedelta(microseconds=1)).date() <= start.date():  # the same day (an end at midnight included)
+            zone = f" {start.tzname()}" if start.tzname() != end.tzname() else ""
+            result["start"]["text"] = f"{start:%b} {start.day}, {start:%H:%M}{zone}"
+            result["end"]["text"] = f"{end:%H:%M} {end.tzname()}"
+        elif start.year == end.year:
+            result["start"]["text"], result["end"]["text"] = f"{start:%b} {start.day}", f"{end:%b} {end.day}"
+        else:
+            result["start"]["text"], result["end"]["text"] = _day(start.date()), _day(end.date())
+        return result
 
     def incident(self, key: str) -> dict:
         """One incident's or maintenance's page."""
@@ -227,6 +239,15 @@ def article_issues(report: StatusReport) -> dict[str, list[dict]]:
 
 def _day(day: dt.date) -> str:
     return f"{day:%b} {day.day}, {day.year}"
+
+
+def _day_span(first: dt.date, last: dt.date) -> str:
+    """Days as text: "Nov 10, 2026", "Oct 1 – Oct 20, 2026" or "Dec 20, 2025 – Jan 3, 2026"."""
+    if first == last:
+        return _day(first)
+    if first.year == last.year:
+        return f"{first:%b} {first.day} – {_day(last)}"
+    return f"{_day(first)} – {_day(last)}"
 
 
 def _atom(moment: dt.datetime) -> str:

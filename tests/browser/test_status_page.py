@@ -21,6 +21,7 @@ PAGES = {"status": "/status/", "history": "/status/history/", "incident": f"/sta
 UPTIME_DAYS = 90
 ORDER = ("operational", "under_maintenance", "degraded_performance", "partial_outage", "major_outage")
 CLOSED = {"resolved", "postmortem", "completed"}
+STATUS_WORDS = {"Operational", "Under maintenance", "Degraded performance", "Partial outage", "Major outage", "No data"}
 
 
 # An incident or maintenance that has begun: `end` is the build time while open; component key -> status.
@@ -65,27 +66,31 @@ class StatusModel:
                                   {key: "under_maintenance" for key in item["components"]}))
         return found
 
-    def bar_links(self) -> dict[tuple[str, dt.date], str]:
-        """(component name, day) -> the path its bar links to, for days in the last 90 with incidents."""
+    def day_incidents(self) -> dict[tuple[str, dt.date], list[str]]:
+        """(component name, day) -> the pages of that day's incidents, for days in the last 90 with incidents."""
         today = self.now.astimezone(self.zone).date()
         first = today - dt.timedelta(days=UPTIME_DAYS - 1)
-        keys: dict[tuple[str, dt.date], list[str]] = {}
+        found: dict[tuple[str, dt.date], list[str]] = {}
         for span in self.spans():
             lo = span.start.astimezone(self.zone).date()
             hi = (span.end.astimezone(self.zone) - dt.timedelta(microseconds=1)).date()
             days = [lo + dt.timedelta(days=n) for n in range((hi - lo).days + 1)]
             for day, component in ((d, c) for d in days if first <= d <= today for c in span.components):
-                keys.setdefault((self.names[component], day), []).append(span.key)
-        return {pair: f"/status/incidents/{k[0]}/" if len(k) == 1 else f"/status/history/#{pair[1].isoformat()}"
-                for pair, k in keys.items()}
+                found.setdefault((self.names[component], day), []).append(f"/status/incidents/{span.key}/")
+        return {pair: sorted(paths) for pair, paths in found.items()}
 
-    def description(self) -> str:
-        """The overall status in Statuspage's words, from what the open incidents and maintenance do now."""
+    def statuses(self) -> dict[str, str]:
+        """Component key -> its status now, from what the open incidents and maintenance do."""
         statuses = {key: "operational" for key in self.names}
         for span in self.spans():
             if span.open:
                 for key, status in span.components.items():
                     statuses[key] = max(statuses[key], status, key=ORDER.index)
+        return statuses
+
+    def description(self) -> str:
+        """The overall status in Statuspage's words, from what the open incidents and maintenance do now."""
+        statuses = self.statuses()
         top = max(statuses.values(), key=ORDER.index)
         alike = all(v == top for v in statuses.values())
         return {"major_outage": "Major System Outage" if alike else "Partial System Outage",
@@ -148,52 +153,213 @@ def test_no_axe_violations(kind, scheme, new_context, server, axe, content, buil
     assert not violations, f"axe-core on {path} ({scheme}):\n" + axe.format(violations)
 
 
-def test_bar_links_without_javascript(new_context, server, status, http_status):
-    """Without JavaScript a day's bar links to its incident, and exactly the days with incidents are links."""
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DAYS_SHOWN = "ol => [...ol.children].filter(li => li.offsetParent).reduce((n, li) => n + (+li.style.getPropertyValue('--n') || 1), 0)"
+OLD_PHONE_HEIGHT = 6661  # px, /status/ at 390x844 before groups were folded and phones shown 30 days
+
+
+def day_of(label: str) -> dt.date:
+    return dt.datetime.strptime(label.split(":")[0].strip(), "%b %d, %Y").date()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_axe_violations_with_every_group_and_a_day_open(scheme, new_context, server, axe):
+    """axe-core also finds nothing in the folded groups and in a day's details, once they are open."""
+    page = new_context(color_scheme=scheme).new_page()
+    open_page(page, server, "/status/")
+    page.evaluate("document.querySelectorAll('details.status-group').forEach(d => d.open = true)")
+    bar = page.locator(".uptime-bars li.bar").filter(has=page.locator(".day-incidents")).first
+    bar.locator("summary").click()
+    assert bar.locator(".day-detail").is_visible()
+    violations = axe(page)
+    assert not violations, f"axe-core on /status/ with a day open ({scheme}):\n" + axe.format(violations)
+
+
+def test_day_details_without_javascript(new_context, server, status, http_status):
+    """Without JavaScript every day with incidents lists exactly its incidents; a click opens a day, its link works."""
     page = new_context(java_script_enabled=False).new_page()
     open_page(page, server, "/status/")
-    links = page.locator(".uptime-bars li.bar > a")
     shown = {}
-    for link in links.all():
-        name = norm(link.locator("xpath=ancestor::li[contains(@class,'status-component')]//h4").inner_text())
-        day = dt.datetime.strptime(norm(link.text_content()).split(":")[0], "%b %d, %Y").date()
-        shown[(name, day)] = path_of(page, link.get_attribute("href"))
-    assert shown == status.bar_links(), "bar links differ from the incident days in status.yaml"
-    for target in set(shown.values()):
-        assert http_status(target.split("#")[0]) == 200, f"bar link {target} is broken"
+    for bar in page.locator(".uptime-bars li.bar").filter(has=page.locator(".day-incidents")).all():
+        name = norm(bar.locator("xpath=ancestor::li[contains(@class,'status-component')]//h4").text_content())
+        links = bar.locator(".day-incidents a")
+        shown[(name, day_of(norm(bar.locator(".day-date").text_content())))] = sorted(
+            path_of(page, href) for href in links.evaluate_all("links => links.map(a => a.getAttribute('href'))"))
+    assert shown == status.day_incidents(), "the incidents of each day differ from status.yaml"
+    for target in {p for paths in shown.values() for p in paths}:
+        assert http_status(target) == 200, f"day link {target} is broken"
     incident = next(s for s in status.spans() if s.key == INCIDENT)
     day = incident.start.astimezone(status.zone).date()
-    row = component_row(page, status.names[next(iter(incident.components))])
-    bar = row.locator("li.bar > a").filter(has_text=f"{day:%b} {day.day}, {day.year}:")
-    assert bar.count() == 1, f"the {day} bar of the incident's component is not a link"
-    bar.click()
+    component = status.names[next(iter(incident.components))]
+    group = page.locator("details.status-group").filter(has=page.locator("h4", has_text=component))
+    if group.get_attribute("open") is None:
+        group.locator("summary").first.click()  # a folded group opens without JavaScript
+    row = component_row(page, component)
+    bar = row.locator("li.bar").filter(has=page.locator(".day-date", has_text=f"{day:%b} {day.day}, {day.year}"))
+    assert bar.count() == 1, f"no single day {day} on the row of {component}"
+    detail = bar.locator(".day-detail")
+    assert not detail.is_visible()
+    bar.locator("summary").click()
+    assert detail.is_visible(), "a click on a day does not show its details"
+    detail.get_by_role("link", name=incident.title).click()
     page.wait_for_url(f"**/status/incidents/{INCIDENT}/")
     assert norm(page.locator("main h1").inner_text()) == incident.title
 
 
-def test_keyboard_reaches_bar_with_visible_focus(page, server):
-    """Tab from the top reaches every bar link, each with a focus ring that is drawn on screen."""
+def test_groups_are_folded_when_all_their_components_are_operational(new_context, server, status):
+    """A group is open when one of its components is not operational, folded otherwise; without JavaScript too."""
+    page = new_context(java_script_enabled=False).new_page()
     open_page(page, server, "/status/")
-    links, reached = page.locator(".uptime-bars a").count(), set()
-    for _ in range(links + 100):
+    statuses = status.statuses()
+    expected = {g["name"]: any(statuses[c["key"]] != "operational" for c in g["components"]) for g in status.data["groups"]}
+    assert set(expected.values()) == {True, False}, "the example should have folded and open groups"
+    groups = page.locator("details.status-group")
+    shown = {norm(g.locator("summary h3 > span").first.text_content()): g.get_attribute("open") is not None
+             for g in groups.all()}
+    assert shown == expected
+    folded = groups.filter(has=page.locator("summary", has_text=next(n for n, o in expected.items() if not o)))
+    assert not folded.locator(".uptime-bars").first.is_visible()
+    folded.locator("summary").first.click()
+    assert folded.locator(".uptime-bars").first.is_visible(), "a folded group does not open on a click"
+
+
+def test_tapping_a_day_on_a_phone_shows_its_details(new_context, server, status):
+    """On a phone each row shows the last 30 days, each day big enough to tap; a tap shows its details, another closes them."""
+    page = new_context(**PHONE).new_page()
+    open_page(page, server, "/status/")
+    for ol in page.locator(".uptime-bars").all():
+        if ol.is_visible():
+            assert ol.evaluate(DAYS_SHOWN) == 30
+    incident = next(s for s in status.spans() if s.key == OPEN_INCIDENT)
+    row = component_row(page, status.names[next(iter(incident.components))])
+    today = status.now.astimezone(status.zone).date()
+    bar = row.locator("li.bar").last
+    target = bar.locator("summary").bounding_box()
+    assert target["width"] >= 8 and target["height"] >= 30, f"a day is {target['width']:.1f} x {target['height']:.1f} px"
+    bar.locator("summary").tap()
+    detail = bar.locator(".day-detail")
+    assert detail.is_visible(), "a tap on a day does not show its details"
+    box = detail.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, "the day's details do not fit the screen"
+    text = norm(detail.inner_text())
+    assert f"{today:%b} {today.day}, {today.year}" in text and "Degraded performance" in text
+    assert detail.get_by_role("link", name=incident.title).is_visible()
+    previous = row.locator("li.bar").nth(-2)
+    previous.locator("summary").tap()
+    assert previous.locator(".day-detail").is_visible() and not detail.is_visible(), "two days are open at once"
+    page.locator("main h1").tap()
+    assert not previous.locator(".day-detail").is_visible(), "a tap elsewhere does not close the day"
+
+
+def test_wide_screens_show_90_days(page, server):
+    open_page(page, server, "/status/")
+    counts = [ol.evaluate(DAYS_SHOWN) for ol in page.locator(".uptime-bars").all() if ol.is_visible()]
+    assert counts and set(counts) == {90}
+
+
+def test_keyboard_reaches_every_day_with_visible_focus(page, server):
+    """Tab reaches every day of the open groups, with a focus ring drawn on screen; Enter opens it, Escape closes it."""
+    open_page(page, server, "/status/")
+    days = page.locator(".uptime-bars summary")
+    visible = [i for i, ok in enumerate(days.evaluate_all("s => s.map(e => !!e.offsetParent && e.checkVisibility())")) if ok]
+    reached = set()
+    for _ in range(len(visible) * 4 + 100):
         page.keyboard.press("Tab")
-        bar = page.evaluate_handle("document.activeElement").as_element()
-        index = bar.evaluate("a => [...document.querySelectorAll('.uptime-bars a')].indexOf(a)")
+        day = page.evaluate_handle("document.activeElement").as_element()
+        index = day.evaluate("s => [...document.querySelectorAll('.uptime-bars summary')].indexOf(s)")
         if index < 0:
             continue
         if index in reached:
             break  # Tab went round the page
         reached.add(index)
-        label = norm(bar.text_content())
-        style = bar.evaluate("a => { const s = getComputedStyle(a); return [s.outlineStyle, s.outlineWidth]; }")
-        assert style[0] != "none" and float(style[1].removesuffix("px")) > 0, f"bar {label!r} has outline {style}"
-        box = bar.bounding_box()
+        if len(reached) > 3:
+            continue  # the focus ring is looked at on the first three
+        box = day.bounding_box()
         clip = {"x": box["x"] - 6, "y": box["y"] - 6, "width": box["width"] + 12, "height": box["height"] + 12}
         focused = page.screenshot(clip=clip)
-        bar.evaluate("a => a.blur()")
-        assert page.screenshot(clip=clip) != focused, f"focus ring of the bar {label!r} is not visible"
-        bar.focus()
-    assert links and len(reached) == links, f"Tab reached {len(reached)} of {links} bar links"
+        day.evaluate("s => s.blur()")
+        assert page.screenshot(clip=clip) != focused, "the focus ring of a day is not visible"
+        day.focus()
+    assert visible and reached == set(visible), f"Tab reached {len(reached)} of {len(visible)} days"
+    last = days.nth(visible[-1])
+    last.focus()
+    page.keyboard.press("Enter")
+    detail = last.locator("xpath=following-sibling::div[contains(@class,'day-detail')]")
+    assert detail.is_visible(), "Enter does not open a day"
+    assert norm(last.text_content()).split(":")[0] in norm(detail.inner_text())
+    page.keyboard.press("Escape")
+    assert not detail.is_visible(), "Escape does not close a day"
+    assert last.evaluate("s => s === document.activeElement"), "Escape does not give the focus back to the day"
+
+
+# --- spacing and alignment, measured as a reader sees it ---------------------------------------
+
+
+def gap(page, upper: str, lower: str) -> float:
+    """Vertical space between the bottom of `upper` and the top of `lower` (CSS selectors, first match)."""
+    return page.evaluate("([a, b]) => document.querySelector(b).getBoundingClientRect().top"
+                         " - document.querySelector(a).getBoundingClientRect().bottom", [upper, lower])
+
+
+BASELINES = """rows => rows.map(row => [...row.children].map(cell => {
+    const probe = document.createElement('span');  // an empty inline-block sits on its line's baseline
+    probe.style.cssText = 'display:inline-block;width:0;height:0';
+    const text = cell.matches('.status-row-state') ? cell.querySelector('.status-state > span') : cell;
+    text.prepend(probe);  // the first line's baseline
+    const box = cell.getBoundingClientRect(), base = probe.getBoundingClientRect().bottom;
+    probe.remove();
+    return {left: box.left, right: box.right, base};
+}))"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}])
+@pytest.mark.parametrize("path", ["/status/", "/status/history/"])
+def test_incident_rows_are_columns(new_context, server, viewport, path):
+    """Recent incidents and the history: dates in a column, impacts flush right, every row's text on one baseline."""
+    page = new_context(viewport=viewport).new_page()
+    open_page(page, server, path)
+    lists = page.locator("ul.status-rows")
+    assert lists.count() >= 1
+    for rows in lists.all():
+        cells = rows.locator(":scope > li").evaluate_all(BASELINES)
+        assert len(cells) >= 2
+        when, title, state = zip(*cells)
+        assert max(c["left"] for c in when) - min(c["left"] for c in when) <= 0.5, "dates are not in a column"
+        assert max(c["right"] for c in state) - min(c["right"] for c in state) <= 0.5, "impacts are not in a column"
+        if viewport["width"] > 600:
+            assert max(c["left"] for c in title) - min(c["left"] for c in title) <= 0.5, "titles are not in a column"
+            lines = [(w["base"], t["base"], s["base"]) for w, t, s in cells]
+        else:
+            lines = [(w["base"], s["base"]) for w, _, s in cells]  # the title is on a line of its own
+        for line in lines:
+            assert max(line) - min(line) <= 1, f"a row's texts are not on one baseline: {line}"
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}])
+def test_headings_have_room_above(new_context, server, viewport, status):
+    """The incident page's Updates heading and the history's month headings do not touch what is above them."""
+    page = new_context(viewport=viewport).new_page()
+    open_page(page, server, f"/status/incidents/{INCIDENT}/")
+    assert status.incident(INCIDENT).get("articles"), "the incident should name workaround articles"
+    assert gap(page, ".status-articles .link-list", ".status-incident-page > h2:last-of-type") >= 24
+    open_page(page, server, "/status/history/")
+    months = page.locator(".status-month")
+    assert months.count() >= 2
+    for number in range(1, months.count()):
+        space = gap(page, f".status-month:nth-of-type({number}) .status-rows > li:last-child",
+                    f".status-month:nth-of-type({number + 1}) > h2")
+        assert space >= 24, f"month heading {number + 1} is {space:.1f} px below the row above"
+
+
+def test_status_page_height_on_a_phone(new_context, server):
+    """Folded groups and 30-day rows keep the page short on a phone: the components take at most 1.5 screens and the
+    page at most two thirds of the 6,661 px it took with every group open and 90 days a row (measured 4,002 px)."""
+    page = new_context(**PHONE).new_page()
+    open_page(page, server, "/status/")
+    components = section(page, "Components").bounding_box()["height"]
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert components <= 1.5 * 844, f"the components take {components:.0f} px"
+    assert height <= OLD_PHONE_HEIGHT * 2 / 3, f"the page is {height} px tall"
 
 
 def test_footer_status_link_on_every_page_kind(page, server, content, built_site, status):
@@ -229,14 +395,17 @@ def test_known_issue_banner(page, server, content, built_site, status):
 
 
 def test_status_never_by_colour_alone(page, server, status):
-    """Every status on /status/ is shown as visible text with an icon."""
+    """Every status on /status/ is text with an icon (visible where its group is open), every day's status text."""
     open_page(page, server, "/status/")
     states = page.locator(".status-state")
     assert states.count() >= len(status.names) + len(status.data["groups"]), "fewer statuses than components"
     for state in states.all():
         text = state.locator("span")
-        assert norm(text.inner_text()) and text.is_visible(), f"status without visible text: {state.inner_html()}"
-        assert state.locator("svg").count() == 1, f"status {text.inner_text()!r} has no icon"
+        assert norm(text.text_content()), f"status without text: {state.inner_html()}"
+        assert text.is_visible() or not state.is_visible(), f"status without visible text: {state.inner_html()}"
+        assert state.locator("svg").count() == 1, f"status {text.text_content()!r} has no icon"
+    for day in page.locator(".day-detail").all():
+        assert norm(day.locator("p").nth(1).text_content()) in STATUS_WORDS, f"a day without its status: {day.inner_html()}"
 
 
 def test_time_travel_maintenance_in_progress(tmp_path, build_example, serve_folder, page, content):
