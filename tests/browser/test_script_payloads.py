@@ -103,3 +103,23 @@ def test_every_payload_runs_when_writers_are_trusted(kb, new_context, serve_fold
     origin = serve_folder(_site(kb, tmp_path, "title: Trusted\n"))
     for path, (steps, expected) in EXPECTED.items():
         assert _fired(new_context, origin, path, steps) == expected, path
+
+
+def test_an_element_a_writer_names_kbsearch_does_not_turn_search_off(kb, new_context, serve_folder, tmp_path) -> None:
+    """An attribute list may give an element any id, and an id is a global name in the browser
+    (window.kbSearch): search.js must tell its own flag from such an element."""
+    project = write_tree(tmp_path / "project", {
+        "content/site.yaml": "untrusted: true\n",
+        "content/billing/named.md": "---\ntitle: Refund rules\n---\nRefunds take five days.\n{: #kbSearch }\n",
+    })
+    result = kb(["build", "--content", "content", "--out", "site", "--now", "2020-03-01T00:00:00Z"], cwd=project)
+    assert result.exit_code == 0, result.stderr
+    origin = serve_folder(project / "site")
+    page = new_context().new_page()
+    page.goto(f"{origin}/billing/named/")
+    assert page.locator("#kbSearch").count() == 1
+    box = page.locator("#search-header")
+    box.click()
+    box.press_sequentially("refund", delay=20)
+    page.locator("#search-header-results [role=option]").first.wait_for(timeout=10_000)
+    assert "Refund rules" in page.locator("#search-header-results").inner_text()
