@@ -32,7 +32,7 @@ def load_config(root: Path, display: str) -> tuple[SiteConfig, tuple[Diagnostic,
     if problem is not None:
         return SiteConfig(), (problem,)
     try:
-        doc = load_yaml(text)
+        doc = load_yaml(text, anchors_in="site.yaml")
     except YamlProblem as exc:
         return SiteConfig(), (error(shown, exc.line, exc.col, exc.message),)
     if doc.data is None:

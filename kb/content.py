@@ -90,7 +90,7 @@ def load_categories(
             diagnostics.append(problem)
             continue
         try:
-            doc = load_yaml(text)
+            doc = load_yaml(text, anchors_in=CATEGORY_FILE)
         except YamlProblem as exc:
             diagnostics.append(error(shown, exc.line, exc.col, exc.message))
             continue
@@ -163,7 +163,7 @@ def parse_article(
         title = heading or title_from_name(rel.rpartition("/")[2])
         return _place(rel, shown, {"title": title}, None, body, body_line, folder_urls)
     try:
-        doc = load_yaml(front, line_offset=1)
+        doc = load_yaml(front, line_offset=1, anchors_in="front matter")
     except YamlProblem as exc:
         return None, (error(shown, exc.line, exc.col, exc.message),)
     if doc.data is None:
