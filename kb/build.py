@@ -18,7 +18,7 @@ import jinja2
 from . import __version__
 from .cache import ParsedCache, RenderCache, render_all
 from .config import load_config
-from .content import discover, load_categories, parse_article
+from .content import discover, load_categories, parse_article, tree_problems
 from .errors import (
     ContentError,
     Diagnostic,
@@ -47,7 +47,7 @@ from .search import SearchReport, index_site
 from .site import assemble_site
 from .status import STATUS_FILE, load_status, status_links
 from .statusreport import status_report
-from .textio import decode_text, read_text
+from .textio import ARTICLE_LIMIT, decode_text, read_bytes, read_text
 from .theme import make_environment, theme_dir
 
 Progress = Callable[[Iterable[Article]], Iterable[Article]]
@@ -257,6 +257,7 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
         error(join_display(display, rel), 1, 1, "symbolic link leads outside the content folder; refused")
         for rel in tree.outside
     )
+    diagnostics.extend(tree_problems(tree, display))
     categories, found = load_categories(root, display, tree)
     diagnostics.extend(found)
     renders_found: list[RenderCache] = [cache.renders] if cache is not None else []
@@ -388,16 +389,16 @@ def _load_articles(
         shown = join_display(display, rel)
         key = None
         if parsed is None:
-            text, problem = read_text(root / rel, shown)
+            text, problem = read_text(root / rel, shown, ARTICLE_LIMIT)
         else:
             try:
-                data = (root / rel).read_bytes()
+                data = read_bytes(root / rel, ARTICLE_LIMIT)
             except OSError:
                 data = None  # read again below, to say why it cannot be
             key = parsed.key(rel, shown, data) if data is not None else None
             if key is not None and key in parsed.entries:
                 return key, None
-            text, problem = read_text(root / rel, shown) if data is None else decode_text(data, shown)
+            text, problem = read_text(root / rel, shown, ARTICLE_LIMIT) if data is None else decode_text(data, shown)
         return key, (None, (problem,)) if problem else parse_article(rel, text, shown, config, folder_urls)
 
     workers = _workers(jobs) if len(todo) >= LOAD_POOL_MIN else 1

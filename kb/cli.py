@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -16,7 +15,7 @@ import click
 
 from . import __version__
 from .build import BuildOptions, build_clock, build_site, check_site
-from .errors import ContentError, Diagnostic
+from .errors import ContentError, Diagnostic, json_escaped, printable
 from .scaffold import new_article
 from .search import SearchError
 
@@ -86,7 +85,7 @@ def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bo
         click.echo(f"kb: search index: {exc}; '{out}' was left as it was", err=True)
         sys.exit(1)
     except OSError as exc:
-        where = f" '{exc.filename}'" if exc.filename else ""
+        where = f" '{printable(str(exc.filename))}'" if exc.filename else ""
         click.echo(f"kb: cannot write the site{where}: {exc.strerror or exc}; '{out}' was left as it was", err=True)
         sys.exit(1)
     if not quiet:
@@ -118,7 +117,7 @@ def check(content: str, base_url: str | None, drafts: bool, strict: bool, now: d
     found = check_site(options, against)
     errors = [d for d in found if d.is_error]
     if style == "json":
-        click.echo(json.dumps([dataclasses.asdict(d) for d in found], ensure_ascii=False, indent=1))
+        click.echo(json_escaped(json.dumps([d.to_dict() for d in found], ensure_ascii=False, indent=1)))
     elif style == "github":
         for diagnostic in found:
             click.echo(github_annotation(diagnostic))
@@ -134,8 +133,8 @@ def check(content: str, base_url: str | None, drafts: bool, strict: bool, now: d
 
 def github_annotation(diagnostic: Diagnostic) -> str:
     """A GitHub Actions workflow command that marks the line in the pull request."""
-    def escape(text: str, prop: bool = False) -> str:
-        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    def escape(text: str, prop: bool = False) -> str:  # controls shown as escapes: no second command, no colours
+        text = printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
     level = "error" if diagnostic.is_error else "warning"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import posixpath
 import re
 from pathlib import Path
 
 from .errors import Diagnostic, error, join_display, warning
 from .model import NOTICE_LEVELS, Contact, Link, MarkdownOptions, Notice, SiteConfig
 from .schema import Reader
-from .textio import read_text
+from .textio import ARTICLE_LIMIT, read_text
 from .yamlpos import YamlDoc, YamlProblem, load_yaml
 
 SITE_FILE = "site.yaml"
@@ -20,15 +22,16 @@ CONTACT_KEYS = ("email", "url", "form")
 NOTICE_KEYS = ("text", "level", "start", "end")
 LINK_KEYS = ("title", "url")
 MARKDOWN_KEYS = ("toc_depth", "toc_min_headings", "raw_html")
+RESERVED = ("site.yaml", "status.yaml", "templates")  # at the root: not published
 
 
 def load_config(root: Path, display: str) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
     """Read `site.yaml` under `root`; a missing file gives the defaults."""
     path = root / SITE_FILE
     shown = join_display(display, SITE_FILE)
-    if not path.is_file():
+    if not os.path.lexists(path):
         return SiteConfig(), ()
-    text, problem = read_text(path, shown)
+    text, problem = read_text(path, shown, ARTICLE_LIMIT)  # a named pipe is an error, never read
     if problem is not None:
         return SiteConfig(), (problem,)
     try:
@@ -51,6 +54,7 @@ def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[Si
     r.unknown_keys(("contact",), CONTACT_KEYS, what="setting")
     r.unknown_keys(("notice",), NOTICE_KEYS, what="setting")
     r.unknown_keys(("markdown",), MARKDOWN_KEYS, what="setting")
+    _shapes(r)
     defaults = SiteConfig()
     base_url = r.string("base_url", default="") or ""
     if base_url and not (base_url.startswith(("http://", "https://", "/"))):
@@ -76,12 +80,47 @@ def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[Si
             raw_html=r.boolean("markdown", "raw_html", default=True),
         ),
     )
-    logo = config.logo
-    if root is not None and logo and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", logo):
-        if not (root / logo.lstrip("/")).is_file():
-            line, col = doc.value_pos("logo")
-            r.diagnostics.append(warning(shown, line, col, f"logo file not found: '{logo}'"))
+    if config.logo:
+        _check_logo(r, config.logo, root)
     return config, tuple(r.diagnostics)
+
+
+def _shapes(r: Reader) -> None:
+    """Settings of the wrong shape, or given as nothing, that would otherwise be dropped without a word."""
+    for key in ("title", "theme", "logo"):
+        r.blank(key)
+    if r.raw("contact") is not None and not isinstance(r.raw("contact"), dict):
+        r.at(("contact",), "contact must be a mapping with email, url, form")
+    if r.raw("markdown") is not None and not isinstance(r.raw("markdown"), dict):
+        r.at(("markdown",), "markdown must be a mapping with toc_depth, toc_min_headings, raw_html")
+    depth, least = r.raw("markdown", "toc_depth"), r.raw("markdown", "toc_min_headings")  # types: checked below
+    if type(depth) is int and not 1 <= depth <= 6:
+        r.at(("markdown", "toc_depth"), f"markdown.toc_depth must be a heading level from 1 to 6, not {depth}")
+    if type(least) is int and least < 0:
+        r.at(("markdown", "toc_min_headings"), f"markdown.toc_min_headings must be 0 or more, not {least}")
+
+
+def _check_logo(r: Reader, logo: str, root: Path | None) -> None:
+    """The logo is an http(s) URL or a published file inside the content folder."""
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", logo):
+        if not logo.lower().startswith(("http://", "https://", "//")):
+            r.at(("logo",), f"logo must be a file inside the content folder or an http(s) URL, not '{logo}'")
+        return
+    rel = posixpath.normpath(logo.replace("\\", "/").lstrip("/"))
+    parts = rel.split("/")
+    if rel in (".", "") or parts[0] == ".." or any(p.startswith(("_", ".")) for p in parts) or parts[0] in RESERVED:
+        r.at(("logo",), f"logo must be a file inside the content folder or an http(s) URL, not '{logo}'"
+                        + (" (names starting with '_' or '.' are not published)"
+                           if any(p.startswith(("_", ".")) and p != ".." for p in parts) else ""))
+        return
+    if root is None:
+        return
+    path = root / rel
+    if not path.is_file():
+        line, col = r.doc.value_pos("logo")
+        r.diagnostics.append(warning(r.path, line, col, f"logo file not found: '{logo}'"))
+    elif not path.resolve().is_relative_to(root.resolve()):
+        r.at(("logo",), f"logo '{logo}' is a symbolic link that leads outside the content folder")
 
 
 def _edit_url(r: Reader) -> str:
