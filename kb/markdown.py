@@ -20,7 +20,8 @@ from pygments.formatters.html import HtmlFormatter
 from pygments.lexers import find_lexer_class_by_name
 from pygments.util import ClassNotFound
 
-from .errors import warning
+from .errors import error, warning
+from .mdlimits import check_cost
 from .mdquick import quicken
 from .model import (
     Article,
@@ -307,6 +308,10 @@ class MarkdownRenderer:
 
     def render(self, article: Article, context: LinkContext, shown: str) -> RenderedArticle:
         """Render one article; it depends on nothing but its own text and `context`."""
+        too_costly = check_cost(article.body)  # refused, rather than left to render for hours
+        if too_costly is not None:
+            problem = error(shown, article.body_line + too_costly.line - 1, too_costly.col, too_costly.message)
+            return RenderedArticle(article.source, "", (), "", (problem,), (), frozenset(), ())
         md, links = self._instance(article.body)
         md.reset()
         links.source = article.source
