@@ -82,7 +82,7 @@ def build(content: str, out: str, base_url: str | None, drafts: bool, strict: bo
         )
         sys.exit(1)
     except SearchError as exc:
-        click.echo(f"kb: search index: {exc}; '{out}' was left as it was", err=True)
+        click.echo(f"kb: search index: {printable(str(exc))}; '{out}' was left as it was", err=True)
         sys.exit(1)
     except OSError as exc:
         where = f" '{printable(str(exc.filename))}'" if exc.filename else ""
@@ -159,7 +159,7 @@ def serve_command(content: str, port: int, no_search: bool, now: dt.datetime | N
         raise click.UsageError(f"content folder '{display}' does not exist")
 
     def say(line: str) -> None:
-        click.echo(line, err=True)
+        click.echo(printable(line), err=True)  # names of changed files among them
 
     def ready(url: str) -> None:
         click.echo(f"kb: serving {url} (Ctrl+C to stop)", err=True)
@@ -226,7 +226,8 @@ def _print_summarised(diagnostics: Iterable[Diagnostic]) -> None:
         for diagnostic in items[:SHOW_PER_KIND]:
             click.echo(diagnostic.format(), err=True)
         if len(items) > SHOW_PER_KIND:
-            click.echo(f"warning: {len(items) - SHOW_PER_KIND:,} more like this ({kind}: {len(items):,} in all)", err=True)
+            click.echo(f"warning: {len(items) - SHOW_PER_KIND:,} more like this ({printable(kind)}: {len(items):,} in all)",
+                       err=True)
 
 
 def _count(number: int, noun: str) -> str:
