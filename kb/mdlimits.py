@@ -1,5 +1,6 @@
 """What one Markdown text may cost: Python-Markdown takes time that grows with the square of some
-inputs (runs of unmatched `[` or `(`, unclosed `<tag`s, many inline marks in one paragraph) and
+inputs (runs of unmatched `[` or `(`, unclosed `<tag`s and code fences, many inline marks in one
+paragraph or code blocks in one text) and
 recurses once per level of nested lists and quotes. Those are measured here in one pass over the
 text, and a text beyond the limits is refused with the position of its worst part."""
 
@@ -14,8 +15,11 @@ MAX_DEPTH = 32  # lists and quotes inside each other
 MAX_BRACKET_SCAN = 2_000_000  # characters read looking for the `]` or `)` that closes each `[`, `](`
 MAX_TAG_SCAN = 4_000_000  # characters read looking for the `>` that closes each `<tag`
 MAX_INLINE_WORK = 2_000_000_000  # a paragraph's inline marks times its length, summed over paragraphs
+MAX_FENCE_SCAN = 50_000_000  # characters read from each code fence never closed to the end
+MAX_FENCE_COPY = 4_000_000_000  # code blocks times the text's length
 
-_FENCE = re.compile(r"^[ \t>]*(`{3,}|~{3,})")
+_OPENER = re.compile(r"""(~{3,}|`{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*(?:hl_lines=(["']).*?\2[ ]*)?)$""")
+_CLOSER = re.compile(r"(~{3,}|`{3,})[ ]*$")
 _PREFIX = re.compile(r"^[ \t>]*")
 _MARKER = re.compile(r"^(?:[-*+]|\d+[.)])(?:[ \t]|$)")
 _TAG = re.compile(r"</?[A-Za-z]")
@@ -41,44 +45,87 @@ def check_cost(text: str) -> Problem | None:
     # Quick answers first (most articles): no scan reads more than the whole text, and a
     # nesting deeper than the limit needs a line starting with more marks than the limit.
     deep = _DEEP.search(text) is not None
+    fences = text.count("```") + text.count("~~~")
     scans = ((text.count("[") + text.count("](")) * size > MAX_BRACKET_SCAN or text.count("<") * size > MAX_TAG_SCAN
-             or sum(map(text.count, _MARK_CHARS)) * size > MAX_INLINE_WORK)
+             or sum(map(text.count, _MARK_CHARS)) * size > MAX_INLINE_WORK or fences * size > MAX_FENCE_SCAN)
     if not deep and not scans:
         return None
     lines = text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    code, problem = _fences(lines, starts, size) if fences else ({}, None)
+    if problem is not None:
+        return problem
     prose: list[tuple[int, int]] = []  # (first line, end line) of each paragraph outside fenced code
-    fenced: list[int] = []  # lines inside fenced code: Markdown sets them aside before reading HTML
-    fence = ""
     first = None
-    for number, line in enumerate(lines):
-        opened = _FENCE.match(line) if "`" in line or "~" in line else None
-        if fence:
-            fenced.append(number)
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = ""
+    number = 0
+    while number < len(lines):
+        if number in code:  # fenced code: set aside before Markdown reads HTML, lists or links
+            if first is not None:
+                prose.append((first, number))
+                first = None
+            for fenced in range(number, code[number] + 1):
+                lines[fenced] = ""
+            number = code[number] + 1
             continue
-        if opened:
-            fence = opened.group(1)
+        line = lines[number]
         depth = _depth(line) if deep else 0
         if depth > MAX_DEPTH:
             return Problem(number + 1, 1, f"nested too deeply: {depth} levels of lists and quotes (at most {MAX_DEPTH})")
-        if opened or not line.strip():
+        if not line.strip():
             if first is not None:
                 prose.append((first, number))
                 first = None
         elif first is None:
             first = number
+        number += 1
     if not scans:
         return None
     if first is not None:
         prose.append((first, len(lines)))
-    for number in fenced:
-        lines[number] = ""
-    text = "\n".join(lines)  # the same lines and columns, without the code
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
+    if code:  # the same lines and columns, without the code
+        text = "\n".join(lines)
+        starts = [0]
+        for line in lines[:-1]:
+            starts.append(starts[-1] + len(line) + 1)
     return _scans(text, starts, prose)
+
+
+def _fences(lines: list[str], starts: list[int], size: int) -> tuple[dict[int, int], Problem | None]:
+    """Fenced code blocks as Python-Markdown finds them ({first line: last line}), or a problem: it
+    reads from an opening fence that is never closed to the end of the text, and copies the whole
+    text for every block it sets aside."""
+    closers: dict[str, list[int]] = {}
+    openers: list[tuple[int, str]] = []
+    for number, line in enumerate(lines):
+        if line[:3] in ("```", "~~~"):
+            closer = _CLOSER.match(line)
+            if closer:
+                closers.setdefault(closer.group(1), []).append(number)
+            opener = _OPENER.match(line)
+            if opener:
+                openers.append((number, opener.group(1)))
+    code: dict[int, int] = {}
+    unclosed = 0
+    after = -1
+    for number, fence in openers:
+        if number <= after:
+            continue
+        found = closers.get(fence, [])
+        index = bisect.bisect_right(found, number)
+        if index < len(found):
+            code[number] = after = found[index]
+        else:
+            unclosed += size - starts[number]
+            if unclosed > MAX_FENCE_SCAN:
+                return code, Problem(number + 1, 1, f"too many code fences ('{fence}') never closed (Markdown would "
+                                                    f"take minutes to read them); close each with a line '{fence}'")
+    if len(code) * size > MAX_FENCE_COPY:
+        first = sorted(code)[0]
+        return code, Problem(first + 1, 1, f"too many code blocks ({len(code):,}) for an article this long "
+                                           "(Markdown would take minutes to read them); split it")
+    return code, None
 
 
 def _depth(line: str) -> int:

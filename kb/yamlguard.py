@@ -65,7 +65,7 @@ def _int(loader: Loader, node: yaml.ScalarNode) -> int:
         raise _refuse(node, f"number too long ({digits:,} digits); put text in quotes")
     try:
         value = SafeConstructor.construct_yaml_int(loader, node)
-    except ValueError:
+    except (ValueError, IndexError):  # `!!int ''` reads past the end
         raise _refuse(node, f"{_shown(node.value)} is not a whole number") from None
     if value.bit_length() > MAX_INT_BITS:  # `0x` and a thousand hex digits
         raise _refuse(node, "number too long; put text in quotes")
@@ -75,7 +75,7 @@ def _int(loader: Loader, node: yaml.ScalarNode) -> int:
 def _float(loader: Loader, node: yaml.ScalarNode) -> float:
     try:
         return SafeConstructor.construct_yaml_float(loader, node)
-    except ValueError:
+    except (ValueError, IndexError):
         raise _refuse(node, f"{_shown(node.value)} is not a number") from None
 
 

@@ -74,3 +74,25 @@ def test_status_update_bodies_are_measured_too() -> None:
     html, problems = renderer.render_text("[" * 50_000, LinkContext(), "content/status.yaml", 12, "status.yaml")
     assert html == ""
     assert [(p.path, p.line, p.col) for p in problems] == [("content/status.yaml", 12, 1)]
+
+
+def test_text_after_code_is_measured_where_it_is() -> None:
+    found = check_cost("```\n" + "x" * 3000 + "\n```\n[^1]: note\n" + "[" * 3000)
+    assert found is not None and (found.line, found.col) == (5, 1)
+    assert found.message.startswith("too many '['")
+
+
+@pytest.mark.parametrize(("body", "start"), [
+    ("```a\n" * 20_000, "too many code fences ('```') never closed"),  # 19 s; 1,900 s at 1 MiB
+    ("```\nx\n```\n" * 30_000, "too many code blocks (30,000) for an article this long"),  # 2.3 s; 25 s at 1 MiB
+])
+def test_code_fences_that_cost_too_much(body: str, start: str) -> None:
+    found = check_cost(body)
+    assert found is not None and found.message.startswith(start)
+    assert check_cost(body[: len(body) // 8]) is None
+
+
+def test_a_fence_never_closed_is_no_code() -> None:
+    """Python-Markdown reads an opening fence without its closing one as text, links and all."""
+    assert check_cost("``````````\n" + "[" * 3000) is not None
+    assert check_cost("    ```\n" + "[" * 3000 + "\n    ```\n") is not None  # indented: no fence for it either

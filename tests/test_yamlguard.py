@@ -25,6 +25,8 @@ def problem(text: str, **kwargs) -> tuple[int, int, str]:
     ("a: 1\nb: !!float x", "invalid YAML: 'x' is not a number"),
     ("a: 1\nb: !!int x", "invalid YAML: 'x' is not a whole number"),
     ("a: 1\nb: !!int 0o8", "invalid YAML: '0o8' is not a whole number"),
+    ("a: 1\nb: !!int ''", "invalid YAML: '' is not a whole number"),
+    ("a: 1\nb: !!float ''", "invalid YAML: '' is not a number"),
     ("a: 1\nb: !!bool maybe", "invalid YAML: 'maybe' is not true or false"),
     ("a: 1\nb: !!timestamp x", "invalid YAML: 'x' is not a date"),
 ])
