@@ -22,7 +22,7 @@ from .cachedir import check_cache, mark_cache
 from .check import broken_links_are_errors, compare_manifests
 from .collisions import output_problems
 from .config import SITE_FILE, load_config
-from .content import active_files, discover, load_categories, parse_article
+from .content import active_files, discover, load_categories, parse_article, tree_problems
 from .errors import (
     ContentError,
     Diagnostic,
@@ -54,7 +54,7 @@ from .site import assemble_site
 from .status import STATUS_FILE, load_status, status_links
 from .statusreport import status_report
 from .statustime import epoch_time
-from .textio import decode_text, read_text
+from .textio import ARTICLE_LIMIT, decode_text, read_bytes, read_text
 from .outside import theme_links
 from .theme import BUILTIN_THEMES, make_environment, theme_dir
 
@@ -277,6 +277,7 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
         config = dataclasses.replace(config, untrusted=True)
     if config.untrusted:
         diagnostics.extend(active_files(tree, display))
+    diagnostics.extend(tree_problems(tree, display))
     categories, found = load_categories(root, display, tree)
     diagnostics.extend(found)
     renders_found: list[RenderCache] = [cache.renders] if cache is not None else []
@@ -417,16 +418,16 @@ def _load_articles(
         shown = join_display(display, rel)
         key = None
         if parsed is None:
-            text, problem = read_text(root / rel, shown)
+            text, problem = read_text(root / rel, shown, ARTICLE_LIMIT)
         else:
             try:
-                data = (root / rel).read_bytes()
+                data = read_bytes(root / rel, ARTICLE_LIMIT)
             except OSError:
                 data = None  # read again below, to say why it cannot be
             key = parsed.key(rel, shown, data) if data is not None else None
             if key is not None and key in parsed.entries:
                 return key, None
-            text, problem = read_text(root / rel, shown) if data is None else decode_text(data, shown)
+            text, problem = read_text(root / rel, shown, ARTICLE_LIMIT) if data is None else decode_text(data, shown)
         return key, (None, (problem,)) if problem else parse_article(rel, text, shown, config, folder_urls)
 
     workers = _workers(jobs) if len(todo) >= LOAD_POOL_MIN else 1

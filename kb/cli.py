@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -16,7 +15,7 @@ import click
 from . import __version__
 from .build import BuildOptions, build_clock, build_site, check_site
 from .cachedir import default_cache
-from .errors import ERROR, INFO, ContentError, Diagnostic, summarise
+from .errors import ERROR, INFO, ContentError, Diagnostic, json_escaped, printable, summarise
 from .scaffold import new_article
 from .search import SearchError
 from .statustime import RANGE, in_range
@@ -92,10 +91,10 @@ def build(content: str, out: str, base_url: str | None, theme: Path | None, draf
         )
         sys.exit(1)
     except SearchError as exc:
-        click.echo(f"kb: search index: {exc}; '{out}' was left as it was", err=True)
+        click.echo(f"kb: search index: {printable(str(exc))}; '{out}' was left as it was", err=True)
         sys.exit(1)
     except OSError as exc:
-        where = f" '{exc.filename}'" if exc.filename else ""
+        where = f" '{printable(str(exc.filename))}'" if exc.filename else ""
         click.echo(f"kb: cannot write the site{where}: {exc.strerror or exc}; '{out}' was left as it was", err=True)
         sys.exit(1)
     if not quiet:
@@ -135,7 +134,7 @@ def check(content: str, base_url: str | None, theme: Path | None, drafts: bool, 
     errors = [d for d in found if d.is_error]
     notes = [d for d in found if d.level == INFO]
     if style == "json":
-        click.echo(json.dumps([dataclasses.asdict(d) for d in found], ensure_ascii=False, indent=1))
+        click.echo(json_escaped(json.dumps([d.to_dict() for d in found], ensure_ascii=False, indent=1)))
     elif style == "github":
         for diagnostic in found:
             click.echo(github_annotation(diagnostic))
@@ -152,8 +151,8 @@ def check(content: str, base_url: str | None, theme: Path | None, drafts: bool, 
 
 def github_annotation(diagnostic: Diagnostic) -> str:
     """A GitHub Actions workflow command that marks the line in the pull request."""
-    def escape(text: str, prop: bool = False) -> str:
-        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    def escape(text: str, prop: bool = False) -> str:  # controls shown as escapes: no second command, no colours
+        text = printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
     level = {ERROR: "error", INFO: "notice"}.get(diagnostic.level, "warning")
@@ -186,7 +185,7 @@ def serve_command(content: str, port: int, host: str | None, no_search: bool, no
         raise click.UsageError(f"content folder '{display}' {state}")
 
     def say(line: str) -> None:
-        click.echo(line, err=True)
+        click.echo(printable(line), err=True)  # names of changed files among them
 
     def ready(url: str) -> None:
         click.echo(f"kb: serving {url} (Ctrl+C to stop)", err=True)

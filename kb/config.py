@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
+import os
+import posixpath
 import re
 from pathlib import Path
 
@@ -11,6 +14,7 @@ from .model import NOTICE_LEVELS, Contact, Link, MarkdownOptions, Notice, SiteCo
 from .schema import Reader
 from .sitefile import read_site_file
 from .textio import read_text
+from .textio import ARTICLE_LIMIT, read_text
 from .yamlpos import YamlDoc, YamlProblem, load_yaml
 
 SITE_FILE = "site.yaml"
@@ -27,19 +31,20 @@ MAIL = ("http", "https", "mailto", "tel")  # where a reader may also write or ca
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _DROPPED = re.compile(r"[\t\n\r]")  # a browser removes these anywhere in a URL
 _EDGES = "".join(map(chr, range(0x21)))  # ...and control characters and spaces at its ends
+RESERVED = ("site.yaml", "status.yaml", "templates")  # at the root: not published
 
 
 def load_config(root: Path, display: str) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
     """Read `site.yaml` under `root`; a missing file gives the defaults."""
     path = root / SITE_FILE
     shown = join_display(display, SITE_FILE)
-    if not path.is_file():
+    if not os.path.lexists(path):
         return SiteConfig(), ()
-    text, problem = read_text(path, shown)
+    text, problem = read_text(path, shown, ARTICLE_LIMIT)  # a named pipe is an error, never read
     if problem is not None:
         return SiteConfig(), (problem,)
     try:
-        doc = load_yaml(text)
+        doc = load_yaml(text, anchors_in="site.yaml")
     except YamlProblem as exc:
         return SiteConfig(), (error(shown, exc.line, exc.col, exc.message),)
     if doc.data is None:
@@ -58,6 +63,7 @@ def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[Si
     r.unknown_keys(("contact",), CONTACT_KEYS, what="setting")
     r.unknown_keys(("notice",), NOTICE_KEYS, what="setting")
     r.unknown_keys(("markdown",), MARKDOWN_KEYS, what="setting")
+    _shapes(r)
     defaults = SiteConfig()
     base_url = r.string("base_url", default="") or ""
     if base_url and not (base_url.startswith(("http://", "https://", "/"))):
@@ -68,7 +74,7 @@ def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[Si
         tagline=r.string("tagline", default="") or "",
         base_url=base_url,
         language=_language(r),
-        logo=_url(r, ("logo",), WEB),
+        logo=r.string("logo"),
         favicon=read_site_file(r, "favicon", root),
         contact=Contact(
             email=r.string("contact", "email"), url=_url(r, ("contact", "url"), MAIL),
@@ -88,12 +94,50 @@ def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[Si
     )
     if r.raw("untrusted") is True and r.raw("markdown", "raw_html") is True:
         r.warn(("markdown", "raw_html"), "markdown.raw_html: true has no effect with untrusted: true; raw HTML is escaped")
-    logo = config.logo
-    if root is not None and logo and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^//", logo):
-        if not (root / logo.lstrip("/")).is_file():
-            line, col = doc.value_pos("logo")
-            r.diagnostics.append(warning(shown, line, col, f"logo file not found: '{logo}'"))
+    if config.logo and not _check_logo(r, config.logo, root):
+        config = dataclasses.replace(config, logo=None)  # a refused logo is not used
     return config, tuple(r.diagnostics)
+
+
+def _shapes(r: Reader) -> None:
+    """Settings of the wrong shape, or given as nothing, that would otherwise be dropped without a word."""
+    for key in ("title", "theme", "logo"):
+        r.blank(key)
+    if r.raw("contact") is not None and not isinstance(r.raw("contact"), dict):
+        r.at(("contact",), "contact must be a mapping with email, url, form")
+    if r.raw("markdown") is not None and not isinstance(r.raw("markdown"), dict):
+        r.at(("markdown",), "markdown must be a mapping with toc_depth, toc_min_headings, raw_html")
+    depth, least = r.raw("markdown", "toc_depth"), r.raw("markdown", "toc_min_headings")  # types: checked below
+    if type(depth) is int and not 1 <= depth <= 6:
+        r.at(("markdown", "toc_depth"), f"markdown.toc_depth must be a heading level from 1 to 6, not {depth}")
+    if type(least) is int and least < 0:
+        r.at(("markdown", "toc_min_headings"), f"markdown.toc_min_headings must be 0 or more, not {least}")
+
+
+def _check_logo(r: Reader, logo: str, root: Path | None) -> bool:
+    """Whether the logo is an http(s) URL or a published file inside the content folder (else an error)."""
+    if url_scheme(logo) is not None or logo.startswith("//"):
+        if url_scheme(logo) not in (*WEB, None):
+            r.at(("logo",), f"logo must be a file inside the content folder or an http(s) URL, not '{logo}'")
+            return False
+        return True
+    rel = posixpath.normpath(logo.replace("\\", "/").lstrip("/"))
+    parts = rel.split("/")
+    if rel in (".", "") or parts[0] == ".." or any(p.startswith(("_", ".")) for p in parts) or parts[0] in RESERVED:
+        r.at(("logo",), f"logo must be a file inside the content folder or an http(s) URL, not '{logo}'"
+                        + (" (names starting with '_' or '.' are not published)"
+                           if any(p.startswith(("_", ".")) and p != ".." for p in parts) else ""))
+        return False
+    if root is None:
+        return True
+    path = root / rel
+    if not path.is_file():
+        line, col = r.doc.value_pos("logo")
+        r.diagnostics.append(warning(r.path, line, col, f"logo file not found: '{logo}'"))
+    elif not path.resolve().is_relative_to(root.resolve()):
+        r.at(("logo",), f"logo '{logo}' is a symbolic link that leads outside the content folder")
+        return False
+    return True
 
 
 # a well-formed BCP 47 tag (RFC 5646 section 2.1) with a two- or three-letter language: language, script,

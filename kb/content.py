@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
+from .discover import (  # noqa: F401 - kb.content's API
+    CATEGORY_FILE, RESERVED_ROOT, SourceTree, active_files, discover, tree_problems,
+)
 from .errors import Diagnostic, error, join_display, warning
 from .model import Article, Category, SiteConfig
-from .outside import leads_out, links_out
 from .schema import Reader
 from .slugs import is_safe_slug, slugify, title_from_name
-from .textio import read_text
+from .textio import ARTICLE_LIMIT, read_text
 from .yamlpos import YamlProblem, load_yaml
 
-CATEGORY_FILE = "_category.yaml"
-RESERVED_ROOT = frozenset({"site.yaml", "status.yaml", "templates"})
 ARTICLE_KEYS = (
     "title", "summary", "description", "slug", "tags", "date", "updated", "draft",
     "featured", "order", "id", "aliases", "related", "faq",
@@ -25,82 +23,6 @@ CATEGORY_KEYS = ("title", "description", "order", "icon", "slug")
 ROOT_CATEGORY_TITLE = "General"
 _FENCE = re.compile(r"^---[ \t]*$")
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
-
-
-@dataclass(frozen=True)
-class SourceTree:
-    """The files under the content root, sorted, as relative posix paths."""
-
-    articles: tuple[str, ...]
-    category_files: tuple[str, ...]
-    assets: tuple[str, ...]
-    outside: tuple[str, ...] = ()  # symbolic links that lead out of the content folder
-
-
-def discover(root: Path) -> SourceTree:
-    """List articles, `_category.yaml` files and other files, skipping `_` and `.` names."""
-    articles: list[str] = []
-    categories: list[str] = []
-    assets: list[str] = []
-    outside: list[str] = []
-    stack = [("", root)]
-    top = root.resolve()
-    seen = {top}
-    while stack:
-        prefix, folder = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                rel = prefix + name
-                if not prefix and name in RESERVED_ROOT:  # read by kb, not published: they must be inside too
-                    outside.extend(f"{rel}/{found}" if found else rel for found in links_out(Path(entry.path), top))
-                    continue
-                if name == CATEGORY_FILE:
-                    if leads_out(Path(entry.path), top):
-                        outside.append(rel)
-                    else:
-                        categories.append(rel)
-                    continue
-                if name.startswith(("_", ".")):
-                    continue
-                if entry.is_dir():
-                    real = Path(entry.path).resolve()
-                    if not real.is_relative_to(top):
-                        outside.append(rel)
-                    elif real not in seen:  # a link back into the tree is not walked twice
-                        seen.add(real)
-                        stack.append((rel + "/", Path(entry.path)))
-                elif entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(top):
-                    outside.append(rel)
-                elif name.lower().endswith(".md"):
-                    articles.append(rel)
-                elif not name.lower().endswith((".yml", ".yaml")):
-                    assets.append(rel)
-    return SourceTree(
-        tuple(sorted(articles)), tuple(sorted(categories)), tuple(sorted(assets)), tuple(sorted(outside))
-    )
-
-
-# Files a browser runs scripts in, or runs as scripts, when the site's own address serves them:
-# HTML and XHTML, SVG, XML (an XHTML or SVG element in it runs, and it may name an XSLT sheet
-# that writes HTML) and JavaScript. They are published as they are, so in the untrusted mode
-# they are refused.
-ACTIVE_SUFFIXES = (
-    ".html", ".htm", ".shtml", ".xhtml", ".xht", ".svg", ".svgz", ".xml", ".xsl", ".xslt", ".rss", ".atom",
-    ".rdf", ".mml", ".js", ".mjs", ".cjs",
-)
-
-
-def active_files(tree: SourceTree, display: str) -> list[Diagnostic]:
-    """An error for each file of the content folder that a browser would run script in (untrusted mode)."""
-    found = []
-    for rel in tree.assets:
-        suffix = "." + rel.rpartition(".")[2].lower() if "." in rel.rpartition("/")[2] else ""
-        if suffix in ACTIVE_SUFFIXES:
-            hint = "convert it to PNG, JPEG or WebP" if suffix in (".svg", ".svgz") else "publish it elsewhere"
-            found.append(error(join_display(display, rel), 1, 1, f"active file is not published in untrusted mode: "
-                               f"a browser runs the scripts of a {suffix} file as the site's own; {hint}"))
-    return found
 
 
 def load_categories(
@@ -112,12 +34,12 @@ def load_categories(
     for rel in tree.category_files:
         folder = rel.rpartition("/")[0]
         shown = join_display(display, rel)
-        text, problem = read_text(root / rel, shown)
+        text, problem = read_text(root / rel, shown, ARTICLE_LIMIT)
         if problem:
             diagnostics.append(problem)
             continue
         try:
-            doc = load_yaml(text)
+            doc = load_yaml(text, anchors_in=CATEGORY_FILE)
         except YamlProblem as exc:
             diagnostics.append(error(shown, exc.line, exc.col, exc.message))
             continue
@@ -126,6 +48,8 @@ def load_categories(
             continue
         reader = Reader(doc, shown)
         reader.unknown_keys((), CATEGORY_KEYS, what="category field")
+        reader.blank("title")
+        reader.blank("slug")
         meta[folder] = (doc.data or {}, reader)
     folders: set[str] = set()
     for rel in tree.articles:
@@ -190,7 +114,7 @@ def parse_article(
         title = heading or title_from_name(rel.rpartition("/")[2])
         return _place(rel, shown, {"title": title}, None, body, body_line, folder_urls)
     try:
-        doc = load_yaml(front, line_offset=1)
+        doc = load_yaml(front, line_offset=1, anchors_in="front matter")
     except YamlProblem as exc:
         return None, (error(shown, exc.line, exc.col, exc.message),)
     if doc.data is None:
@@ -201,8 +125,10 @@ def parse_article(
     for keypath, line, col in doc.duplicates:
         r.diagnostics.append(error(shown, line + 1, col, f"duplicate field '{keypath[-1]}'"))
     r.unknown_keys((), ARTICLE_KEYS, extra=config.extra_keys)
+    for key in ("title", "slug", "id"):  # given, but as nothing: an empty <h1>, a default URL, no id
+        r.blank(key)
     title = r.string("title") or heading
-    if not title and doc.data.get("title") in (None, ""):
+    if not title and doc.data.get("title") is None:
         title = title_from_name(rel.rpartition("/")[2])
         r.diagnostics.append(warning(
             shown, 1, 1, f"missing field 'title'; using '{title}' from the file name", kind="missing title"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import click
 
@@ -12,6 +13,37 @@ WARNING = "warning"
 INFO = "info"  # for information only: never fails a run, not even under --strict
 LABELS = {WARNING: "warning: ", INFO: "note: "}
 SHOW_PER_KIND = 3
+
+# C0 and C1 controls, DEL, bidirectional marks, overrides and isolates, line and paragraph
+# separators: a file name or value holding one could rewrite or reorder what a terminal shows
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")  # JSON escapes C0 itself
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8 (os.fsdecode's surrogate)
+        return f"\\x{code - 0xDC00:02x}"
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def printable(text: str) -> str:
+    """`text` with every control character written as an escape (`\\x1b`, `\\n`, `\\u202e`), so that
+    it prints as one line showing what it holds; a byte of a name that is not UTF-8 shows as `\\xe9`."""
+    return _CONTROLS.sub(_escape, text) if _CONTROLS.search(text) else text
+
+
+def json_escaped(text: str) -> str:
+    """JSON text with the control characters that JSON leaves raw (C1, DEL, bidirectional marks)
+    written as `\\u` escapes: the same JSON, safe to print."""
+    return _RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def unicode_only(text: str) -> str:
+    """`text` with the bytes of a name that is not UTF-8 written as `\\xe9` (they cannot be encoded)."""
+    return re.sub("[\ud800-\udfff]", _escape, text)
 
 
 @dataclass(frozen=True, order=True)
@@ -28,7 +60,11 @@ class Diagnostic:
     def format(self) -> str:
         """Render as `path:line:col: message` (warnings say so)."""
         label = LABELS.get(self.level, "")
-        return f"{self.path}:{self.line}:{self.col}: {label}{self.message}"
+        return f"{printable(self.path)}:{self.line}:{self.col}: {label}{printable(self.message)}"
+
+    def to_dict(self) -> dict:
+        """The fields, for JSON: text as it is (JSON escapes controls), except bytes that are not UTF-8."""
+        return {k: unicode_only(v) if isinstance(v, str) else v for k, v in asdict(self).items()}
 
     @property
     def is_error(self) -> bool:
@@ -69,7 +105,7 @@ def summarise(diagnostics: Iterable[Diagnostic], per_kind: int = SHOW_PER_KIND) 
         lines.extend(d.format() for d in items[:per_kind])
         if len(items) > per_kind:
             label = LABELS.get(items[0].level, "")
-            lines.append(f"{label}{len(items) - per_kind:,} more like this ({kind}: {len(items):,} in all)")
+            lines.append(f"{label}{len(items) - per_kind:,} more like this ({printable(kind)}: {len(items):,} in all)")
     return lines
 
 

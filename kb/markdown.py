@@ -16,8 +16,9 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from .errors import warning
+from .errors import error, warning
 from .highlight import pygments_formatter
+from .mdlimits import check_cost
 from .mdquick import quicken
 from .rawlinks import rewrite_links
 from .model import (
@@ -332,6 +333,10 @@ class MarkdownRenderer:
 
     def render(self, article: Article, context: LinkContext, shown: str) -> RenderedArticle:
         """Render one article; it depends on nothing but its own text and `context`."""
+        too_costly = check_cost(article.body)  # refused, rather than left to render for hours
+        if too_costly is not None:
+            problem = error(shown, article.body_line + too_costly.line - 1, too_costly.col, too_costly.message)
+            return RenderedArticle(article.source, "", (), "", (problem,), (), frozenset(), ())
         md, links = self._instance(article.body)
         md.reset()
         links.source = article.source

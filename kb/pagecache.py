@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .cache import is_digest, load_entries, save_entries
+from .textio import read_bytes
 
 INDEX = "pages.pickle"
 FOLDER = "pages"
@@ -75,7 +76,7 @@ def theme_digest(folders: list[str]) -> str:
                 path = os.path.join(base, name)
                 digest.update(f"{os.path.relpath(path, folder)}\0".encode("utf-8", "surrogatepass"))
                 try:
-                    digest.update(Path(path).read_bytes())
+                    digest.update(read_bytes(path))  # never a named pipe: it would wait for a writer
                 except OSError:
                     digest.update(b"\0unreadable")
         digest.update(b"\0folder\0")

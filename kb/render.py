@@ -13,8 +13,7 @@ from pathlib import Path
 import jinja2
 import jinja2.sandbox
 
-from .errors import Diagnostic, error
-from .jinjaenv import template_position
+from .errors import Diagnostic
 from .minify import minify_css
 from .model import OutputFile, RenderedArticle, Site
 from .output import MARKER, write_file
@@ -24,6 +23,8 @@ from .search import BODY as SEARCH_BODY
 from .search import body_only
 from .statusapi import api_files
 from .statusview import incident_path
+from .templateload import template_problem
+from .textio import read_bytes
 from .theme import PageBuilder, site_url, tag_key, theme_dir
 
 REDIRECTS = "_redirects"
@@ -126,18 +127,15 @@ class TemplateProblem(Exception):
 
 
 def render_page(env: jinja2.Environment, templates: dict[str, jinja2.Template], job: Job, context: dict | None = None) -> bytes:
-    """One page's bytes (from `context` when it is made already); raise TemplateProblem when its template fails."""
+    """One page's bytes (from `context` when it is made already); raise TemplateProblem when its
+    template fails in any way, at the line of the template that failed."""
     path, name, make = job
+    values = make() if context is None else context  # kb's own work: not a template's failure
     try:
         template = templates.get(name) or templates.setdefault(name, env.get_template(name))
-        return template.render(make() if context is None else context).encode("utf-8")
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateProblem(error(exc.filename or name, exc.lineno or 1, 1, f"template error: {exc.message}")) from None
-    except (jinja2.UndefinedError, jinja2.TemplateNotFound) as exc:
-        raise TemplateProblem(error(_template_path(env, name), 1, 1, f"template error while rendering /{path}: {exc}")) from None
-    except (jinja2.sandbox.SecurityError, OverflowError) as exc:  # the untrusted mode's sandbox refused (or its range limit)
-        file, line = template_position(exc, env) or (_template_path(env, name), 1)
-        raise TemplateProblem(error(_shown(file), line, 1, f"template error while rendering /{path}: {exc}")) from None
+        return template.render(values).encode("utf-8")
+    except Exception as exc:  # noqa: BLE001 - a project's template can fail in any way: never a traceback
+        raise TemplateProblem(template_problem(exc, env, name, path)) from None
 
 
 Page = tuple[str, str, tuple]  # output path, template name, what the page shows: ("article", Article), ("tag", key)…
@@ -231,19 +229,6 @@ def _index(url: str) -> str:
     return url.strip("/") + "/index.html" if url.strip("/") else "index.html"
 
 
-def _template_path(env: jinja2.Environment, name: str) -> str:
-    try:
-        filename = env.loader.get_source(env, name)[1]  # type: ignore[union-attr]
-    except jinja2.TemplateNotFound:
-        return name
-    return _shown(filename) if filename else name
-
-
-def _shown(filename: str) -> str:
-    path = Path(filename).absolute()
-    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
-
-
 def static_paths(themes: list[Path]) -> dict[str, str]:
     """The themes' `static/` files by their path in the site (`assets/…`); a later theme's file wins."""
     found: dict[str, str] = {}
@@ -253,14 +238,21 @@ def static_paths(themes: list[Path]) -> dict[str, str]:
             dirs.sort()
             for name in sorted(names):
                 full = Path(folder) / name
-                found["assets/" + full.relative_to(base).as_posix()] = str(full)
+                if full.is_file():  # a named pipe is not copied: it would wait for a writer
+                    found["assets/" + full.relative_to(base).as_posix()] = str(full)
     return dict(sorted(found.items()))
 
 
 def _static_files(themes: list[Path]) -> list[OutputFile]:
     """The themes' `static/` folders, published as `/assets/` (stylesheets minified)."""
-    return [
-        OutputFile(path, minify_css(Path(source).read_text(encoding="utf-8")).encode("utf-8")) if path.endswith(".css")
-        else OutputFile(path, copy_from=source)
-        for path, source in static_paths(themes).items()
-    ]
+    return [_static_file(path, source) for path, source in static_paths(themes).items()]
+
+
+def _static_file(path: str, source: str) -> OutputFile:
+    """A stylesheet minified, any other file copied; a stylesheet that is not UTF-8 is copied as it is."""
+    if path.endswith(".css"):
+        try:
+            return OutputFile(path, minify_css(read_bytes(source).decode("utf-8")).encode("utf-8"))
+        except (OSError, UnicodeDecodeError):
+            pass
+    return OutputFile(path, copy_from=source)

@@ -47,7 +47,7 @@ class Reader:
     def string(self, *keypath: Any, default: str | None = None, required: bool = False) -> str | None:
         """A non-empty string (numbers are accepted and converted)."""
         value = self._get(keypath)
-        if value is _MISSING or value is None or value == "":
+        if value is _MISSING or value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 in_item = len(keypath) > 1 and isinstance(keypath[-2], int)
                 self.at(keypath[:-1], f"missing required field '{_name(keypath)}'", value=in_item)
@@ -56,6 +56,14 @@ class Reader:
             self.at(keypath, f"'{_name(keypath)}' must be a string, not {_describe(value)}")
             return default
         return str(value).strip()  # `title: 2020-03-13` is YAML for a date; the writer meant text
+
+    def blank(self, *keypath: Any) -> bool:
+        """True, with an error, when the value at `keypath` is text of nothing but spaces (or empty)."""
+        value = self._get(keypath)
+        if isinstance(value, str) and not value.strip():
+            self.at(keypath, f"{_name(keypath)} is blank")
+            return True
+        return False
 
     def boolean(self, *keypath: Any, default: bool = False) -> bool:
         """A true/false value."""

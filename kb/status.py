@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,7 +72,7 @@ def _lookup(table: dict[str, str], ref: str) -> str | None:
 def load_status(root: Path, display: str, links: StatusLinks) -> tuple[StatusFile | None, tuple[Diagnostic, ...]]:
     """Read `status.yaml` under `root`; None (and no problem) when there is none."""
     path = root / STATUS_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):  # anything else there is read, or said why it cannot be
         return None, ()
     shown = join_display(display, STATUS_FILE)
     text, problem = read_text(path, shown)

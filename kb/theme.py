@@ -18,6 +18,7 @@ from .model import Article, Category, RenderedArticle, Site
 from .seo import article_data, breadcrumb_data, faq_data, json_ld
 from .slugs import slugify
 from .statusview import StatusView, article_issues
+from .templateload import FileLoader
 
 # installed: the wheel puts the repository's themes/ at kb/themes/; in a checkout it sits beside kb/
 BUILTIN_THEMES = (Path(__file__).resolve().parent / "themes", Path(__file__).resolve().parent.parent / "themes")
@@ -45,7 +46,7 @@ def make_environment(theme: Path, root: Path, url_prefix: str, sandboxed: bool =
     if default is not None and default != theme:
         folders.append(default / "templates")
     env = (SandboxedEnvironment if sandboxed else Environment)(
-        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        loader=FileLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg", "atom", "rss"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -9,24 +9,9 @@ from typing import Any
 
 import yaml
 
-try:  # the C loader is several times faster; fall back to pure Python
-    _Base: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Base = yaml.SafeLoader
+from .yamlguard import MAX_DEPTH, Loader, YamlProblem, refuse_anchors, walk
 
-
-class _Loader(_Base):  # type: ignore[misc, valid-type]
-    """The safe loader, except that an impossible timestamp stays a string."""
-
-
-def _timestamp(loader: Any, node: yaml.ScalarNode) -> Any:
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        return node.value
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+__all__ = ["YamlDoc", "YamlProblem", "load_yaml", "parse_date", "parse_slashed_date"]
 
 Path_ = tuple[Any, ...]
 
@@ -51,50 +36,35 @@ class YamlDoc:
         return _nearest(self.keys, path)
 
 
-class YamlProblem(Exception):
-    """A YAML syntax error at a 1-based position, relative to the parsed text."""
-
-    def __init__(self, line: int, col: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.col = col
-        self.message = message
-
-
-def load_yaml(text: str, line_offset: int = 0) -> YamlDoc:
-    """Parse one YAML document; raise YamlProblem (lines shifted by `line_offset`) on a syntax error."""
-    loader = _Loader(text)
+def load_yaml(text: str, line_offset: int = 0, anchors_in: str | None = None) -> YamlDoc:
+    """Parse one YAML document; raise YamlProblem (lines shifted by `line_offset`) on any error.
+    With `anchors_in` (what the text is, for the message), anchors and aliases are refused;
+    without, they are allowed but may neither contain themselves nor expand too far."""
     try:
+        loader = Loader(text)
+    except UnicodeError:  # text decoded from a file never holds a lone surrogate
+        raise YamlProblem(1 + line_offset, 1, "invalid YAML: text that is not Unicode") from None
+    try:
+        if anchors_in is not None:
+            refuse_anchors(text, anchors_in)
         node = loader.get_single_node()
+        keys: dict[Path_, tuple[int, int]] = {}
+        values: dict[Path_, tuple[int, int]] = {}
+        duplicates: list[tuple[Path_, int, int]] = []
+        if node is not None:
+            walk(node, text, keys, values, duplicates)
         data = loader.construct_document(node) if node is not None else None
+    except YamlProblem as exc:
+        raise YamlProblem(exc.line + line_offset, exc.col, exc.message) from None
     except yaml.MarkedYAMLError as exc:
         raise _problem(exc, text, line_offset) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_problem(exc, text, line_offset) from None
     except yaml.YAMLError as exc:  # errors without a mark
-        raise YamlProblem(1 + line_offset, 1, f"invalid YAML: {exc}") from None
+        raise YamlProblem(1 + line_offset, 1, f"invalid YAML: {str(exc).splitlines()[0]}") from None
     finally:
         loader.dispose()
-    keys: dict[Path_, tuple[int, int]] = {}
-    values: dict[Path_, tuple[int, int]] = {}
-    duplicates: list[tuple[Path_, int, int]] = []
-    if node is not None:
-        _walk(node, (), keys, values, duplicates)
     return YamlDoc(data, keys, values, tuple(duplicates))
-
-
-def _walk(node: yaml.Node, path: Path_, keys: dict, values: dict, dups: list) -> None:
-    values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-            sub = path + (key,)
-            pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if sub in keys:
-                dups.append((sub, *pos))
-            keys[sub] = pos
-            _walk(value_node, sub, keys, values, dups)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, path + (index,), keys, values, dups)
 
 
 def _nearest(positions: dict[Path_, tuple[int, int]], path: Path_) -> tuple[int, int]:
@@ -112,13 +82,28 @@ def _problem(exc: yaml.MarkedYAMLError, text: str, offset: int) -> YamlProblem:
     if 0 < line <= len(lines) and "\t" in lines[line - 1]:
         tab_col = lines[line - 1].index("\t") + 1
         return YamlProblem(line + offset, tab_col, "tab character in YAML; indent with spaces")
+    if problem == "exceeded maximum nesting depth":
+        return YamlProblem(line + offset, col, f"nested too deeply (more than {MAX_DEPTH} levels)")
     if exc.context and problem.startswith("but "):
         problem, exc.context = f"{exc.context.strip()}, {problem}", None
     context = f" {exc.context}" if exc.context and exc.problem else ""
     began = exc.context_mark
     if context and began is not None and began.line + 1 != line:
         context += f" that began on line {began.line + 1 + offset}"
-    return YamlProblem(line + offset, col, f"invalid YAML: {problem}{context}")
+    said = f"{problem}{context}"
+    hint = "; put text that starts with '*' in quotes" if "alias" in said else \
+        "; put text that starts with '&' in quotes" if "anchor" in said else ""
+    return YamlProblem(line + offset, col, f"invalid YAML: {problem}{context}{hint}")
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, offset: int) -> YamlProblem:
+    """A character YAML does not allow; the C reader counts its position in UTF-8 bytes."""
+    before = text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "replace")
+    line = before.count("\n") + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")
+    return YamlProblem(line + offset, col, f"invalid YAML: control character U+{code:04X} is not allowed; "
+                                           "write it as an escape in double quotes")
 
 
 _SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")

@@ -360,6 +360,7 @@ def test_the_switch_set_in_code_keeps_both_fields_in_step() -> None:
 
 # --- links in site.yaml: http(s), mailto where it makes sense, or relative; in every mode ------------
 
+LOGO = "logo must be a file inside the content folder or an http(s) URL"
 WEB_ONLY = "must start with http:// or https://, or be a relative path"
 WITH_MAIL = "must start with http://, https://, mailto: or tel:, or be a relative path"
 
@@ -385,9 +386,10 @@ WITH_MAIL = "must start with http://, https://, mailto: or tel:, or be a relativ
      f"content/site.yaml:2:8: contact.url {WITH_MAIL}, not '&#x6A;avascript&colon;alert(40)'"),
     ("contact:\n  form: mailto:help@acme.test\n",
      f"content/site.yaml:2:9: contact.form {WEB_ONLY}, not 'mailto:help@acme.test'; put a mail address in contact.email"),
-    ("logo: 'javascript:alert(1)'\n", f"content/site.yaml:1:7: logo {WEB_ONLY}, not 'javascript:alert(1)'"),
+    ("logo: 'javascript:alert(1)'\n", f"content/site.yaml:1:7: {LOGO}, not 'javascript:alert(1)'"),
     ("logo: 'data:image/svg+xml,<svg onload=alert(1)>'\n",
-     f"content/site.yaml:1:7: logo {WEB_ONLY}, not 'data:image/svg+xml,<svg onload=alert(1)>'"),
+     f"content/site.yaml:1:7: {LOGO}, not 'data:image/svg+xml,<svg onload=alert(1)>'"),
+    ("logo: '&#106;avascript:alert(1)'\n", f"content/site.yaml:1:7: {LOGO}, not '&#106;avascript:alert(1)'"),
     ("footer_links:\n  - {title: Call, url: 'vbscript:msgbox(1)'}\n",
      f"content/site.yaml:2:24: footer_links.url {WITH_MAIL}, not 'vbscript:msgbox(1)'"),
     ("base_url: 'JaVaScRiPt:alert(1)'\n",
@@ -412,3 +414,42 @@ def test_http_mailto_and_relative_links_are_accepted(tmp_path: Path) -> None:
     assert diagnostics == ()
     assert config.contact == Contact(url="mailto:help@acme.test", form="HTTPS://forms.acme.test/f/1")
     assert [link.url for link in config.footer_links] == ["mailto:x@acme.test", "/blog", "//cdn.acme.test/x", "terms.html#a:b"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("title: '   '\n", "content/site.yaml:1:8: title is blank"),
+    ("theme: ''\n", "content/site.yaml:1:8: theme is blank"),
+    ("contact: some-string\n", "content/site.yaml:1:10: contact must be a mapping with email, url, form"),
+    ("markdown: [1]\n", "content/site.yaml:1:11: markdown must be a mapping with toc_depth, toc_min_headings, raw_html"),
+    ("markdown: {toc_depth: 0}\n", "content/site.yaml:1:23: markdown.toc_depth must be a heading level from 1 to 6, not 0"),
+    ("markdown: {toc_min_headings: -1}\n", "content/site.yaml:1:30: markdown.toc_min_headings must be 0 or more, not -1"),
+    ("logo: ../../../x\n", "content/site.yaml:1:7: logo must be a file inside the content folder or an http(s) URL, "
+                           "not '../../../x'"),
+    ("logo: media/../../x.png\n", "content/site.yaml:1:7: logo must be a file inside the content folder or an "
+                                  "http(s) URL, not 'media/../../x.png'"),
+    ("logo: javascript:alert(1)\n", "content/site.yaml:1:7: logo must be a file inside the content folder or an "
+                                    "http(s) URL, not 'javascript:alert(1)'"),
+    ("logo: _drafts/logo.svg\n", "content/site.yaml:1:7: logo must be a file inside the content folder or an "
+                                 "http(s) URL, not '_drafts/logo.svg' (names starting with '_' or '.' are not published)"),
+    ("footer_links: [{title: '  ', url: /x}]\n", "content/site.yaml:1:16: missing required field 'footer_links.title'"),
+])
+def test_settings_of_the_wrong_shape_or_blank_are_errors(tmp_path: Path, text: str, expected: str) -> None:
+    _, diagnostics = _load(tmp_path, text)
+    assert _formatted(diagnostics) == [expected]
+
+
+def test_a_logo_link_leading_outside_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "outside.svg").write_text("<svg/>")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "logo.svg").symlink_to(tmp_path / "outside.svg")
+    write_tree(tmp_path / "content", {"site.yaml": "logo: logo.svg\n"})
+    _, diagnostics = load_config(tmp_path / "content", "content")
+    assert _formatted(diagnostics) == [
+        "content/site.yaml:1:7: logo 'logo.svg' is a symbolic link that leads outside the content folder"]
+
+
+def test_a_good_logo_passes(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"media/logo.svg": "<svg/>"})
+    for logo in ("media/logo.svg", "/media/logo.svg", "https://cdn.test/l.png", "//cdn.test/l.png"):
+        config, diagnostics = _load(tmp_path, f"logo: {logo}\n")
+        assert diagnostics == () and config.logo == logo
