@@ -16,6 +16,7 @@ import errno
 import functools
 import os
 import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from .model import OutputFile
 
 BACKGROUND_DELETE = 2000  # a previous site of this many files is deleted after kb exits, not before
 MARKER = ".kb-site"  # in every site kb writes: kb replaces only folders that carry it
+MARKER_TEXT = b"This folder was written by kb and is replaced by each build.\n"
 
 
 def output_lock(out: Path) -> Lock:
@@ -58,6 +60,7 @@ class _OutputLock(Lock):
 def write_site(files: list[OutputFile], out: Path, before_swap: Callable[[Path], object] | None = None) -> None:
     """Write every file into a fresh folder beside `out`, run `before_swap` on it, then swap it in."""
     with output_lock(out):
+        recover(out)
         staging = new_staging(out)
         try:
             write_files(staging, files)
@@ -70,13 +73,13 @@ def write_site(files: list[OutputFile], out: Path, before_swap: Callable[[Path],
 
 
 def new_staging(out: Path) -> Path:
-    """A fresh, empty folder beside `out` (the output's permissions), after removing crashed builds'
-    ones (call it holding the output lock)."""
+    """A fresh folder beside `out` (the output's permissions) holding only the site's marker (call it
+    holding the output lock, after `recover`)."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
-    recover(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     os.chmod(staging, 0o777 & ~_umask())
+    (staging / MARKER).write_bytes(MARKER_TEXT)  # at once: what tells a crashed build's folder from a stranger's
     return staging
 
 
@@ -112,12 +115,27 @@ def write_file(staging: Path, path: str, data: bytes | None = None, copy_from: s
         target.write_bytes(data or b"")
 
 
+def _leftovers(out: Path, kind: str) -> list[Path]:
+    """The folders named as kb's mkdtemp names a build's staging (`new`) or retired site (`old`)
+    beside `out`, or the search index's work folder in a staging one (`search`): exact names only."""
+    stem = re.escape(f".{out.name}.")
+    pattern = re.compile({"new": rf"{stem}new-{_RANDOM}", "old": rf"{stem}old-{_RANDOM}",
+                          "search": rf"{stem}new-{_RANDOM}-search-{_RANDOM}"}[kind])
+    try:
+        names = sorted(entry.name for entry in os.scandir(out.parent) if entry.is_dir(follow_symlinks=False))
+    except OSError:
+        return []
+    return [out.parent / name for name in names if pattern.fullmatch(name)]
+
+
+_RANDOM = "[a-z0-9_]{8}"  # what tempfile.mkdtemp puts after the prefix
+
+
 def _restore(out: Path) -> None:
     """Put back a site that a swap interrupted by a crash moved aside and never replaced."""
-    out = out.absolute()
     if os.path.lexists(out):
         return
-    for folder in sorted(out.parent.glob(f".{out.name}.old-*")):
+    for folder in _leftovers(out, "old"):
         kept = folder / out.name
         if kept.is_dir() and not kept.is_symlink() and (kept / MARKER).is_file():
             os.rename(kept, out)
@@ -126,12 +144,20 @@ def _restore(out: Path) -> None:
 
 def recover(out: Path) -> None:
     """Put back a site a crashed swap moved aside, then remove the folders crashed builds left beside
-    `out` (kb's own, by the names only kb's mkdtemp makes). Call it holding the output lock."""
+    `out`: only kb's own, by the exact names kb's mkdtemp makes and what is in them (a staging
+    folder carries the site's marker, a retired one holds nothing but the site it moved aside, and
+    either may be empty)."""
     out = out.absolute()
     _restore(out)
-    for path in (*out.parent.glob(f".{out.name}.new-*"), *out.parent.glob(f".{out.name}.old-*")):
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
+    for folder in _leftovers(out, "new"):
+        if (folder / MARKER).is_file() or not os.listdir(folder):  # killed before the marker: empty
+            shutil.rmtree(folder, ignore_errors=True)
+    for folder in _leftovers(out, "old"):
+        inside = os.listdir(folder)
+        if inside == [] or (inside == [out.name] and (folder / out.name / MARKER).is_file()):
+            shutil.rmtree(folder, ignore_errors=True)
+    for folder in _leftovers(out, "search"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _umask() -> int:

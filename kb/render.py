@@ -16,7 +16,7 @@ import jinja2.sandbox
 from .errors import Diagnostic
 from .minify import minify_css
 from .model import OutputFile, RenderedArticle, Site
-from .output import MARKER, write_file
+from .output import MARKER, MARKER_TEXT, write_file
 from .pagecache import Entry, PageCache
 from .pool import fork_map
 from .search import BODY as SEARCH_BODY
@@ -47,7 +47,7 @@ def render_site(
     files, problems = render_pages(page_jobs(site, pages), env, workers, write_to, cache if write_to else None,
                                    meanwhile)
     files.extend(other_files(site, pages, theme, root))
-    files.append(OutputFile(MARKER, b"This folder was written by kb and is replaced by each build.\n"))
+    files.append(OutputFile(MARKER, MARKER_TEXT))
     if site.redirects:
         files.append(OutputFile(REDIRECTS, redirects_file(site.redirects, site.config.url_prefix)))
     files.append(OutputFile(MANIFEST, manifest(files, site.redirects, [a.url for a in site.articles])))

@@ -15,6 +15,7 @@ from kbtest import snapshot, write_tree
 from kb.build import BuildOptions, build_clock, build_site, check_output, write_site
 from kb.errors import ContentError, OutputError
 from kb.model import OutputFile
+from kb.output import MARKER_TEXT
 
 NOW = dt.datetime(2020, 3, 1, tzinfo=dt.timezone.utc)
 PROJECT = {
@@ -168,7 +169,7 @@ def test_write_site_refuses_paths_outside(tmp_path: Path, bad: str) -> None:
 def test_write_site_normalises_harmless_paths(tmp_path: Path) -> None:
     out = tmp_path / "out"
     write_site([OutputFile("a/../b.txt", b"b"), OutputFile("c/./d.txt", b"d")], out)
-    assert snapshot(out) == {"b.txt": b"b", "c/d.txt": b"d"}
+    assert snapshot(out) == {".kb-site": MARKER_TEXT, "b.txt": b"b", "c/d.txt": b"d"}
     assert sorted(os.listdir(tmp_path)) == ["out"]
 
 
@@ -177,7 +178,7 @@ def test_write_site_copies_and_writes(tmp_path: Path) -> None:
     source.write_bytes(b"\x00\x01")
     out = tmp_path / "deep" / "out"
     write_site([OutputFile("x/y/copy.bin", copy_from=str(source)), OutputFile("empty.txt")], out)
-    assert snapshot(out) == {"empty.txt": b"", "x/y/copy.bin": b"\x00\x01"}
+    assert snapshot(out) == {".kb-site": MARKER_TEXT, "empty.txt": b"", "x/y/copy.bin": b"\x00\x01"}
     assert _siblings(out) == []
 
 
@@ -308,7 +309,7 @@ def test_swap_failure_leaves_no_folders_behind(tmp_path: Path, monkeypatch: pyte
     with pytest.raises(OSError):
         write_site([OutputFile("index.html", b"new")], out)
     monkeypatch.undo()
-    assert snapshot(out) == {"index.html": b"old"}
+    assert snapshot(out) == {".kb-site": MARKER_TEXT, "index.html": b"old"}
     assert _siblings(out) == []
 
 

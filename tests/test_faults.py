@@ -18,7 +18,7 @@ import pytest
 import kb.output
 from kb.errors import OutputError
 from kb.model import OutputFile
-from kb.output import output_lock, swap, write_site
+from kb.output import MARKER_TEXT, output_lock, swap, write_site
 from kbtest import ISOLATED, snapshot, write_tree
 
 PROJECT = {
@@ -189,7 +189,7 @@ def test_a_site_that_cannot_be_moved_leaves_nothing_beside_it(tmp_path: Path, mo
     with pytest.raises(OSError):
         write_site([OutputFile("index.html", b"new")], out)
     monkeypatch.undo()
-    assert snapshot(out) == {"index.html": b"old"}
+    assert snapshot(out) == {".kb-site": MARKER_TEXT, "index.html": b"old"}
     assert _leftovers(out) == []
 
 
@@ -298,3 +298,34 @@ find {disk} -type f | sort | xargs sha256sum > {tmp_path}/files-after
     assert (tmp_path / "files-after").read_text() == (tmp_path / "files-before").read_text(), \
         "the failed build changed the published site or the cache"
     assert int((tmp_path / "after").read_text()) == int((tmp_path / "before").read_text())
+
+
+@pytest.mark.parametrize("name", ["site", "s?te", "s*", "site[1]"])
+def test_kb_removes_only_the_folders_it_made_beside_the_site(tmp_path: Path, name: str) -> None:
+    project = write_tree(tmp_path, {
+        **PROJECT,
+        ".site.old-keep/thesis.txt": "mine",  # names like kb's, not made by kb
+        ".site.new-drafts/notes.txt": "mine",
+        ".site.new-abcd1234/notes.txt": "mine",  # the very shape of kb's names, without kb's marker
+        ".site.old-abcd1234/notes.txt": "mine",
+        ".sXte.new-abcd1234/.kb-site": "kb\n",  # another output folder's staging
+    })
+    before = {p: d for p, d in snapshot(project).items() if p.startswith(".s")}
+    done = _kb(project, "--out", name)
+    assert done.returncode == 0, done.stderr
+    assert {p: d for p, d in snapshot(project).items() if p.startswith(".s")} == before
+    assert (project / name / "billing/pay/index.html").is_file()
+
+
+def test_a_crash_leaves_a_staging_folder_that_the_next_build_removes_whatever_the_sites_name(tmp_path: Path) -> None:
+    project = write_tree(tmp_path, PROJECT)
+    out = "site[1]"
+    assert _kb(project, "--out", out).returncode == 0
+    before = snapshot(project / out)
+    no_exchange = "kb.output._exchange = lambda a, b: False\n"
+    assert _kb(project, "--out", out, setup=no_exchange + KILL_AFTER_FIRST_RENAME).returncode == 9
+    assert not (project / out).exists()
+    (project / "content/billing/broken.md").write_text("---\ntitle: [\n---\n")
+    assert _kb(project, "--out", out).returncode == 1
+    assert snapshot(project / out) == before, "the site moved aside is back, as it was"
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site[1].")) == []
