@@ -18,7 +18,7 @@ import jinja2
 
 from . import __version__
 from .cache import ParsedCache, RenderCache, Staged, render_all
-from .cachedir import check_cache, mark_cache
+from .cachedir import check_cache, mark_cache, remove_stale
 from .check import broken_links_are_errors, compare_manifests
 from .collisions import output_problems
 from .config import SITE_FILE, load_config
@@ -49,7 +49,7 @@ from .pagecache import PageCache, theme_digest
 from .pool import fork_map
 from .render import MANIFEST, render_site
 from .scaffold import placeholder_warnings
-from .search import SearchReport, index_site
+from .search import SearchReport, index_site, keep_shards, kept_shards
 from .site import assemble_site
 from .status import STATUS_FILE, load_status, status_links
 from .statusreport import status_report
@@ -143,9 +143,9 @@ def build_site(options: BuildOptions, progress: Progress | None = None) -> Build
     with output_lock(options.out), _cache_lock(options.cache) as cache:
         recover(options.out)
         report = _build(dataclasses.replace(options, cache=cache), progress)
-    notes = () if cache == options.cache else (f"the cache folder '{options.cache}' is in use by another build; "
-                                                  "this build kept no cache",)
-    return dataclasses.replace(report, seconds=time.perf_counter() - started, notes=notes)
+    busy = () if cache == options.cache else (f"the cache folder '{options.cache}' is in use by another build; "
+                                                 "this build kept no cache",)
+    return dataclasses.replace(report, seconds=time.perf_counter() - started, notes=busy + report.notes)
 
 
 @contextlib.contextmanager
@@ -157,6 +157,7 @@ def _cache_lock(cache: Path | None) -> Iterator[Path | None]:
     mark_cache(cache)
     try:
         with Lock(cache / ".lock"):
+            remove_stale(cache)
             yield cache
     except Busy:
         yield None
@@ -166,6 +167,7 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildReport:
     prepared = prepare_site(options, progress)
     page_cache = _page_cache(options.cache, prepared)
     staged = Staged()  # the cache's files, written while the pages render, put in place once the site is
+    shards = kept_shards(options.cache)
     staging = new_staging(options.out)
     try:
         files, found = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, prepared.root,
@@ -178,16 +180,24 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildReport:
         swap(staging, options.out, large=len(files) >= BACKGROUND_DELETE)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-        staged.discard()
+        staged.discard()  # a failed build (a full disk) leaves the cache as it found it
         if page_cache is not None:
             page_cache.discard()
+        keep_shards(options.cache, shards)
         raise
-    if page_cache is not None:
-        page_cache.save()
-    staged.commit()
+    try:  # the site is published: the cache's files are a help for the next build, no more
+        if page_cache is not None:
+            page_cache.save()
+        if search is not None:
+            keep_shards(options.cache, set(search.keys))
+        staged.commit()
+        notes: tuple[str, ...] = ()
+    except OSError as exc:
+        staged.discard()
+        notes = (f"the cache folder could not be updated ({exc.strerror or exc}); the next build starts afresh",)
     redirects = len(prepared.site.redirects)
     pages = sum(1 for f in files if f.path.endswith(".html")) - redirects
-    return BuildReport(len(prepared.site.articles), pages, len(files), warnings, 0.0, search, redirects)
+    return BuildReport(len(prepared.site.articles), pages, len(files), warnings, 0.0, search, redirects, notes)
 
 
 def _page_cache(folder: Path | None, prepared: Prepared) -> PageCache | None:

@@ -188,11 +188,14 @@ class Staged:
         self.removed: list[Path] = []
 
     def commit(self) -> None:
-        for temp, final in self.written:
+        """Put the files in place (on a failure, the ones left are removed by `discard`)."""
+        while self.written:
+            temp, final = self.written[0]
             os.replace(temp, final)
+            self.written.pop(0)
         for path in self.removed:
             path.unlink(missing_ok=True)
-        self.written, self.removed = [], []
+        self.removed = []
 
     def discard(self) -> None:
         for temp, _ in self.written:

@@ -8,6 +8,7 @@ before anything in it is read (the cache's files are unpickled) or removed.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -15,11 +16,17 @@ from .errors import OutputError
 
 TAG = "CACHEDIR.TAG"
 SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"
-TAG_TEXT = (f"{SIGNATURE}\n# This folder is kb's cache: parsed and rendered articles, pages and search shards.\n"
+OWNER = "# This folder is kb's cache"  # the signature is every tool's; this line is kb's alone
+TAG_TEXT = (f"{SIGNATURE}\n{OWNER}: parsed and rendered articles, pages and search shards.\n"
             "# kb rebuilds anything in it; see https://bford.info/cachedir/\n")
 DEFAULT_NAME = ".kb-cache"
-# what kb writes in its cache folder (an earlier kb wrote no tag: a folder holding only these is kb's)
-_KB_NAMES = re.compile(r"(?:render|parsed|pages)(?:-[0-9a-f])?\.pickle|pages|search|\.[\w.-]+\.tmp|\.lock|" + re.escape(TAG))
+# what kb writes at the top of its cache folder (an earlier kb wrote no tag: a folder holding only
+# these, a pickle of kb's among them, and only files named by a digest in pages/ and search/, is kb's)
+_KB_NAMES = re.compile(r"(?:render|parsed|pages)(?:-[0-9a-f])?\.pickle|pages|search|\.lock|" + re.escape(TAG))
+_KB_PICKLE = re.compile(r"(?:render|parsed|pages)(?:-[0-9a-f])?\.pickle")
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+# files a killed build wrote aside and never put in place
+_STALE = re.compile(r"\.(?:render|parsed|pages)\.pickle-\w+\.tmp")
 
 
 def default_cache(content: Path) -> Path:
@@ -43,6 +50,9 @@ def check_cache(cache: Path, content: Path, out: Path) -> None:
     ):
         raise OutputError(f"cache folder '{cache}' is inside the content folder, where its files would be published; "
                           "choose another --cache")
+    above = next((p for p in cache_r.parents if p.exists()), None)
+    if (cache.is_symlink() and not cache_r.exists()) or (above is not None and not above.is_dir()):
+        raise OutputError(f"cache folder '{cache}' cannot be made there; choose another --cache")
     if not cache_r.exists():
         return
     if not cache_r.is_dir():
@@ -52,18 +62,25 @@ def check_cache(cache: Path, content: Path, out: Path) -> None:
 
 
 def is_kb_cache(folder: Path) -> bool:
-    """Whether kb may use `folder`: empty, tagged by kb, or holding only names kb writes."""
+    """Whether kb may use `folder`: empty, tagged by kb, or laid out as an earlier kb left its cache."""
     try:
         with open(folder / TAG, encoding="utf-8", errors="replace") as handle:
-            if handle.read(len(SIGNATURE)) == SIGNATURE:
-                return True
-    except OSError:
+            return handle.read(len(TAG_TEXT)).startswith(f"{SIGNATURE}\n{OWNER}")  # another tool's tag: not kb's
+    except FileNotFoundError:
         pass
-    try:
-        names = [entry.name for entry in folder.iterdir()]
     except OSError:
         return False
-    return all(_KB_NAMES.fullmatch(name) for name in names)
+    try:
+        names = [entry.name for entry in folder.iterdir()]
+        inside = [entry.name for sub in ("pages", "search") if (folder / sub).is_dir()
+                  for entry in (folder / sub).iterdir()]
+    except OSError:
+        return False
+    if not names:
+        return True
+    return (all(_KB_NAMES.fullmatch(name) or _STALE.fullmatch(name) for name in names)
+            and any(_KB_PICKLE.fullmatch(name) for name in names)
+            and all(_DIGEST.fullmatch(name) or name.endswith(".tmp") for name in inside))
 
 
 def mark_cache(cache: Path) -> None:
@@ -72,3 +89,16 @@ def mark_cache(cache: Path) -> None:
     tag = cache / TAG
     if not tag.is_file():
         tag.write_text(TAG_TEXT, encoding="utf-8")
+
+
+def remove_stale(cache: Path) -> None:
+    """Remove the files a killed build wrote aside in the cache folder and never put in place (call it
+    holding the cache's lock: then no other build is writing them)."""
+    for folder in (cache, cache / "pages"):
+        try:
+            names = [entry.name for entry in os.scandir(folder) if entry.is_file(follow_symlinks=False)]
+        except OSError:
+            continue
+        for name in names:
+            if _STALE.fullmatch(name) or (folder != cache and re.fullmatch(r"\.[0-9a-f]{64}\.\d+\.tmp", name)):
+                (folder / name).unlink(missing_ok=True)

@@ -55,6 +55,7 @@ class SearchReport:
     bytes: int
     shards: int = 1
     reused: int = 0  # shards taken from the cache
+    keys: tuple[str, ...] = ()  # the shards' keys in the cache: what to keep there once the site is published
 
 
 class SearchError(Exception):
@@ -145,11 +146,9 @@ def index_site(
         (target / SHARDS_FILE).write_text(shard_list, encoding="utf-8")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    if kept is not None:
-        _prune(kept, set(keys))
     size = len(shard_list) + sum(size for *_, size in done)
     return SearchReport(sum(found for _, found, *_ in done), time.perf_counter() - started, size, shards,
-                        sum(1 for _, _, made, _ in done if not made))
+                        sum(1 for _, _, made, _ in done if not made), tuple(keys))
 
 
 def body_only(data: bytes) -> bool:
@@ -335,6 +334,21 @@ def _load(entry: Path) -> tuple[dict[str, str], int] | None:
     except (OSError, ValueError, TypeError, AttributeError):
         return None
     return found, size
+
+
+def kept_shards(cache: Path | None) -> set[str]:
+    """The shards the cache folder holds now (their keys)."""
+    try:
+        return {entry.name for entry in os.scandir(cache / "search")} if cache is not None else set()
+    except OSError:
+        return set()
+
+
+def keep_shards(cache: Path | None, keys: set[str]) -> None:
+    """Keep in the cache folder only the shards named: those of a failed build's cache as it was
+    before it (`kept_shards`), or those a published index uses (SearchReport.keys)."""
+    if cache is not None:
+        _prune(cache / "search", keys)
 
 
 def _prune(folder: Path, keep: set[str]) -> None:

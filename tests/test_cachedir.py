@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kb.build import BuildOptions, build_site
-from kb.cachedir import TAG, check_cache, default_cache
+from kb.cachedir import TAG, check_cache, default_cache, mark_cache
 from kb.errors import OutputError
 from kbtest import run_kb_process, snapshot, write_tree
 
@@ -22,6 +22,42 @@ PROJECT = {
 
 def _build(project: Path, *args: str):
     return run_kb_process(["build", "--content", "content", "--out", "site", "--now", "2020-03-01", *args], project)
+
+
+@pytest.mark.parametrize("files", [
+    {"mine/pages/thesis.pdf": "my thesis"},  # the issue's own example: only kb-like names at the top
+    {"mine/pages/thesis.pdf": "my thesis", "mine/render-0.pickle": "x"},
+    {"mine/pages/" + "a" * 64: "a file of mine with a digest's name"},
+    {"mine/CACHEDIR.TAG": "Signature: 8a477f597d28d172789f06886806bc55\n# another tool's cache\n",
+     "mine/render-0.pickle": "not kb's"},
+])
+def test_a_folder_that_only_looks_like_kbs_cache_is_refused_and_kept(tmp_path: Path, files: dict) -> None:
+    project = write_tree(tmp_path / "p", {**PROJECT, **files})
+    before = snapshot(project / "mine")
+    done = _build(project, "--cache", "mine")
+    assert done.returncode == 2, done.stderr
+    assert "cache folder 'mine' exists and was not written by kb" in done.stderr
+    assert snapshot(project / "mine") == before
+
+
+@pytest.mark.parametrize(("make", "name"), [("dangling", "dangl"), ("file", "afile/sub")])
+def test_a_cache_that_cannot_be_made_is_a_usage_error(tmp_path: Path, make: str, name: str) -> None:
+    project = write_tree(tmp_path / "p", {**PROJECT, "afile": "x"})
+    if make == "dangling":
+        (project / "dangl").symlink_to(project / "nowhere")
+    done = _build(project, "--cache", name)
+    assert done.returncode == 2, done.stderr
+    assert f"cache folder '{name}' cannot be made there; choose another --cache" in done.stderr
+
+
+def test_files_a_killed_build_wrote_aside_are_removed_by_the_next(tmp_path: Path) -> None:
+    project = write_tree(tmp_path / "p", PROJECT)
+    assert _build(project, "--cache", "kept").returncode == 0
+    (project / "kept/.render.pickle-abc123.tmp").write_bytes(b"x" * 1000)
+    (project / "kept/pages" / (".%s.123.tmp" % ("b" * 64))).write_bytes(b"x")
+    (project / "kept/mine.tmp").write_bytes(b"not kb's name")
+    assert _build(project, "--cache", "kept").returncode == 0
+    assert sorted(p.name for p in (project / "kept").rglob("*.tmp")) == ["mine.tmp"]
 
 
 def test_a_folder_of_someone_elses_files_is_refused_and_kept(tmp_path: Path) -> None:
@@ -113,7 +149,7 @@ def test_a_build_that_finds_the_cache_in_use_builds_without_it(tmp_path: Path) -
 
     write_tree(tmp_path, PROJECT)
     cache = tmp_path / ".kb-cache"
-    cache.mkdir()
+    mark_cache(cache)  # as the build holding it did
     options = BuildOptions(content=tmp_path / "content", out=tmp_path / "site", display="content", now=NOW,
                            cache=cache, search=False)
     with Lock(cache / ".lock"):

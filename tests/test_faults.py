@@ -329,3 +329,44 @@ def test_a_crash_leaves_a_staging_folder_that_the_next_build_removes_whatever_th
     assert _kb(project, "--out", out).returncode == 1
     assert snapshot(project / out) == before, "the site moved aside is back, as it was"
     assert sorted(p.name for p in project.iterdir() if p.name.startswith(".site[1].")) == []
+
+
+def test_a_build_that_fails_after_indexing_leaves_no_new_search_shards_in_the_cache(tmp_path: Path) -> None:
+    project = write_tree(tmp_path, PROJECT)
+    first = subprocess.run([sys.executable, "-m", "kb", "build", "--content", "content", "--out", "site", "--cache",
+                            "kept", "--now", "2020-03-01"], cwd=project, env=ENV, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    before = snapshot(project / "kept" / "search")
+    (project / "content/billing/pay.md").write_text("---\ntitle: Pay\n---\nChanged, so the shard is new.\n")
+    fail_swap = ("def swap(*a, **k):\n    raise OSError(28, 'No space left on device')\n"
+                 "kb.build.swap = swap\n")
+    command = [sys.executable, "-c", RUN.format(setup=fail_swap), "build", "--content", "content", "--out", "site",
+               "--cache", "kept", "--now", "2020-03-01"]
+    done = subprocess.run(command, cwd=project, env=ENV, capture_output=True, text=True)
+    assert done.returncode == 1 and "No space left on device" in done.stderr, done.stderr
+    assert snapshot(project / "kept" / "search") == before
+
+
+def test_a_cache_that_cannot_be_saved_after_publishing_is_a_note_not_a_failure(tmp_path: Path) -> None:
+    project = write_tree(tmp_path, PROJECT)
+    full = ("import kb.pagecache\n"
+            "def save(self):\n    raise OSError(28, 'No space left on device')\n"
+            "kb.pagecache.PageCache.save = save\n")
+    done = _kb(project, "--cache", "kept", setup=full)
+    assert done.returncode == 0, done.stderr
+    assert "kb: the cache folder could not be updated (No space left on device); the next build starts afresh" \
+        in done.stderr
+    assert (project / "site/billing/pay/index.html").is_file()
+    assert list((project / "kept").glob(".*.tmp")) == []
+
+
+def test_once_published_the_cache_keeps_only_the_shards_the_index_uses(tmp_path: Path) -> None:
+    project = write_tree(tmp_path, PROJECT)
+    build = [sys.executable, "-m", "kb", "build", "--content", "content", "--out", "site", "--cache", "kept",
+             "--now", "2020-03-01"]
+    assert subprocess.run(build, cwd=project, env=ENV, capture_output=True).returncode == 0
+    first = {p.name for p in (project / "kept/search").iterdir()}
+    (project / "content/billing/pay.md").write_text("---\ntitle: Pay\n---\nChanged.\n")
+    assert subprocess.run(build, cwd=project, env=ENV, capture_output=True).returncode == 0
+    second = {p.name for p in (project / "kept/search").iterdir()}
+    assert len(first) == len(second) == 1 and first != second
