@@ -285,8 +285,6 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
         config = dataclasses.replace(config, base_url=options.base_url)
     if options.untrusted:
         config = dataclasses.replace(config, untrusted=True)
-    if config.untrusted:
-        diagnostics.extend(active_files(tree, display))
     diagnostics.extend(tree_problems(tree, display))
     categories, found = load_categories(root, display, tree)
     diagnostics.extend(found)
@@ -314,6 +312,8 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
         diagnostics.append(error(join_display(display, "site.yaml"), 1, 1, f"theme '{config.theme}' not found"))
     else:
         diagnostics.extend(theme_links(theme, root, display, BUILTIN_THEMES))
+    if config.untrusted:
+        diagnostics.extend(active_files(tree, display, theme, root))
     diagnostics.extend(output_problems(site, status, theme, root, display))
     # Links are checked even when some files are broken, so that one run reports everything;
     # a link to a broken file is not reported as a link to a missing one.

@@ -9,7 +9,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from .errors import Diagnostic, error, join_display, warning
+from .errors import Diagnostic, error, join_display, printable, warning
 from .model import NOTICE_LEVELS, Contact, Link, MarkdownOptions, Notice, SiteConfig
 from .schema import Reader
 from .sitefile import read_site_file
@@ -167,12 +167,16 @@ def _language(r: Reader) -> str:
 def _theme(r: Reader, root: Path | None) -> str:
     """`theme`: a built-in theme's name, or a folder in the project (a theme elsewhere is given with --theme)."""
     name = r.string("theme", default="default") or "default"
-    if root is None or not ("/" in name or "\\" in name or name.startswith(".") or Path(name).is_absolute()):
+    if root is None or (name == "default" and not os.path.lexists(root / name)):
         return name
     project = root.resolve().parent
-    if not (root / name).resolve().is_relative_to(project):
-        r.at(("theme",), f"theme folder '{name}' is outside the project; a theme from elsewhere is given on the "
-                         "command line (--theme DIR)")
+    try:
+        inside = (root / name).resolve().is_relative_to(project) and "\0" not in name
+    except (ValueError, RuntimeError, OSError):  # a NUL byte, a loop of links
+        inside = False
+    if not inside:
+        r.at(("theme",), f"theme folder '{printable(name)}' is outside the project; a theme from elsewhere is "
+                         "given on the command line (--theme DIR)")
         return "default"
     return name
 

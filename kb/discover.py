@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import unicodedata
 from dataclasses import dataclass
@@ -61,18 +62,18 @@ def discover(root: Path) -> SourceTree:
                     problems.append((rel, f"name is not valid UTF-8 (byte 0x{bad:02x}); rename it"))
                     continue
                 used.setdefault(unicodedata.normalize("NFC", name).casefold(), []).append(name)
-                if entry.is_dir():
+                if _is_dir(entry):
                     real = Path(entry.path).resolve()
                     if not real.is_relative_to(top):
                         outside.append(rel)
                     elif real not in seen:  # a link back into the tree is not walked twice
                         seen.add(real)
                         stack.append((rel + "/", Path(entry.path)))
-                elif entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(top):
+                elif leads_out(Path(entry.path), top):
                     outside.append(rel)
                 elif name.lower().endswith((".yml", ".yaml")):
                     continue
-                elif not entry.is_file():
+                elif not _is_file(entry):
                     problems.append((rel, _not_regular(entry)))
                 elif name.lower().endswith(".md"):
                     articles.append(rel)
@@ -85,6 +86,22 @@ def discover(root: Path) -> SourceTree:
     )
 
 
+def _is_dir(entry: os.DirEntry) -> bool:
+    """Whether the entry is a folder (or a link to one); a loop of links is not."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    """Whether the entry is a regular file (or a link to one); a loop of links is not."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
 def _undecodable(name: str) -> int | None:
     """The first byte of a name that is not UTF-8 (os.fsdecode keeps it as a surrogate), else None."""
     return next((ord(c) - 0xDC00 for c in name if "\udc80" <= c <= "\udcff"), None)
@@ -93,7 +110,9 @@ def _undecodable(name: str) -> int | None:
 def _not_regular(entry: os.DirEntry) -> str:
     try:
         return f"not a regular file but {file_kind(entry.stat().st_mode)}; kb reads only regular files"
-    except OSError:
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link that leads back to itself (a loop); remove it"
         return "symbolic link to a file that does not exist"
 
 
@@ -121,10 +140,16 @@ ACTIVE_SUFFIXES = (
 )
 
 
-def active_files(tree: SourceTree, display: str) -> list[Diagnostic]:
-    """An error for each file of the content folder that a browser would run script in (untrusted mode)."""
+def active_files(tree: SourceTree, display: str, theme: Path | None = None, root: Path | None = None) -> list[Diagnostic]:
+    """An error for each file of the content folder that a browser would run script in (untrusted
+    mode): its own files, and the static files of a theme kept in it (published as /assets/)."""
+    rels = list(tree.assets)
+    if theme is not None and root is not None and theme.resolve().is_relative_to(root.resolve()):
+        base = theme / "static"
+        rels += [Path(folder, name).relative_to(root).as_posix()
+                 for folder, _, names in os.walk(base) for name in names]
     found = []
-    for rel in tree.assets:
+    for rel in sorted(rels):
         suffix = "." + rel.rpartition(".")[2].lower() if "." in rel.rpartition("/")[2] else ""
         if suffix in ACTIVE_SUFFIXES:
             hint = "convert it to PNG, JPEG or WebP" if suffix in (".svg", ".svgz") else "publish it elsewhere"

@@ -9,8 +9,14 @@ from .errors import Diagnostic, error, join_display
 
 
 def leads_out(path: Path, top: Path) -> bool:
-    """Whether `path` is a symbolic link that leads out of the (resolved) folder `top`."""
-    return path.is_symlink() and not path.resolve().is_relative_to(top)
+    """Whether `path` is a symbolic link that leads out of the (resolved) folder `top` (a loop of
+    links leads nowhere: reading it is what fails, and says so)."""
+    if not path.is_symlink():
+        return False
+    try:
+        return not path.resolve().is_relative_to(top)
+    except (RuntimeError, OSError):  # a loop
+        return False
 
 
 def links_out(path: Path, top: Path) -> list[str]:

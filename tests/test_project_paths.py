@@ -89,3 +89,22 @@ def test_a_link_in_a_theme_that_leads_out_of_it_is_an_error(tmp_path: Path) -> N
     assert done.returncode == 1
     assert "content/mytheme/static/leak.txt:1:1: symbolic link leads outside the theme folder; refused" in done.stderr
     assert snapshot(project / "site") == before
+
+
+def test_a_theme_named_without_a_slash_that_links_out_of_the_project_is_refused(tmp_path: Path) -> None:
+    write_tree(tmp_path / "elsewhere", {"templates/404.html": "{% extends 'base.html' %}", "static/secret.txt": "x"})
+    project = write_tree(tmp_path / "p", {**ARTICLE, "content/site.yaml": "theme: _t\n"})
+    (project / "content/_t").symlink_to(tmp_path / "elsewhere")
+    for command in (["build", "--out", "site", "--no-search", "--no-cache"], ["check"]):
+        done = run_kb_process([command[0], "--content", "content", *command[1:]], project)
+        assert done.returncode == 1, done.stderr
+        assert ("content/site.yaml:1:8: theme folder '_t' is outside the project; a theme from elsewhere is given "
+                "on the command line (--theme DIR)") in done.stderr
+    assert not (project / "site").exists()
+
+
+def test_a_theme_name_with_a_nul_byte_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    project = write_tree(tmp_path / "p", {**ARTICLE, "content/site.yaml": 'theme: "a\\0/b"\n'})
+    done = run_kb_process(["check", "--content", "content"], project)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "content/site.yaml:1:8: theme folder 'a\\x00/b' is outside the project" in done.stderr

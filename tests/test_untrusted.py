@@ -51,3 +51,19 @@ def test_serve_takes_the_flag(kb, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     for args in (["serve", "--untrusted"], ["serve"]):
         assert kb(args, cwd=project).exit_code == 0
     assert seen == [True, False]
+
+
+def test_active_files_of_a_theme_kept_in_the_content_folder_are_refused(kb, tmp_path: Path) -> None:
+    project = write_tree(tmp_path / "p", {
+        "content/billing/pay.md": "# Pay\n",
+        "content/site.yaml": "theme: _t\n",
+        "content/_t/templates/404.html": "{% extends 'base.html' %}",
+        "content/_t/static/evil.html": "<script>alert(1)</script>",
+        "content/billing/page.xhtm": "<html xmlns='http://www.w3.org/1999/xhtml'><script>alert(2)</script></html>",
+    })
+    result = kb(["build", "--content", "content", "--out", "out", "--no-search", "--untrusted"], cwd=project)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("content/_t/static/evil.html:1:1: active file is not published") for line in lines)
+    assert any(line.startswith("content/billing/page.xhtm:1:1: active file is not published") for line in lines)
+    assert not (project / "out").exists()
