@@ -4,6 +4,7 @@ a name longer than file systems allow, a content file where the search index goe
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from .model import Site, StatusFile
 from .output import MARKER
 from .render import MANIFEST, REDIRECTS, page_list, static_paths
 from .search import SUBDIR as SEARCH_FOLDER
+from .statusapi import API_FILES
 from .theme import tag_key, theme_dir
 
 NAME_MAX = 255  # bytes in one file or folder name, on the common file systems
@@ -45,8 +47,9 @@ def output_problems(site: Site, status: StatusFile | None, theme: Path | None, r
         first, second = sorted(map(origin, sources), key=lambda o: o.rank)[:2]
         if not (first.url and first.url == second.url):  # kb.site reports these
             found.append(_at(first, f"{first.what} and {second.what} would both be published as /{path}"))
+    found.extend(_twins(owners, origin))
     for path, source in owners.items():
-        if path.startswith(SEARCH_FOLDER + "/"):
+        if path.startswith(SEARCH_FOLDER + "/") and source[0] != "kb":
             found.append(_at(origin(source), f"{origin(source).what} would be published in /{SEARCH_FOLDER}/, "
                                              "where kb writes the search index"))
         if len(path.encode("utf-8", "surrogatepass")) > NAME_MAX:  # then one of its names may be too
@@ -65,6 +68,27 @@ def output_problems(site: Site, status: StatusFile | None, theme: Path | None, r
                 file, user = origin(owners[folder]), origin(owners[path])
                 where = min((file, user), key=lambda o: o.rank)
                 found.append(_at(where, f"{file.what} is published as /{folder}, where {user.what} needs a folder"))
+    return found
+
+
+def _twins(owners: dict[str, tuple], origin: _Origins) -> list[Diagnostic]:
+    """Paths that differ only in letter case or in how their Unicode is composed: a disk of macOS or
+    Windows takes them for one file, and one replaces the other there. (Two files of one folder are
+    told apart when the folder is read.)"""
+    seen: dict[str, str] = {}
+    found = []
+    for path in sorted(owners):
+        key = unicodedata.normalize("NFC", path).casefold()
+        other = seen.setdefault(key, path)
+        if other == path:
+            continue
+        one, two = origin(owners[other]), origin(owners[path])
+        if owners[other][0] == owners[path][0] == "file" and \
+                owners[other][1].rpartition("/")[0] == owners[path][1].rpartition("/")[0]:
+            continue
+        where, then = sorted((one, two), key=lambda o: o.rank)
+        found.append(_at(where, f"{where.what} and {then.what} would be published as /{path} and /{other}, which "
+                                "differ only in letter case or Unicode form: on macOS and Windows one replaces the other"))
     return found
 
 
@@ -88,6 +112,9 @@ def _outputs(site: Site, status: StatusFile | None, theme: Path | None, root: Pa
     themes = [d for d in (theme_dir("default", root), theme) if d is not None]
     found += [(path, ("theme", source)) for path, source in static_paths(themes).items()]
     found += [(name, ("kb", name)) for name in (MARKER, MANIFEST, *([REDIRECTS] if site.redirects else []))]
+    if status is not None:
+        found += [(f"api/v2/{name}", ("kb", f"api/v2/{name}")) for name in API_FILES]
+    found.append((f"{SEARCH_FOLDER}/", ("kb", f"search index (/{SEARCH_FOLDER}/)")))  # a folder: nothing else may be it
     return found
 
 

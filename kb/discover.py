@@ -119,7 +119,7 @@ def _not_regular(entry: os.DirEntry) -> str:
 def _case_pairs(prefix: str, used: dict[str, list[str]]) -> list[tuple[str, str]]:
     """Names of one folder that a case-insensitive disk (macOS, Windows) takes for the same name."""
     return [
-        (prefix + name, f"'{name}' and '{names[0]}' differ only in letter case: on macOS and Windows one "
+        (prefix + name, f"'{name}' and '{names[0]}' differ only in letter case or Unicode form: on macOS and Windows one "
                         "replaces the other; rename one")
         for names in map(sorted, used.values()) if len(names) > 1 for name in names[1:]
     ]

@@ -8,6 +8,9 @@ import json
 from .model import Component, ComponentGroup, IncidentView, OutputFile, StatusReport
 from .statusreport import page_zone, worst
 
+API_FILES = ("summary.json", "status.json", "components.json", "incidents.json", "incidents/unresolved.json",
+             "scheduled-maintenances.json", "scheduled-maintenances/upcoming.json",
+             "scheduled-maintenances/active.json")  # under /api/v2/, with a status.yaml
 API_LIMIT = 50  # Statuspage lists the 50 most recent incidents and maintenances
 
 
@@ -36,6 +39,7 @@ def api_files(report: StatusReport, incident_url) -> list[OutputFile]:
         "scheduled-maintenances/upcoming.json": {"page": page, "scheduled_maintenances": upcoming},
         "scheduled-maintenances/active.json": {"page": page, "scheduled_maintenances": active},
     }
+    assert tuple(bodies) == API_FILES
     return [
         OutputFile(f"api/v2/{name}", (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
         for name, body in bodies.items()

@@ -99,15 +99,15 @@ def test_names_differing_only_in_letter_case_are_errors(kb, tmp_path: Path) -> N
     })
     found = discover(tmp_path / "content").problems
     assert found == (
-        ("guides", "'guides' and 'Guides' differ only in letter case: on macOS and Windows one replaces the other; "
-                   "rename one"),
-        ("media/logo.png", "'logo.png' and 'Logo.png' differ only in letter case: on macOS and Windows one replaces "
-                           "the other; rename one"),
+        ("guides", "'guides' and 'Guides' differ only in letter case or Unicode form: on macOS and Windows one "
+                   "replaces the other; rename one"),
+        ("media/logo.png", "'logo.png' and 'Logo.png' differ only in letter case or Unicode form: on macOS and "
+                           "Windows one replaces the other; rename one"),
     )
     result, lines = _build(kb, tmp_path)
     assert result.exit_code == 1
-    assert "content/media/logo.png:1:1: 'logo.png' and 'Logo.png' differ only in letter case: on macOS and Windows " \
-           "one replaces the other; rename one" in lines
+    assert "content/media/logo.png:1:1: 'logo.png' and 'Logo.png' differ only in letter case or Unicode form: on " \
+           "macOS and Windows one replaces the other; rename one" in lines
 
 
 def test_names_that_would_write_to_the_terminal_are_shown_escaped(kb, tmp_path: Path) -> None:
