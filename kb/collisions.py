@@ -105,7 +105,7 @@ def _outputs(site: Site, status: StatusFile | None, theme: Path | None, root: Pa
     """Every path the build writes, with what writes it: (kind, what it is about)."""
     keys = [i.key for i in status.incidents] if status is not None else None
     found: list[tuple[str, tuple]] = [
-        (path, what if what[0] in _CONTENT_PAGES else ("kb", _KB_PAGES[what[0]] if path.endswith(".html") else path))
+        (path, what if what[0] in _CONTENT_PAGES else ("kb", _KB_PAGES.get(what[0], path) if path.endswith(".html") else path))
         for path, _, what in page_list(site, keys)
     ]
     found += [(site.asset_url(rel), ("file", rel)) for rel in site.assets]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import ctypes
-import ctypes.util
 import gc
 import multiprocessing
 import os
@@ -56,7 +55,7 @@ def die_with_parent(parent: int) -> None:
     """In a forked worker: be killed when the process that forked it dies (Linux), rather than live
     on waiting for work, or to hand back results, that nobody will ever take (`kill -9` of kb)."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc = ctypes.CDLL(None, use_errno=True)  # the C library this process has loaded (no ldconfig run)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):
         return

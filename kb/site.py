@@ -93,7 +93,8 @@ def assemble_site(
         related[article.source] = tuple(dict.fromkeys(explicit))
     related = _related(kept, related, memo)
     ordered_categories = tuple(sorted(categories, key=category_sort_key))
-    published = {rel: path for rel in assets if (path := asset_path(rel, categories)) != rel}
+    folders = {c.key: c.url for c in categories if c.key}
+    published = {rel: path for rel in assets if (path := asset_path(rel, folders)) != rel}
     site = Site(
         config=config,
         categories=ordered_categories,
@@ -108,23 +109,17 @@ def assemble_site(
     return site, tuple(diagnostics)
 
 
-def asset_path(rel: str, categories: tuple[Category, ...]) -> str:
-    """Where a content file is published: in its topic's or section's folder of the site, its other
-    folders by their slugs (`Agents & Users/media/a b.png` at `agents-users/media/a b.png`); its
-    name as it is."""
-    folders, _, name = rel.rpartition("/")
-    if not folders:
+def asset_path(rel: str, folders: dict[str, str]) -> str:
+    """Where a content file is published: in its topic's or section's folder of the site (`folders`:
+    a topic or section's folder -> its URL), its other folders by their slugs (`Agents &
+    Users/media/a b.png` at `agents-users/media/a b.png`); its name as it is."""
+    parent, _, name = rel.rpartition("/")
+    if not parent:
         return rel
-    parts = folders.split("/")
-    urls = _folder_urls(categories)
-    depth = next((n for n in (2, 1) if len(parts) >= n and "/".join(parts[:n]) in urls), 0)
-    base = [urls["/".join(parts[:depth])].strip("/")] if depth else []
+    parts = parent.split("/")
+    depth = next((n for n in (2, 1) if len(parts) >= n and "/".join(parts[:n]) in folders), 0)
+    base = [folders["/".join(parts[:depth])].strip("/")] if depth else []
     return "/".join([*base, *(slugify(part) or part for part in parts[depth:]), name])
-
-
-@functools.lru_cache(maxsize=4)
-def _folder_urls(categories: tuple[Category, ...]) -> dict[str, str]:
-    return {c.key: c.url for c in categories if c.key}
 
 
 @functools.lru_cache(maxsize=16384)  # `kb serve` checks the same aliases at every edit

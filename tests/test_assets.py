@@ -27,7 +27,7 @@ CATEGORIES = (
     ("+++/a.png", "+++/a.png"),  # a name with no letters keeps its name
 ])
 def test_a_file_goes_where_its_folders_pages_go(rel: str, published: str) -> None:
-    assert asset_path(rel, CATEGORIES) == published
+    assert asset_path(rel, {c.key: c.url for c in CATEGORIES}) == published
 
 
 PROJECT = {
