@@ -69,3 +69,15 @@ def test_files_whose_folders_differ_only_in_letter_case_are_an_error(tmp_path: P
     assert ("content/Billing/media/a.png:1:1: the file 'Billing/media/a.png' and the file 'billing/media/a.png' "
             "would both be published as /billing/media/a.png") in done.stderr
     assert not (project / "site").exists()
+
+
+def test_a_cached_rendering_follows_a_file_to_its_new_url(tmp_path: Path) -> None:
+    project = write_tree(tmp_path, PROJECT)
+    build = ["build", "--content", "content", "--out", "site", "--no-search", "--cache", "kept"]
+    assert run_kb_process(build, project).returncode == 0
+    (project / "content/Agents & Users/_category.yaml").write_text("slug: team\n")
+    done = run_kb_process(build, project)
+    assert done.returncode == 0, done.stderr
+    page = (project / "site/team/add/index.html").read_text()
+    assert 'src="/team/media/Add%20Agent.png"' in page
+    assert (project / "site/team/media/Add Agent.png").is_file()
