@@ -21,7 +21,7 @@ from .errors import error, warning
 from .highlight import pygments_formatter
 from .mdlimits import check_cost
 from .mdquick import quicken
-from .rawlinks import rewrite_links
+from .rawlinks import rewrite_pieces
 from .model import (
     Article,
     Fragment,
@@ -132,9 +132,7 @@ class _Links(Treeprocessor):
                 element.set("loading", "lazy")
         if self.raw_html:  # raw HTML is kept aside as text: its links are rewritten there
             stash = self.md.htmlStash.rawHtmlBlocks
-            for index, block in enumerate(stash):
-                if isinstance(block, str) and "<" in block:
-                    stash[index] = rewrite_links(block, self._rewrite_value)
+            stash[:] = rewrite_pieces(stash, self._rewrite_value)
 
     def _rewrite_value(self, value: str, image: bool) -> str | None:
         """A link's new value (None: as it was), noting its problem, fragment and dependency."""
