@@ -8,6 +8,7 @@ import posixpath
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
 import markdown
@@ -20,7 +21,7 @@ from .errors import error, warning
 from .highlight import pygments_formatter
 from .mdlimits import check_cost
 from .mdquick import quicken
-from .rawlinks import rewrite_links
+from .rawlinks import rewrite_pieces
 from .model import (
     Article,
     Fragment,
@@ -121,78 +122,79 @@ class _Links(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
-            if element.tag == "a":
-                self._rewrite(element, "href", image=False)
-            elif element.tag == "img":
-                self._rewrite(element, "src", image=True)
+            attr, image = _ELEMENT_LINKS.get(element.tag, ("", False))
+            value = element.get(attr) if attr else None
+            if value is not None:
+                new = self._rewrite_value(value, image)
+                if new is not None:
+                    element.set(attr, new)
+            if element.tag == "img":
                 element.set("loading", "lazy")
         if self.raw_html:  # raw HTML is kept aside as text: its links are rewritten there
             stash = self.md.htmlStash.rawHtmlBlocks
-            for index, block in enumerate(stash):
-                if isinstance(block, str) and "<" in block:
-                    stash[index] = rewrite_links(block, self._rewrite_value)
+            stash[:] = rewrite_pieces(stash, self._rewrite_value)
 
     def _rewrite_value(self, value: str, image: bool) -> str | None:
-        """A link of raw HTML, rewritten as a Markdown link would be (None: as it was)."""
-        holder = _Value(value)
-        self._rewrite(holder, "value", image)  # type: ignore[arg-type]
-        return holder.value if holder.value is not value else None
-
-    def _rewrite(self, element: etree.Element, attr: str, image: bool) -> None:
-        value = element.get(attr)
-        if value is None:
-            return
-        value = value.strip()
-        if _SCHEME.match(value):
-            if not self.raw_html and value.lower().startswith(("javascript:", "vbscript:", "data:")):
-                element.set(attr, "#")
-            return
-        if value.startswith("#") and len(value) > 1 and not image:
-            self.fragments.append((self.source, unquote(value[1:]), value))
-            return
-        if not value or value.startswith(("#", "//", "?")):
-            return
-        parts = urlsplit(value.replace("\\", "/"))
-        target = unquote(parts.path)
-        if not target:
-            return
-        here = posixpath.dirname(self.source)
-        path = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(here, target))
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
-        dependency = link_dependency(path, self.context)  # what the context says of this target
-        self.deps.append(dependency)
-        if dependency[0] == "md":
-            _, _, url, draft = dependency
-            if draft:
-                self.problems.append((value, f"link to draft article '{target}' (drafts are not published)"))
-                return
-            if url is None:
-                self.problems.append((value, f"link to missing article '{target}'"))
-                return
-            element.set(attr, quote(self.context.url_prefix + url.lstrip("/")) + fragment)
-            if parts.fragment:
-                self.fragments.append((path, unquote(parts.fragment), value))
-        elif dependency[2]:  # the file exists
-            element.set(attr, quote(self.context.url_prefix + dependency[4]) + fragment)
-        elif target.startswith("/"):
-            return  # a site path we do not manage (another app on the same host)
-        elif image:
-            self.problems.append((value, f"missing image '{target}'{dependency[3]}"))
-        elif "." in posixpath.basename(path):
-            self.problems.append((value, f"link to missing file '{target}'{dependency[3]}"))
+        """A link's new value (None: as it was), noting its problem, fragment and dependency."""
+        found = resolve_link(value, image, self.source, self.context, self.raw_html)
+        if found.dependency is not None:
+            self.deps.append(found.dependency)
+        if found.problem is not None:
+            self.problems.append((value.strip(), found.problem))
+        if found.fragment is not None:
+            self.fragments.append((*found.fragment, value.strip()))
+        return found.value
 
 
-class _Value:
-    """One attribute's value, read and set as `_Links._rewrite` reads and sets an element's."""
+_ELEMENT_LINKS = {"a": ("href", False), "img": ("src", True)}  # Markdown's links and images: (attribute, an image?)
 
-    def __init__(self, value: str) -> None:
-        self.value = value
 
-    def get(self, name: str) -> str:
-        return self.value
+@dataclass(frozen=True)
+class ResolvedLink:
+    """What a link resolved to: its new value (None: keep it), and what the rendering notes of it."""
 
-    def set(self, name: str, value: str) -> None:
-        self.value = value
+    value: str | None = None
+    dependency: tuple | None = None  # what it looked up in the context (see link_dependency)
+    problem: str | None = None  # a warning's message
+    fragment: tuple[str, str] | None = None  # (article source, #fragment) to check
+
+
+def resolve_link(written: str, image: bool, source: str, context: LinkContext, raw_html: bool) -> ResolvedLink:
+    """A link or image target written in the article `source`, pointed at its published URL."""
+    value = written.strip()
+    if _SCHEME.match(value):
+        if not raw_html and value.lower().startswith(("javascript:", "vbscript:", "data:")):
+            return ResolvedLink("#")
+        return ResolvedLink()
+    if value.startswith("#") and len(value) > 1 and not image:
+        return ResolvedLink(fragment=(source, unquote(value[1:])))
+    if not value or value.startswith(("#", "//", "?")):
+        return ResolvedLink()
+    parts = urlsplit(value.replace("\\", "/"))
+    target = unquote(parts.path)
+    if not target:
+        return ResolvedLink()
+    here = posixpath.dirname(source)
+    path = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(here, target))
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    dependency = link_dependency(path, context)  # what the context says of this target
+    if dependency[0] == "md":
+        _, _, url, draft = dependency
+        if draft:
+            return ResolvedLink(None, dependency, f"link to draft article '{target}' (drafts are not published)")
+        if url is None:
+            return ResolvedLink(None, dependency, f"link to missing article '{target}'")
+        new = quote(context.url_prefix + url.lstrip("/")) + fragment
+        return ResolvedLink(new, dependency, fragment=(path, unquote(parts.fragment)) if parts.fragment else None)
+    if dependency[2]:  # the file exists
+        return ResolvedLink(quote(context.url_prefix + dependency[4]) + fragment, dependency)
+    if target.startswith("/"):
+        return ResolvedLink(None, dependency)  # a site path we do not manage (another app on the same host)
+    if image:
+        return ResolvedLink(None, dependency, f"missing image '{target}'{dependency[3]}")
+    if "." in posixpath.basename(path):
+        return ResolvedLink(None, dependency, f"link to missing file '{target}'{dependency[3]}")
+    return ResolvedLink(None, dependency)
 
 
 def link_dependency(path: str, context: LinkContext) -> tuple:

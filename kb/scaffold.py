@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import errno
 import functools
 import os
 import re
@@ -12,9 +13,11 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import yaml
 
 from .content import discover, load_categories
+from .discover import RESERVED_ROOT
 from .errors import Diagnostic, KbError, warning
 from .model import Article, Category
 from .slugs import is_safe_slug, slugify
@@ -27,6 +30,10 @@ _FIRST_STEP = re.compile(r"([ \t]*)(\d+\.)[ \t]*(?=\n|\Z)")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 
 
+class ArgumentError(click.UsageError):
+    """An argument of `kb new` that it cannot use (a title, topic, section or content folder); exits with status 2."""
+
+
 @dataclass(frozen=True)
 class NewArticle:
     """What `kb new` wrote."""
@@ -36,13 +43,14 @@ class NewArticle:
 
 
 def new_article(root: Path, title: str, category: str, section: str | None, today: dt.date) -> NewArticle:
-    """Write `<topic>/[<section>/]<slug>.md` under `root`, as a draft; refuse to overwrite anything."""
+    """Write `<topic>/[<section>/]<slug>.md` under `root`, as a draft; refuse to overwrite anything.
+    An argument it cannot use is an ArgumentError (exit 2); a file system refusing, a KbError (exit 1)."""
     title = " ".join(title.split())
     slug = short_slug(title)
     if not title or not slug or not is_safe_slug(slug):
-        raise KbError(f"cannot make a file name from the title '{title}'; give a title with letters or digits")
+        raise ArgumentError(f"cannot make a file name from the title '{title}'; give a title with letters or digits")
     if not root.is_dir():
-        raise KbError(f"content folder '{root}' {'is not a folder' if root.exists() else 'does not exist'}")
+        raise ArgumentError(f"content folder '{root}' {'is not a folder' if root.exists() else 'does not exist'}")
     try:
         categories, _ = load_categories(root, str(root), discover(root))
     except OSError as exc:
@@ -144,16 +152,21 @@ def _folder(root: Path, name: str, choices: list[Category], what: str, parent: s
     known = {slugify(c.title): c.title for c in choices} | {c.slug: c.title for c in choices}
     close = difflib.get_close_matches(wanted, list(known), n=1, cutoff=0.8)
     if close:
-        raise KbError(f"no {what} '{name}' (did you mean '{known[close[0]]}'?); give an existing {what} or a clearly new name")
+        raise ArgumentError(f"no {what} '{name}' (did you mean '{known[close[0]]}'?); give an existing {what} or a clearly new name")
     if not wanted or not is_safe_slug(name.strip()) or name.strip().startswith(("_", ".")):
-        raise KbError(f"'{name}' cannot be a {what} folder name")
+        raise ArgumentError(f"'{name}' cannot be a {what} folder name")
+    if not parent and name.strip().casefold() in RESERVED_ROOT:  # casefold: Templates/ is templates/ on some disks
+        raise ArgumentError(f"'{name}' cannot be a {what}: templates/, site.yaml and status.yaml at the top of the "
+                            f"content folder are read by kb, not published; give another {what}")
     key = f"{parent}/{name.strip()}" if parent else name.strip()
     try:
         mode: int | None = os.stat(root / key).st_mode
     except FileNotFoundError:
         mode = None
-    except OSError as exc:  # a name too long for the file system
-        raise KbError(f"'{name}' cannot be a {what} folder name: {exc.strerror or exc}") from None
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise ArgumentError(f"'{name}' cannot be a {what} folder name: {exc.strerror}") from None
+        raise KbError(f"cannot read '{root / key}': {exc.strerror or exc}") from None
     if mode is not None and not stat.S_ISDIR(mode):
-        raise KbError(f"'{key}' in the content folder is a file, not a {what} folder; give another {what}")
+        raise ArgumentError(f"'{key}' in the content folder is a file, not a {what} folder; give another {what}")
     return key, (key,) if mode is None else ()

@@ -1,5 +1,5 @@
 """`kb serve`'s HTTP side: which requests it answers (a page of the preview, the reload events) and
-which it refuses (a Host that is not this machine's own name, against DNS rebinding)."""
+which it refuses (a Host that is not this machine's own name or address, against DNS rebinding)."""
 
 from __future__ import annotations
 
@@ -17,12 +17,21 @@ LOCAL_NAMES = ("localhost", "127.0.0.1", "[::1]")
 MAX_VERSION_DIGITS = 18
 
 
-def local_hosts(port: int) -> frozenset[str]:
-    """The Host headers a browser sends for this machine's own names on `port` (lower-case)."""
-    hosts = {f"{name}:{port}" for name in LOCAL_NAMES}
+def local_hosts(port: int, bound: str | None = None) -> frozenset[str]:
+    """The Host headers a browser sends for this machine's own names, and for the loopback address
+    `bound` the server listens on (`127.0.0.2`), on `port` (lower-case)."""
+    names = set(LOCAL_NAMES)
+    if bound is not None:
+        names.add(_shown(ipaddress.ip_address(bound)))
+    hosts = {f"{name}:{port}" for name in names}
     if port == 80:  # the default port is left out of the header
-        hosts.update(LOCAL_NAMES)
+        hosts.update(names)
     return frozenset(hosts)
+
+
+def _shown(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    """An address as a URL (and a Host header) writes it: `127.0.0.2`, `[::1]`."""
+    return f"[{ip}]" if ip.version == 6 else str(ip)
 
 
 def since_version(query: str) -> int | None:
@@ -39,6 +48,7 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     preview: Preview
     hosts: frozenset[str] | None = None
+    names = "localhost, 127.0.0.1 or [::1]"  # the names answered, for the refusal
     refused: Callable[[str], None] = staticmethod(lambda host: None)
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
@@ -62,8 +72,8 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
         if self.hosts is not None and host.lower() not in self.hosts:
             type(self).refused(host)
             self._send(403, "text/plain; charset=utf-8",
-                       b"kb serve answers only requests for localhost, 127.0.0.1 or [::1] with its port; "
-                       b"to preview from another machine, start it with --host 0.0.0.0\n")
+                       f"kb serve answers only requests for {self.names} with its port; "
+                       "to preview from another machine, start it with --host 0.0.0.0\n".encode())
             return
         parts = urlsplit(self.path)
         if parts.path == EVENTS_PATH:
@@ -127,11 +137,12 @@ def make_server(preview: Preview, host: str | None, port: int, say: Callable[[st
     handler = type("Handler", (PreviewHandler,), {"preview": preview, "refused": staticmethod(refused)})
     server = Server(address[:2], handler)
     bound = ipaddress.ip_address(str(server.server_address[0]).split("%")[0])
-    if bound.is_loopback:
-        handler.hosts = local_hosts(int(server.server_address[1]))
+    if bound.is_loopback:  # its own address too: the URL kb serve prints (127.0.0.2 is loopback)
+        handler.hosts = local_hosts(int(server.server_address[1]), str(bound))
+        if _shown(bound) not in LOCAL_NAMES:
+            handler.names = f"{', '.join(LOCAL_NAMES)} or {_shown(bound)}"
     else:
-        shown = f"[{bound}]" if bound.version == 6 else str(bound)
-        say(f"kb: warning: serving on {shown}:{server.server_address[1]}, to the network: anyone who can reach "
+        say(f"kb: warning: serving on {_shown(bound)}:{server.server_address[1]}, to the network: anyone who can reach "
             "this machine sees the site, drafts included")
     return server
 

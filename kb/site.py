@@ -124,7 +124,8 @@ def asset_path(rel: str, folders: dict[str, str]) -> str:
 
 @functools.lru_cache(maxsize=16384)  # `kb serve` checks the same aliases at every edit
 def alias_path(alias: str) -> str | None:
-    """An alias as a site path (`old/refund` → `/old/refund/`); None when it is not a safe site path."""
+    """An alias as a site path (`old/refund` → `/old/refund/`, `/v2.0/` → `/v2.0/`, `/a.html` → `/a.html`);
+    None when it is not a safe site path."""
     text = alias.strip()
     if _SCHEME.match(text) or text.startswith("//") or any(c in text for c in "\\?#\"<>") or any(ord(c) < 32 for c in text):
         return None
@@ -132,7 +133,7 @@ def alias_path(alias: str) -> str | None:
     if not parts or any(p.startswith(".") for p in parts):  # `..`, and hidden files (`.htaccess`) servers read
         return None
     path = "/" + "/".join(parts)
-    return path if "." in parts[-1] else path + "/"
+    return path if "." in parts[-1] and not text.endswith("/") else path + "/"  # a file, unless written as a folder
 
 
 def _redirects(articles: tuple[Article, ...], owners: dict[str, str], shown, diagnostics: list[Diagnostic]) -> dict[str, str]:

@@ -60,8 +60,8 @@ def test_new_refuses_to_overwrite(kb, tmp_path: Path) -> None:
 def test_new_suggests_a_topic_on_a_typo(kb, tmp_path: Path) -> None:
     _project(tmp_path)
     result = kb(["new", "Card declined", "--category", "biling-payments"], cwd=tmp_path)
-    assert result.exit_code == 1
-    assert result.stderr == ("Error: no topic 'biling-payments' (did you mean 'Billing and payments'?); "
+    assert result.exit_code == 2
+    assert result.stderr.endswith("\n\nError: no topic 'biling-payments' (did you mean 'Billing and payments'?); "
                              "give an existing topic or a clearly new name\n")
     assert not (tmp_path / "content" / "biling-payments").exists()
 
@@ -69,7 +69,7 @@ def test_new_suggests_a_topic_on_a_typo(kb, tmp_path: Path) -> None:
 def test_new_needs_a_title_with_words(kb, tmp_path: Path) -> None:
     _project(tmp_path)
     result = kb(["new", "???", "--category", "billing-payments"], cwd=tmp_path)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "cannot make a file name from the title '???'" in result.stderr
 
 
@@ -140,8 +140,53 @@ def test_a_long_title_gets_a_file_name_cut_at_a_word(kb, tmp_path: Path) -> None
 def test_new_refuses_what_cannot_be_a_folder_with_a_message(kb, tmp_path: Path, args: list[str], message: str) -> None:
     _project(tmp_path)
     write_tree(tmp_path, {"content/terms.txt": "terms"})
+    before = sorted(tmp_path.rglob("*"))
     result = kb(["new", "Card declined", *args], cwd=tmp_path)
-    assert (result.exit_code, result.stderr) == (1, message)
+    assert result.exit_code == 2  # a usage error: an argument kb cannot use
+    assert result.stderr.startswith("Usage: kb new [OPTIONS] TITLE\n") and result.stderr.endswith("\n\n" + message)
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--category", ".."], "Error: '..' cannot be a topic folder name\n"),
+    (["--category", "a/b"], "Error: 'a/b' cannot be a topic folder name\n"),
+    (["--category", "_drafts"], "Error: '_drafts' cannot be a topic folder name\n"),
+    (["--category", "Reporting", "--section", "a/b"], "Error: 'a/b' cannot be a section folder name\n"),
+    (["--category", "Reporting", "--section", ".."], "Error: '..' cannot be a section folder name\n"),
+    (["--category", "billing-payments", "--content", "nowhere"], "Error: content folder 'nowhere' does not exist\n"),
+])
+def test_arguments_kb_new_cannot_use_are_usage_errors(kb, tmp_path: Path, args: list[str], message: str) -> None:
+    _project(tmp_path)
+    before = sorted(tmp_path.rglob("*"))
+    result = kb(["new", "Card declined", *args], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.endswith("\n\n" + message)
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+@pytest.mark.parametrize("name", ["templates", "Templates", "site.yaml", "status.yaml", "STATUS.YAML"])
+def test_a_topic_named_like_a_file_kb_reads_is_refused(kb, tmp_path: Path, name: str) -> None:
+    """templates/, site.yaml and status.yaml at the top of the content folder are read by kb, not
+    published: an article in such a folder would never appear (on a disk that ignores letter case,
+    Templates/ is templates/)."""
+    _project(tmp_path)
+    write_tree(tmp_path, {"content/templates/page.html": "{% extends 'base.html' %}"})
+    before = sorted(tmp_path.rglob("*"))
+    result = kb(["new", "Card declined", "--category", name], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        f"\n\nError: '{name}' cannot be a topic: templates/, site.yaml and status.yaml at the top of the content "
+        "folder are read by kb, not published; give another topic\n")
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_a_section_may_be_named_templates(kb, tmp_path: Path) -> None:
+    _project(tmp_path)
+    result = kb(["new", "Invoice template", "--category", "billing-payments", "--section", "templates"], cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    built = kb(["build", "--out", "site", "--no-search", "--drafts"], cwd=tmp_path)
+    assert built.exit_code == 0, built.stderr
+    assert (tmp_path / "site/billing-payments/templates/invoice-template/index.html").is_file()
 
 
 def test_new_in_a_folder_it_cannot_write(kb, tmp_path: Path, monkeypatch) -> None:

@@ -177,6 +177,42 @@ def test_a_loopback_host_keeps_the_check(tmp_path: Path) -> None:
         assert _get(served.url + "billing/pay/", host="evil.example")[0] == 403
 
 
+def _can_bind(address: str) -> bool:
+    import socket
+
+    try:
+        with socket.socket() as probe:
+            probe.bind((address, 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _can_bind("127.0.0.2"), reason="127.0.0.2 is not a loopback address of this machine")
+def test_a_loopback_host_answers_the_url_it_prints(tmp_path: Path) -> None:
+    """127.0.0.2 is loopback, so the Host check stays on; the address kb serve printed must be answered."""
+    write_tree(tmp_path, PROJECT)
+    with kb_serve(tmp_path, "--host", "127.0.0.2") as served:
+        port = served.url.rsplit(":", 1)[1].strip("/")
+        assert served.url == f"http://127.0.0.2:{port}/"
+        assert served.wait_for(r"^kb: serving ").count("serving on") == 0  # no warning: not the network
+        assert _get(served.url + "billing/pay/")[0] == 200  # Host: 127.0.0.2:PORT, as a browser sends it
+        assert _get(served.url + "billing/pay/", host=f"localhost:{port}")[0] == 200
+        status, body = _get(served.url + "billing/pay/", host=f"127.0.0.3:{port}")
+        assert status == 403
+        assert body.startswith("kb serve answers only requests for localhost, 127.0.0.1, [::1] or 127.0.0.2 with its port")
+        assert _get(served.url + "billing/pay/", host="127.0.0.2:1")[0] == 403
+
+
+def test_the_host_names_answered_on_a_loopback_address() -> None:
+    from kb.servehttp import local_hosts
+
+    assert local_hosts(8000) == {"localhost:8000", "127.0.0.1:8000", "[::1]:8000"}
+    assert local_hosts(8000, "127.0.0.2") == {"localhost:8000", "127.0.0.1:8000", "[::1]:8000", "127.0.0.2:8000"}
+    assert local_hosts(80, "::1") == {"localhost", "127.0.0.1", "[::1]", "localhost:80", "127.0.0.1:80", "[::1]:80"}
+    assert local_hosts(8000, "0:0:0:0:0:0:0:1") == local_hosts(8000)  # the form a browser sends: [::1]
+
+
 @pytest.mark.parametrize("query", ["v=abc", "v=-1", "v=1e3", "v=" + "9" * 40, "v=%00", "v=%D9%A1%D9%A2"])
 def test_a_bad_events_version_is_a_400_not_a_traceback(tmp_path: Path, query: str) -> None:
     write_tree(tmp_path, PROJECT)

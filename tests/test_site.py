@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kb.content import parse_article
 from kb.model import Article, Category, SiteConfig
-from kb.site import assemble_site
+from kb.site import alias_path, assemble_site
+from kbtest import write_tree
 
 NOW = dt.datetime(2020, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
 CATEGORIES = (
@@ -246,3 +250,29 @@ def test_related_articles_worked_out_again_only_where_an_edit_reaches_are_the_sa
             assert list(kept.related) == list(scratch.related)
     finally:
         kb.site.COMMON_TAG = common
+
+
+@pytest.mark.parametrize(("alias", "path"), [
+    ("/guide/v2.0/", "/guide/v2.0/"),  # a folder: the slash the writer wrote is kept
+    ("guide/v2.0/", "/guide/v2.0/"),
+    ("/old/page.html", "/old/page.html"),  # a file
+    ("/guide/v2.0", "/guide/v2.0"),
+    ("old/refund", "/old/refund/"),
+    ("/hc/en-us/articles/123-Pay  ", "/hc/en-us/articles/123-Pay/"),
+])
+def test_an_alias_with_a_dot_is_a_file_only_without_a_trailing_slash(alias: str, path: str) -> None:
+    assert alias_path(alias) == path
+
+
+def test_an_alias_folder_with_a_dot_is_published_as_a_folder(kb, tmp_path: Path) -> None:
+    write_tree(tmp_path, {"content/guide/v3.md": "---\ntitle: V3\naliases: [/guide/v2.0/, /old/page.html]\n---\nText.\n"})
+    result = kb(["build", "--out", "site", "--no-search", "--no-cache"], cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    site = tmp_path / "site"
+    assert (site / "guide/v2.0/index.html").is_file()
+    assert "/guide/v3/" in (site / "guide/v2.0/index.html").read_text()
+    assert (site / "old/page.html").is_file()
+    assert (site / "_redirects").read_text() == "/guide/v2.0/ /guide/v3/ 301\n/old/page.html /guide/v3/ 301\n"
+    manifest = json.loads((site / "kb-manifest.json").read_text())
+    assert manifest["redirects"] == {"/guide/v2.0/": "/guide/v3/", "/old/page.html": "/guide/v3/"}
+    assert not {"/guide/v2.0", "/guide/v2.0/", "/old/page.html"} & set(manifest["urls"])
