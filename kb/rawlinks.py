@@ -26,6 +26,9 @@ LINKS: dict[str, dict[str, str]] = {
 # elements whose text is not HTML (raw text and RCDATA): left as written up to their end tag.
 # <noscript> is not among them: with scripts off, browsers show its HTML (a lazy image's fallback).
 RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"})
+# a piece without a start tag of these names has nothing to rewrite and leaves no element open
+# (most pieces are Pygments' highlighted code: spans only)
+_WORTH_READING = re.compile("<(?:" + "|".join(sorted({*LINKS, *RAW_TEXT})) + r")[\t\n\f\r />]", re.I)
 _SPACE = "\t\n\f\r "
 _NAME = re.compile(r"[^\t\n\f\r />]*")  # a tag's name
 _GAP = re.compile(r"[\t\n\f\r /]*")  # before an attribute
@@ -49,7 +52,7 @@ def rewrite_pieces(pieces: Iterable[object], rewrite: Rewrite) -> list[object]:
     inside: str | None = None
     out: list[object] = []
     for piece in pieces:
-        if isinstance(piece, str) and (inside or "<" in piece):
+        if isinstance(piece, str) and (inside or _WORTH_READING.search(piece)):
             piece, inside = _rewrite(piece, rewrite, inside)
         out.append(piece)
     return out
