@@ -289,7 +289,7 @@ def prepare_site(options: BuildOptions, progress: Progress | None = None, cache:
     categories, found = load_categories(root, display, tree)
     diagnostics.extend(found)
     renders_found: list[RenderCache] = [cache.renders] if cache is not None else []
-    saves: list[Callable[[], object]] = []
+    saves: list[Callable[..., object]] = []
 
     def load_renders() -> None:  # read while the articles are: the pool's workers are busy
         renders_found.append(RenderCache(options.cache))
@@ -397,7 +397,7 @@ _Parsed = tuple[Article | None, tuple[Diagnostic, ...]]
 def _load_articles(
     root: Path, display: str, sources: tuple[str, ...], config: SiteConfig, folder_urls: dict[str, str],
     cache: BuildCache | None = None, kept: Path | None = None, jobs: int = 0,
-    meanwhile: Callable[[], object] | None = None, saves: list[Callable[[], object]] | None = None,
+    meanwhile: Callable[[], object] | None = None, saves: list[Callable[..., object]] | None = None,
 ) -> tuple[list[Article], list[Diagnostic]]:
     """Every article parsed, on every core when many: by `kb serve` again only when its file
     changed, and with a cache folder (`kept`) again only when its bytes or the settings changed.

@@ -151,23 +151,20 @@ class PageCache:
     def discard(self) -> None:
         """Remove the pages this build stored (the build failed): those the loaded index does not name.
         (One build at a time uses a cache folder, so no other build stored them.)"""
-        known = {digest for digest, _ in self.index.values()}
+        self._keep_only({digest for digest, _ in self.index.values()})
+
+    def save(self) -> None:
+        """Keep the pages this build used (others are dropped), the index written atomically."""
+        save_entries(self.folder, INDEX, self.used, self.index)
+        self._keep_only({digest for digest, _ in self.used.values()})
+
+    def _keep_only(self, keep: set[str]) -> None:
+        """Remove the stored pages whose digests are not in `keep`: only files kb names (a digest),
+        nothing else is kb's to remove."""
         try:
             entries = list(os.scandir(self.folder / FOLDER))
         except OSError:
             return
         for entry in entries:
-            if entry.name not in known and is_digest(entry.name) and entry.is_file(follow_symlinks=False):
-                Path(entry.path).unlink(missing_ok=True)
-
-    def save(self) -> None:
-        """Keep the pages this build used (others are dropped), the index written atomically."""
-        save_entries(self.folder, INDEX, self.used, self.index)
-        keep = {digest for digest, _ in self.used.values()}
-        try:
-            entries = list(os.scandir(self.folder / FOLDER))
-        except OSError:
-            return
-        for entry in entries:  # only the files kb names (a digest): nothing else is kb's to remove
             if entry.name not in keep and is_digest(entry.name) and entry.is_file(follow_symlinks=False):
                 Path(entry.path).unlink(missing_ok=True)
