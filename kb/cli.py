@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .build import BuildOptions, build_clock, build_site, check_site
-from .cachedir import default_cache
+from .speed.cachedir import default_cache
 from .errors import ERROR, INFO, ContentError, Diagnostic, json_escaped, printable, summarise
 from .scaffold import new_article
 from .search import SearchError
@@ -123,7 +123,7 @@ def check(content: str, base_url: str | None, theme: Path | None, drafts: bool, 
           now: dt.datetime | None, style: str, against: Path | None, untrusted: bool) -> None:
     """Check the content as a build would, writing nothing; exit 1 on errors."""
     display = content.rstrip("/\\") or content
-    options = BuildOptions(content=Path(content), out=Path(content), display=display, base_url=base_url,
+    options = BuildOptions(content=Path(content), display=display, base_url=base_url,
                            drafts=drafts, strict=strict, search=False, now=now, theme=theme, untrusted=untrusted)
     try:
         found = check_site(options, against)
@@ -178,7 +178,7 @@ def serve_command(content: str, port: int, host: str | None, no_search: bool, no
                   theme: Path | None, untrusted: bool) -> None:
     """Preview the site: rebuild on every change and reload the open page; drafts are shown."""
     display = content.rstrip("/\\") or content
-    options = BuildOptions(content=Path(content), out=Path(content), display=display, base_url="/",
+    options = BuildOptions(content=Path(content), display=display, base_url="/",
                            drafts=True, search=not no_search, now=now, theme=theme, untrusted=untrusted)
     if not options.content.is_dir():
         state = "is not a folder" if options.content.exists() else "does not exist"

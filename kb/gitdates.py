@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from .errors import Diagnostic, warning
+from .model import Article
+from .runner import Runner
 
 
 @dataclass(frozen=True)
@@ -46,3 +51,37 @@ def git_head(root: Path) -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def date_articles(
+    root: Path, display: str, articles: list[Article], run: Runner,
+) -> tuple[list[Article], list[Diagnostic]]:
+    """An article without `updated` is updated when its file was last committed (`kb serve` reads
+    the history again only after a commit)."""
+    if all(a.updated is not None for a in articles):
+        return articles, []
+    memo = run.memo("git")
+    if memo is None:
+        history = git_dates(root)
+    else:
+        head = git_head(root)
+        if "history" not in memo or memo.get("head") != head:  # outside git (no head), read once
+            memo.clear()
+            memo.update(head=head, history=git_dates(root))
+        history = memo["history"]
+    if not history.dates:
+        return articles, []
+    found = []
+    if history.shallow:
+        found.append(warning(display, 1, 1, "the git clone is shallow, so last-updated dates from git may be wrong; "
+                             "clone with full history (actions/checkout: fetch-depth: 0)", "shallow clone"))
+    made: dict[str, tuple[Article, Article]] = memo.setdefault("dated", {}) if memo is not None else {}
+    dated = []
+    for article in articles:
+        if article.updated is None and article.source in history.dates:
+            earlier = made.get(article.source)  # `kb serve`: the same object for an unchanged article
+            if earlier is None or earlier[0] is not article:
+                earlier = made[article.source] = (article, dataclasses.replace(article, updated=history.dates[article.source]))
+            article = earlier[1]
+        dated.append(article)
+    return dated, found

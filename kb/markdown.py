@@ -295,8 +295,9 @@ class MarkdownRenderer:
     quick = True  # with kb.mdquick's quicker parts of Python-Markdown (the same output)
     sanitize = staticmethod(sanitize_html)  # the untrusted mode's last step (raw_html: false; kb.sanitize)
 
-    def __init__(self, options: MarkdownOptions, all_extensions: bool = False) -> None:
+    def __init__(self, options: MarkdownOptions, all_extensions: bool = False, quick: bool = True) -> None:
         self.options = options
+        self.quick = quick
         self.all_extensions = all_extensions
         self.instances: dict[tuple[str, ...], tuple[markdown.Markdown, _Links]] = {}
 

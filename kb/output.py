@@ -10,6 +10,7 @@ folder: the lock file beside it says which.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -21,7 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .errors import OutputError
@@ -72,6 +73,17 @@ def write_site(files: list[OutputFile], out: Path, before_swap: Callable[[Path],
             raise
 
 
+@contextlib.contextmanager
+def staging_folder(out: Path) -> Iterator[Path]:
+    """A fresh folder beside `out` to write the site into, removed unless it is swapped in."""
+    staging = new_staging(out)
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
 def new_staging(out: Path) -> Path:
     """A fresh folder beside `out` (the output's permissions) holding only the site's marker (call it
     holding the output lock, after `recover`)."""
@@ -84,11 +96,10 @@ def new_staging(out: Path) -> Path:
 
 
 def write_files(staging: Path, files: Iterable[OutputFile]) -> None:
-    """Write files into `staging`, in path order; a file already written there is left alone."""
+    """Write files into `staging`, in path order."""
     made: set[str] = set()
     for file in sorted(files, key=lambda f: f.path):
-        if not file.written:
-            write_file(staging, file.path, file.data, file.copy_from, made)
+        write_file(staging, file.path, file.data, file.copy_from, made)
 
 
 def write_file(staging: Path, path: str, data: bytes | None = None, copy_from: str | None = None,

@@ -16,7 +16,11 @@ from urllib.parse import unquote, urlsplit
 import click
 import jinja2
 
-from .build import BuildCache, BuildOptions, Prepared, prepare_site, write_site
+from .build import make_runner
+from .load import Loaded, load_site
+from .options import BuildOptions
+from .output import write_site
+from .runner import Runner
 from .errors import ContentError, Diagnostic, summarise
 from .markdown import MarkdownRenderer
 from .model import LinkContext, OutputFile
@@ -34,7 +38,7 @@ TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/j
 class Plan:
     """What the server answers with: pages rendered on request, other files as they are."""
 
-    prepared: Prepared
+    prepared: Loaded
     jobs: dict[str, Job]
     files: dict[str, OutputFile]
     templates: dict[str, jinja2.Template]
@@ -46,7 +50,7 @@ class Preview:
     def __init__(self, options: BuildOptions, say: Callable[[str], None]) -> None:
         self.options = options
         self.say = say
-        self.cache = BuildCache()
+        self.run = make_runner(options, serve=True)  # what one build keeps for the next
         self.plan: Plan | None = None
         self.problems: tuple[Diagnostic, ...] = ()  # the errors of the latest build, when it failed
         self.warnings: tuple[Diagnostic, ...] = ()  # the warnings of the site served
@@ -62,9 +66,10 @@ class Preview:
         started = time.perf_counter()
         # Once the server's threads run, render in this process: forking a process that has
         # other threads running can leave the child waiting on a lock one of them held.
-        options = dataclasses.replace(self.options, jobs=1) if self.serving else self.options
+        if self.serving:
+            self.run.workers = 1
         try:
-            prepared = prepare_site(options, cache=self.cache)
+            prepared = load_site(self.options, self.run)
         except ContentError as exc:
             problems = tuple(d for d in exc.diagnostics if d.is_error)
             for diagnostic in problems:
@@ -79,7 +84,7 @@ class Preview:
             return
         pages = PageBuilder(prepared.site, prepared.rendered)
         jobs = {job[0]: job for job in page_jobs(prepared.site, pages)}
-        files = {f.path: f for f in other_files(prepared.site, pages, prepared.theme, prepared.root)}
+        files = {f.path: f for f in other_files(prepared.site, pages, prepared.theme, self.options.content)}
         counted = self._report_warnings(prepared.warnings, first=self.plan is None)
         self._publish(Plan(prepared, jobs, files, {}), (), prepared.warnings)
         settle()
@@ -114,7 +119,7 @@ class Preview:
             for job in first.values():
                 self._render(plan, job)
             if site.articles:
-                MarkdownRenderer(site.config.markdown).render(site.articles[0], LinkContext(), site.articles[0].source)
+                MarkdownRenderer(site.config.markdown, quick=self.run.quick).render(site.articles[0], LinkContext(), site.articles[0].source)
         except Exception:  # noqa: BLE001 - only a head start: a page that fails says so when it is asked for
             pass
 
@@ -131,9 +136,10 @@ class Preview:
         if plan is None or version == self.search_version:
             return
         prepared = plan.prepared
-        files, _ = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, prepared.root)
+        files, _ = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, self.options.content, Runner())
         try:
-            write_site(files, self.search_dir, before_swap=lambda staging: index_site(staging, prepared.site.config.language))
+            write_site(files, self.search_dir,
+                       before_swap=lambda staging: index_site(staging, prepared.site.config.language, Runner()))
         except (SearchError, OSError) as exc:
             self.say(f"kb: search index not refreshed: {exc}")
             return

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import posixpath
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -16,11 +14,8 @@ import jinja2.sandbox
 from .errors import Diagnostic
 from .minify import minify_css
 from .model import OutputFile, RenderedArticle, Site
-from .output import MARKER, MARKER_TEXT, write_file
-from .pagecache import Entry, PageCache
-from .pool import fork_map
-from .search import BODY as SEARCH_BODY
-from .search import body_only
+from .output import MARKER, MARKER_TEXT
+from .runner import Runner
 from .statusapi import api_files
 from .statusview import incident_path
 from .templateload import template_problem
@@ -35,17 +30,13 @@ Job = tuple[str, str, Callable[[], dict]]  # output path, template name, the con
 
 
 def render_site(
-    site: Site, rendered: dict[str, RenderedArticle], env: jinja2.Environment, theme: Path, root: Path,
-    workers: int = 1, write_to: Path | None = None, cache: PageCache | None = None,
-    meanwhile: Callable[[], object] | None = None,
+    site: Site, rendered: dict[str, RenderedArticle], env: jinja2.Environment, theme: Path, root: Path, run: Runner,
 ) -> tuple[list[OutputFile], tuple[Diagnostic, ...]]:
-    """Render every page with the theme; template problems become diagnostics. With `write_to`
-    (a staging folder) pages are written there as they are rendered, by the process that renders
-    them, and with `cache` too, a page whose key is in the cache is taken from it instead.
-    `meanwhile` is called while the pages render (see fork_map)."""
+    """Every page, feed and file of the site; a template's problem becomes a diagnostic (the first
+    stops the rendering)."""
     pages = PageBuilder(site, rendered)
-    files, problems = render_pages(page_jobs(site, pages), env, workers, write_to, cache if write_to else None,
-                                   meanwhile)
+    folders = tuple(getattr(env.loader, "searchpath", []))
+    files, problems = render_pages(page_jobs(site, pages), env, run, (folders, site.config.url_prefix, site.config.untrusted))
     files.extend(other_files(site, pages, theme, root))
     files.append(OutputFile(MARKER, MARKER_TEXT))
     if site.redirects:
@@ -54,68 +45,27 @@ def render_site(
     return files, tuple(problems)
 
 
-PAGES_POOL_MIN = 400  # fewer pages than this render faster in one process
-_Part = tuple[list[OutputFile], list[Diagnostic], dict[str, Entry]]
-
-
-def render_pages(
-    jobs: list[Job], env: jinja2.Environment, workers: int, write_to: Path | None = None,
-    cache: PageCache | None = None, meanwhile: Callable[[], object] | None = None,
-) -> tuple[list[OutputFile], list[Diagnostic]]:
-    """Render pages in order; with several workers, in ranges across forked processes (which
-    inherit the pages to make). The first template problem stops the rendering. The pages a cache
-    gave or took are added to `cache.used`."""
-    if workers <= 1 or len(jobs) < PAGES_POOL_MIN:
-        workers, step = 1, max(1, len(jobs))
-    else:
-        step = max(50, len(jobs) // (workers * 16))  # small: the last range is rendered while the other workers wait
-    ranges = [(start, min(start + step, len(jobs))) for start in range(0, len(jobs), step)]
-    made: set[str] = set()  # the folders a worker made, kept across its ranges (each worker has its own copy)
-    parts = fork_map(lambda bounds: _render_range(env, jobs, write_to, cache, *bounds, made), ranges, workers, 1,
-                     meanwhile)
-    return _combine(list(parts), cache)
-
-
-def _combine(parts: list[_Part], cache: PageCache | None) -> tuple[list[OutputFile], list[Diagnostic]]:
-    files = [file for part, _, _ in parts for file in part]
-    problems = next((found for _, found, _ in parts if found), [])
-    if cache is not None:
-        for _, _, used in parts:
-            cache.used.update(used)
-    return files, problems
-
-
-def _render_range(
-    env: jinja2.Environment, jobs: list[Job], write_to: Path | None, cache: PageCache | None, start: int, end: int,
-    made: set[str],
-) -> _Part:
+def render_pages(jobs: list[Job], env: jinja2.Environment, run: Runner, salt: object = None) -> tuple[list[OutputFile], list[Diagnostic]]:
+    """Render pages in order, each from its context alone (with `salt`: what every page depends on
+    besides, its template folders, URL prefix and sandboxing); the first template problem stops."""
     templates: dict[str, jinja2.Template] = {}
-    files: list[OutputFile] = []
-    used: dict[str, Entry] = {}  # page key -> digest of its bytes and their body_only, for the cache
-    for path, name, make in jobs[start:end]:
+
+    def page(job: Job) -> OutputFile | Diagnostic:
+        path, name, make = job
         context = make()
-        key = cache.key(name, context) if cache is not None else None
-        kept = cache.fetch(key) if cache is not None and key is not None else None
         try:
-            data = render_page(env, templates, (path, name, make), context) if kept is None else kept.data
+            return run.store(path, lambda: render_page(env, templates, job, context), key=(name, context))
         except TemplateProblem as exc:
-            return files, [exc.diagnostic], used
-        if write_to is None:
-            files.append(OutputFile(path, data))
-            continue
-        # written here: the page's bytes never travel back to the main process
-        write_file(write_to, path, data, made=made, link_from=kept.path if kept is not None else None)
-        searchable = SEARCH_BODY in data
-        if kept is None:
-            digest, alone = hashlib.sha256(data).hexdigest(), body_only(data) if searchable else None
-        else:
-            digest, alone = kept.digest, kept.alone
-        files.append(OutputFile(path, written=True, digest=digest, searchable=searchable, body_only=alone))
-        if cache is not None and key is not None:
-            if kept is None:
-                cache.store(digest, write_to / posixpath.normpath(path))
-            used[key] = (digest, alone)
-    return files, [], used
+            return exc.diagnostic
+
+    files: list[OutputFile] = []
+    results = run.map("pages", page, jobs, salt=salt)
+    for result in results:
+        if isinstance(result, Diagnostic):
+            getattr(results, "close", lambda: None)()
+            return files, [result]
+        files.append(result)
+    return files, []
 
 
 class TemplateProblem(Exception):

@@ -26,12 +26,15 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .model import OutputFile
-from .cache import is_digest
+from .speed.tables import is_digest
 from .output import write_file
 from .pagefindfiles import normalise_index
+
+if TYPE_CHECKING:
+    from .runner import Runner
 
 SUBDIR = "pagefind"
 SHARDS_FILE = "kb-shards.json"  # the other shards' folders, for the browser to merge
@@ -88,15 +91,11 @@ def shard_of(path: str, shards: int) -> int:
     return int.from_bytes(hashlib.sha256(path.encode("utf-8", "surrogatepass")).digest()[:4], "big") % shards
 
 
-def index_site(
-    site_dir: Path, language: str, files: list[OutputFile] | None = None, cache: Path | None = None, jobs: int = 1,
-) -> SearchReport:
-    """Index the pages of `site_dir` into `site_dir/pagefind/` (with the other shards under it).
-
-    `files` are the site's files as the build wrote them (pages carry their digest); without
-    them, the folder is read. With `cache`, unchanged shards are reused from it."""
+def index_site(site_dir: Path, language: str, run: Runner) -> SearchReport:
+    """Index the pages of `site_dir` into `site_dir/pagefind/` (with the other shards under it);
+    the runner may know the pages' digests (else they are read) and keep shards between builds."""
     started = time.perf_counter()
-    pages = _searchable(site_dir, files)
+    pages = _searchable(site_dir, run.facts())
     shards = shard_count(len(pages))
     groups: list[list[tuple[str, str]]] = [[] for _ in range(shards)]
     for path, (digest, _) in sorted(pages.items()):
@@ -107,7 +106,7 @@ def index_site(
     target = site_dir / SUBDIR
     # beside the site, named after it: a build that crashes leaves it where the next build cleans up
     work = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}-search-", dir=site_dir.parent))
-    kept = cache / "search" if cache is not None else None
+    kept = run.kept("search")
 
     keys = [hashlib.sha256(json.dumps([salt, number, group]).encode()).hexdigest() for number, group in enumerate(groups)]
 
@@ -140,7 +139,7 @@ def index_site(
     # shards to index first (their cache entry is missing), so that the others are put in place meanwhile
     order = sorted(range(shards), key=lambda number: kept is not None and (kept / keys[number] / DIGESTS).exists())
     try:
-        with concurrent.futures.ThreadPoolExecutor(max(1, min(jobs, shards))) as pool:
+        with concurrent.futures.ThreadPoolExecutor(max(1, min(run.workers, shards))) as pool:
             done = list(pool.map(one, order))
         shard_list = json.dumps([f"shard-{n}/" for n in range(1, shards)]) + "\n"
         (target / SHARDS_FILE).write_text(shard_list, encoding="utf-8")
@@ -214,21 +213,17 @@ def _body_only(site_dir: Path, path: str, known: bool | None) -> bool:
         return False
 
 
-def _searchable(site_dir: Path, files: list[OutputFile] | None) -> dict[str, tuple[str, bool | None]]:
+def _searchable(site_dir: Path, known: dict[str, tuple[str, bool, bool | None]]) -> dict[str, tuple[str, bool | None]]:
     """The pages Pagefind indexes (path -> digest of the bytes, and whether `body_only` if known):
-    the marked ones, or all when none is."""
+    the marked ones, or all when none is. `known`: what the build knows of some pages already."""
     marked: dict[str, tuple[str, bool | None]] = {}
     plain: dict[str, tuple[str, bool | None]] = {}
-    known = {f.path: f for f in files} if files is not None else None
-    paths = list(known) if known is not None else [
-        p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html") if p.is_file()
-    ]
+    paths = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html") if p.is_file())
     for path in paths:
-        if not path.endswith(".html") or path.startswith(f"{SUBDIR}/"):
+        if path.startswith(f"{SUBDIR}/"):
             continue
-        file = known.get(path) if known is not None else None
-        if file is not None and file.digest is not None:
-            digest, has_body, alone = file.digest, file.searchable, file.body_only
+        if path in known:
+            digest, has_body, alone = known[path]
         else:
             data = (site_dir / path).read_bytes()
             digest, has_body = hashlib.sha256(data).hexdigest(), BODY in data

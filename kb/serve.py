@@ -129,7 +129,7 @@ def _watch(options: BuildOptions, preview: Preview, folders: list[Path], watcher
             reason = " (the content folder is back)" if absent else \
                 f" ({', '.join(names[:3])}{'…' if len(names) > 3 else ''} changed)"
             absent, before = False, now
-            preview.cache.stats = now
+            preview.run.seen(now)
             preview.rebuild(reason)
     finally:
         watcher.close()

@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 
 from .errors import Diagnostic, error, join_display, warning
+from .runner import Runner
 from .model import Article, Category, Site, SiteConfig
 from .slugs import slugify
 
@@ -44,7 +45,7 @@ def assemble_site(
     now: dt.datetime,
     display: str,
     drafts: bool = False,
-    memo: dict | None = None,
+    run: Runner | None = None,
 ) -> tuple[Site, tuple[Diagnostic, ...]]:
     """Check the rules that span files and return the Site, ordered for listing."""
     def shown(rel: str) -> str:
@@ -91,7 +92,7 @@ def assemble_site(
             elif target != article.source:
                 explicit.append(target)
         related[article.source] = tuple(dict.fromkeys(explicit))
-    related = _related(kept, related, memo)
+    related = _related(kept, related, run.memo("related") if run is not None else None)
     ordered_categories = tuple(sorted(categories, key=category_sort_key))
     folders = {c.key: c.url for c in categories if c.key}
     published = {rel: path for rel in assets if (path := asset_path(rel, folders)) != rel}

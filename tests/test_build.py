@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -12,7 +13,8 @@ import pytest
 import kb.build
 import kb.output
 from kbtest import snapshot, write_tree
-from kb.build import BuildOptions, build_clock, build_site, check_output, write_site
+from kb.build import BuildOptions, build_clock, build_site, check_output
+from kb.output import write_site
 from kb.errors import ContentError, OutputError
 from kb.model import OutputFile
 from kb.output import MARKER_TEXT
@@ -241,7 +243,7 @@ def test_write_failure_leaves_the_previous_site_byte_identical(tmp_path: Path, m
     build_site(_options(tmp_path, out))
     (tmp_path / "project/content/billing/pay.md").write_text("---\ntitle: Changed\n---\nNew body.\n")
     before = snapshot(out)
-    real_copy = kb.build.shutil.copyfile
+    real_copy = shutil.copyfile
     calls: list[str] = []
 
     def failing_copy(src, dst, *args, **kwargs):
@@ -250,7 +252,7 @@ def test_write_failure_leaves_the_previous_site_byte_identical(tmp_path: Path, m
             raise OSError(28, "No space left on device")
         return real_copy(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr(kb.build.shutil, "copyfile", failing_copy)
+    monkeypatch.setattr(shutil, "copyfile", failing_copy)
     with pytest.raises(OSError, match="No space left on device"):
         build_site(_options(tmp_path, out))
     assert len(calls) == 2
@@ -305,7 +307,7 @@ def test_swap_failure_leaves_no_folders_behind(tmp_path: Path, monkeypatch: pyte
         return real_rename(src, dst)
 
     monkeypatch.setattr(kb.output, "_exchange", lambda a, b: False)  # where folders cannot be swapped in one step
-    monkeypatch.setattr(kb.build.os, "rename", failing_rename)
+    monkeypatch.setattr(os, "rename", failing_rename)
     with pytest.raises(OSError):
         write_site([OutputFile("index.html", b"new")], out)
     monkeypatch.undo()

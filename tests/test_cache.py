@@ -9,12 +9,15 @@ from pathlib import Path
 import pytest
 
 import kb.build
-import kb.cache
-import kb.pagecache
 import kb.render
+import kb.speed.pages
+import kb.speed.runner
+import kb.speed.tables
 import kb.search
 import kb.markdown
 from kb.build import BuildOptions, build_site
+from kb.load import load_site
+from kb.speed.runner import Speed
 from kbtest import run_kb_process, snapshot, write_tree
 
 sys.path.insert(0, str(Path(__file__).parent / "bench"))
@@ -103,13 +106,14 @@ def test_kb_serve_renders_again_only_what_an_edit_or_a_moved_link_target_changed
     write_tree(tmp_path, PROJECT)
     options = BuildOptions(content=tmp_path / "content", out=tmp_path / "site", display="content", search=False,
                            jobs=1, git_dates=False)
-    cache = kb.build.BuildCache()
+    run = Speed(jobs=1, serve=True)
 
     def html(source: str) -> str:
         if watched:
-            cache.stats = snapshot([options.content])
-        compiled = kb.build.compile_site(options, cache=cache)
-        return next(f.data for f in compiled.files if f.path == source).decode()
+            run.seen(snapshot([options.content]))
+        loaded = load_site(options, run)
+        files, _ = kb.render.render_site(loaded.site, loaded.rendered, loaded.env, loaded.theme, options.content, run)
+        return next(f.data for f in files if f.path == source).decode()
 
     html("billing/pay/index.html")
     renders.clear()
@@ -128,11 +132,11 @@ def test_kb_serve_compiles_templates_once_and_again_when_one_changes(tmp_path: P
     write_tree(tmp_path, {**PROJECT, "content/templates/404.html": "Lost A"})
     options = BuildOptions(content=tmp_path / "content", out=tmp_path / "site", display="content", search=False,
                            jobs=1, git_dates=False)
-    cache = kb.build.BuildCache()
-    first = kb.build.prepare_site(options, cache=cache).env
-    assert kb.build.prepare_site(options, cache=cache).env is first
+    run = Speed(jobs=1, serve=True)
+    first = load_site(options, run).env
+    assert load_site(options, run).env is first
     (tmp_path / "content/templates/404.html").write_text("Lost B")
-    second = kb.build.prepare_site(options, cache=cache).env
+    second = load_site(options, run).env
     assert second is not first
     assert second.get_template("404.html").render() == "Lost B"
 
@@ -144,8 +148,8 @@ def test_a_build_that_fails_keeps_what_it_read_and_rendered_for_the_next(tmp_pat
     with pytest.raises(ContentError):
         _build(tmp_path)
     assert sorted(renders) == ["billing/alone.md", "billing/pay.md", "billing/refund.md"]
-    assert kb.cache.load_entries(tmp_path / ".kb-cache", "parsed.pickle")
-    assert len(kb.cache.load_entries(tmp_path / ".kb-cache", "render.pickle")) == 3
+    assert kb.speed.tables.load_entries(tmp_path / ".kb-cache", "parsed.pickle")
+    assert len(kb.speed.tables.load_entries(tmp_path / ".kb-cache", "render.pickle")) == 3
     renders.clear()
     (tmp_path / "content/billing/broken.md").unlink()
     _build(tmp_path)
@@ -169,7 +173,7 @@ def test_another_kb_version_does_not_read_the_cache(tmp_path: Path, renders: lis
     write_tree(tmp_path, PROJECT)
     _build(tmp_path)
     renders.clear()
-    monkeypatch.setattr(kb.cache, "__version__", "99.0")
+    monkeypatch.setattr(kb.speed.runner, "__version__", "99.0")
     _build(tmp_path)
     assert len(renders) == 3
 
@@ -187,13 +191,13 @@ def test_a_theme_change_shows_on_every_page_though_articles_come_from_the_cache(
 def test_a_broken_cache_is_an_empty_one(tmp_path: Path, renders: list[str]) -> None:
     write_tree(tmp_path, PROJECT)
     (tmp_path / ".kb-cache").mkdir()
-    for number in range(kb.cache.PARTS):
+    for number in range(kb.speed.tables.PARTS):
         (tmp_path / ".kb-cache" / f"render-{number:x}.pickle").write_bytes(b"not a pickle")
     _build(tmp_path)
     assert len(renders) == 3
     parts = [pickle.loads(p.read_bytes()) for p in (tmp_path / ".kb-cache").glob("render-*.pickle")]
     assert 1 <= len(parts) <= 3  # the broken files are gone: a part without entries has no file
-    assert {data["format"] for data in parts} == {kb.cache.FORMAT}
+    assert {data["format"] for data in parts} == {kb.speed.tables.FORMAT}
     assert sum(len(data["entries"]) for data in parts) == 3
 
 
@@ -209,7 +213,7 @@ def test_a_build_rewrites_only_the_parts_of_the_cache_that_changed(tmp_path: Pat
         return {p.name: p.stat().st_ino for p in folder.glob("*-*.pickle")}
 
     before = files()
-    assert len(before) >= 2 * kb.cache.PARTS
+    assert len(before) >= 2 * kb.speed.tables.PARTS
     _build(tmp_path)
     assert files() == before
     (tmp_path / "content/more/a7.md").write_text("---\ntitle: Article 7\n---\nNew text.\n")
@@ -219,18 +223,16 @@ def test_a_build_rewrites_only_the_parts_of_the_cache_that_changed(tmp_path: Pat
     changed = sorted(name.rsplit("-", 1)[0] for name in after.keys() | before.keys() if after.get(name) != before.get(name))
     assert renders == ["more/a7.md"]
     assert 3 <= len(changed) <= 12 and set(changed) >= {"parsed", "render", "pages"}
-    assert kb.cache.load_entries(folder, "render.pickle") == kb.cache.RenderCache(folder).entries
+    assert kb.speed.tables.load_entries(folder, "render.pickle") == kb.speed.tables.Table(folder, "render.pickle").entries
     renders.clear()
     _build(tmp_path)
     assert renders == []
 
 
 def test_the_process_pool_publishes_what_one_process_does(tmp_path: Path) -> None:
-    from kb.build import LOAD_POOL_MIN
-    from kb.cache import POOL_MIN
-    from kb.render import PAGES_POOL_MIN
+    from kb.speed.runner import POOL_MIN
 
-    count = max(POOL_MIN, PAGES_POOL_MIN, LOAD_POOL_MIN) + 20  # articles are read, rendered and paged in pools
+    count = max(POOL_MIN.values()) + 20  # articles are read, rendered and paged in pools
     generate(tmp_path / "content", count)
     outputs = []
     for jobs in ("1", "2"):
@@ -245,9 +247,9 @@ def test_the_process_pool_publishes_what_one_process_does(tmp_path: Path) -> Non
 
 
 def test_the_process_pool_reports_the_errors_one_process_does(tmp_path: Path) -> None:
-    from kb.build import LOAD_POOL_MIN
+    from kb.speed.runner import POOL_MIN
 
-    paths = generate(tmp_path / "content", LOAD_POOL_MIN + 20)
+    paths = generate(tmp_path / "content", POOL_MIN["parse"] + 20)
     paths[5].write_text("---\ntitle: [unclosed\n---\nBody.\n", encoding="utf-8")
     paths[-3].write_bytes(b"---\ntitle: Caf\xe9\n---\nBody.\n")
     paths[300].write_text(paths[300].read_text(encoding="utf-8").replace("title:", "tittle:", 1), encoding="utf-8")
@@ -335,7 +337,7 @@ def test_site_settings_the_url_prefix_and_kb_version_render_every_page_again(tmp
     assert "billing/alone/index.html" in pages
     assert 'href="/help/assets/kb.css"' in (site / "billing/alone/index.html").read_text()
     pages.clear()
-    monkeypatch.setattr(kb.build, "__version__", "99.0")
+    monkeypatch.setattr(kb.speed.pages, "__version__", "99.0")
     _build(tmp_path, base_url="/help/")
     assert "billing/alone/index.html" in pages
 
@@ -363,7 +365,7 @@ def test_kept_pages_bring_what_search_needs_to_know_of_them_from_the_cache(tmp_p
         return real(data)
 
     monkeypatch.setattr(kb.search, "body_only", counting)
-    monkeypatch.setattr(kb.render, "body_only", counting)
+    monkeypatch.setattr(kb.speed.runner, "body_only", counting)
     pages.clear()
     (tmp_path / "content/billing/alone.md").write_text("---\ntitle: Alone\n---\nNew words.\n")
     site = _build(tmp_path, search=True)
@@ -372,17 +374,17 @@ def test_kept_pages_bring_what_search_needs_to_know_of_them_from_the_cache(tmp_p
     assert 0 < len(rendered) < sum(kb.search.BODY in page.read_bytes() for page in site.rglob("*.html"))
     assert len(judged) == len(rendered)  # pages from the cache are not read again to index their shard
     assert (site / "pagefind/pagefind-entry.json").exists()
-    cache = kb.pagecache.PageCache(tmp_path / ".kb-cache", "")
+    cache = kb.speed.pages.PageCache(tmp_path / ".kb-cache", "")
     assert cache.index
     for digest, alone in cache.index.values():
-        data = (tmp_path / ".kb-cache" / kb.pagecache.FOLDER / digest).read_bytes()
+        data = (tmp_path / ".kb-cache" / kb.speed.pages.FOLDER / digest).read_bytes()
         assert alone == (real(data) if kb.search.BODY in data else None)
 
 
 def test_the_page_cache_keeps_only_what_the_last_build_used(tmp_path: Path) -> None:
     write_tree(tmp_path, PROJECT)
     _build(tmp_path)
-    folder = tmp_path / ".kb-cache" / kb.pagecache.FOLDER
+    folder = tmp_path / ".kb-cache" / kb.speed.pages.FOLDER
     before = len(list(folder.iterdir()))
     for number in range(3):
         (tmp_path / "content/billing/alone.md").write_text(f"---\ntitle: Alone\n---\nVersion {number}.\n")
@@ -391,7 +393,7 @@ def test_the_page_cache_keeps_only_what_the_last_build_used(tmp_path: Path) -> N
 
 
 def test_a_context_that_is_not_plain_data_has_no_key() -> None:
-    from kb.pagecache import PageCache
+    from kb.speed.pages import PageCache
 
     cache = PageCache(Path("/nonexistent"), "salt")
     assert cache.key("a.html", {"title": "x", "when": None, "items": [1, 2.5, True]}) is not None

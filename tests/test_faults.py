@@ -58,13 +58,13 @@ def test_a_second_build_into_the_same_folder_is_refused_while_the_first_runs(tmp
     before = snapshot(project / "site")
     gate = project / "go"
     pause = f"""
-real = kb.build.prepare_site
+real = kb.build.load_site
 def slow(*a, **k):
     Path("started").write_text("")
     while not Path({str(gate)!r}).exists():
         time.sleep(0.02)
     return real(*a, **k)
-kb.build.prepare_site = slow
+kb.build.load_site = slow
 """
     first = _kb(project, setup=pause, wait=False)
     try:
@@ -349,9 +349,9 @@ def test_a_build_that_fails_after_indexing_leaves_no_new_search_shards_in_the_ca
 
 def test_a_cache_that_cannot_be_saved_after_publishing_is_a_note_not_a_failure(tmp_path: Path) -> None:
     project = write_tree(tmp_path, PROJECT)
-    full = ("import kb.pagecache\n"
+    full = ("import kb.speed.pages\n"
             "def save(self):\n    raise OSError(28, 'No space left on device')\n"
-            "kb.pagecache.PageCache.save = save\n")
+            "kb.speed.pages.PageCache.save = save\n")
     done = _kb(project, "--cache", "kept", setup=full)
     assert done.returncode == 0, done.stderr
     assert "kb: the cache folder could not be updated (No space left on device); the next build starts afresh" \

@@ -94,21 +94,23 @@ def test_kb_serve_reads_the_history_again_only_after_a_commit(repo: Path, monkey
     import datetime as dt
 
     from kb import gitdates
-    from kb.build import BuildCache, BuildOptions, prepare_site
+    from kb.build import BuildOptions
+    from kb.load import load_site
+    from kb.speed.runner import Speed
 
     logs: list[int] = []
     real = gitdates.git_dates
-    monkeypatch.setattr("kb.build.git_dates", lambda root: logs.append(1) or real(root))
+    monkeypatch.setattr("kb.gitdates.git_dates", lambda root: logs.append(1) or real(root))
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", "")
     options = BuildOptions(content=repo / "content", out=repo / "site", display="content", search=False)
-    cache = BuildCache()
+    run = Speed(serve=True)
 
     def updated() -> dt.date | None:
-        site = prepare_site(options, cache=cache).site
+        site = load_site(options, run).site
         return next(a.updated for a in site.articles if a.source == "billing/refund.md")
 
     def body() -> str:
-        site = prepare_site(options, cache=cache).site
+        site = load_site(options, run).site
         return next(a.body for a in site.articles if a.source == "billing/refund.md")
 
     assert updated() == dt.date(2024, 1, 1)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.build import check_anchors
+from kb.articles import check_anchors
 from kb.content import parse_article
 from kb.markdown import OPTIONAL_EXTENSIONS, MarkdownRenderer, make_excerpt, plain_text
 from kb.model import (
@@ -394,7 +394,8 @@ def test_links_to_missing_anchors_are_found_after_rendering() -> None:
 def _articles_of(folder, every: int = 1):
     from pathlib import Path
 
-    from kb.build import _load_articles
+    from kb.articles import parse_articles
+    from kb.runner import Runner
     from kb.config import load_config
     from kb.content import discover, load_categories
 
@@ -402,7 +403,7 @@ def _articles_of(folder, every: int = 1):
     config, _ = load_config(root, str(root))
     tree = discover(root)
     categories, _ = load_categories(root, str(root), tree)
-    articles, _ = _load_articles(root, str(root), tree.articles[::every], config, {c.key: c.url for c in categories})
+    articles, _ = parse_articles(root, str(root), tree.articles[::every], config, categories, Runner())
     return config, articles, LinkContext(urls={a.source: a.url for a in articles}, assets=frozenset(tree.assets))
 
 

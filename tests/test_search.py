@@ -8,6 +8,7 @@ import pytest
 
 import kb.search as search
 from kbtest import write_tree
+from kb.runner import Runner
 
 ARTICLE = """<!doctype html><html lang="en"><body>
 <nav>Menu words navigationonly</nav>
@@ -34,7 +35,7 @@ def test_index_counts_only_marked_pages(tmp_path: Path) -> None:
         "a/index.html": ARTICLE,
         "index.html": "<!doctype html><html lang='en'><body><p>Home page text.</p></body></html>",
     })
-    report = search.index_site(tmp_path, "en")
+    report = search.index_site(tmp_path, "en", Runner())
     assert report.pages == 1
     assert report.bytes > 0
     assert (tmp_path / "pagefind" / "pagefind.js").is_file()
@@ -49,7 +50,7 @@ def test_missing_binary_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_pa
 
     monkeypatch.setattr(pagefind_bin, "get_executable", gone)
     with pytest.raises(search.SearchError, match="the Pagefind binary is missing"):
-        search.index_site(tmp_path, "en")
+        search.index_site(tmp_path, "en", Runner())
 
 
 def test_failing_indexer_keeps_the_old_site(kb, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -91,12 +92,23 @@ def test_a_large_index_is_split_into_shards_that_together_hold_every_page(
     monkeypatch.setattr(search, "SHARD_PAGES", 2)
     monkeypatch.setattr(search, "MAX_GLOB", glob)
     site = write_tree(tmp_path / "site", {**_pages(8), "guías/p9/index.html": ARTICLE, "index.html": "<html><body>x</body></html>"})
-    report = search.index_site(site, "en")
+    report = search.index_site(site, "en", Runner())
     assert (report.shards, report.pages) == (4, 9)
     assert json.loads((site / "pagefind/kb-shards.json").read_text()) == ["shard-1/", "shard-2/", "shard-3/"]
     for folder in ("pagefind", "pagefind/shard-1", "pagefind/shard-2", "pagefind/shard-3"):
         assert (site / folder / "pagefind-entry.json").is_file()
     assert [p.name for p in tmp_path.iterdir()] == ["site"], "the work folder was left behind"
+
+
+class _Keeping(Runner):
+    """The plain runner, keeping the search shards in `folder`."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def kept(self, name: str) -> Path:
+        return self.folder / name
 
 
 def test_unchanged_shards_come_from_the_cache_after_their_files_are_checked(tmp_path: Path, monkeypatch) -> None:
@@ -105,7 +117,7 @@ def test_unchanged_shards_come_from_the_cache_after_their_files_are_checked(tmp_
 
     def index(pages: dict[str, str]) -> tuple[search.SearchReport, dict[str, bytes]]:
         site = write_tree(tmp_path / "site", pages)
-        report = search.index_site(site, "en", cache=cache)
+        report = search.index_site(site, "en", _Keeping(cache))
         files = {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()}
         import shutil
 

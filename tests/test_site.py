@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from kb.content import parse_article
 from kb.model import Article, Category, SiteConfig
+from kb.speed.runner import Speed
 from kb.site import alias_path, assemble_site
 from kbtest import write_tree
 
@@ -242,9 +243,9 @@ def test_related_articles_worked_out_again_only_where_an_edit_reaches_are_the_sa
     common = kb.site.COMMON_TAG
     kb.site.COMMON_TAG = 3  # small sites cross the line between rare and common tags
     try:
-        memo: dict = {}
+        run = Speed(serve=True)
         for articles in versions:
-            kept, _ = assemble_site(SiteConfig(), CATEGORIES, articles, (), NOW, "content", memo=memo)
+            kept, _ = assemble_site(SiteConfig(), CATEGORIES, articles, (), NOW, "content", run=run)
             scratch, _ = assemble_site(SiteConfig(), CATEGORIES, articles, (), NOW, "content")
             assert kept.related == scratch.related
             assert list(kept.related) == list(scratch.related)

@@ -461,19 +461,22 @@ def test_the_default_theme_renders_every_page_the_same_in_the_sandbox(tmp_path: 
     """The example site (every page kind, the status pages too), rendered in the sandbox and outside it."""
     import jinja2.sandbox
 
-    from kb.build import BuildOptions, prepare_site
+    from kb.build import BuildOptions
+    from kb.load import load_site
+    from kb.runner import Runner
+    from kb.speed.runner import Speed
     from kb.render import render_site
     from kb.theme import make_environment
     from kbtest import REPO
 
     options = BuildOptions(content=REPO / "content", out=tmp_path / "out", display="content",
                            now=dt.datetime(2026, 11, 26, 20, tzinfo=dt.UTC), git_dates=False)
-    prepared = prepare_site(options)
-    sandboxed = make_environment(prepared.theme, prepared.root, prepared.site.config.url_prefix, sandboxed=True)
+    prepared = load_site(options, Speed())
+    sandboxed = make_environment(prepared.theme, options.content, prepared.site.config.url_prefix, sandboxed=True)
     assert isinstance(sandboxed, jinja2.sandbox.SandboxedEnvironment)
     assert not isinstance(prepared.env, jinja2.sandbox.SandboxedEnvironment)
-    outside, _ = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, prepared.root)
-    inside, problems = render_site(prepared.site, prepared.rendered, sandboxed, prepared.theme, prepared.root)
+    outside, _ = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, options.content, Runner())
+    inside, problems = render_site(prepared.site, prepared.rendered, sandboxed, prepared.theme, options.content, Runner())
     assert problems == ()
     pages = [f for f in outside if f.data is not None and f.path.endswith((".html", ".xml", ".atom", ".rss", ".svg"))]
     assert len(pages) > 100 and any(f.path.startswith("status/incidents/") for f in pages)

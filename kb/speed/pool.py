@@ -13,9 +13,6 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-_inherited: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # set only while a pool runs
-
-
 def can_fork() -> bool:
     """Whether worker processes can be forked (Linux; fork is unsafe on macOS and missing on Windows)."""
     return sys.platform.startswith("linux")
@@ -34,20 +31,17 @@ def fork_map(
             meanwhile()
         yield from map(function, items)
         return
-    global _inherited
     ranges = [(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
-    _inherited = (function, items)
     gc.freeze()  # the workers' garbage collector leaves what they inherit alone (no scans, no copied pages)
     try:
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                                    initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+                                                    initializer=_start_worker, initargs=(os.getpid(), function, items)) as pool:
             parts = pool.map(_run_range, ranges)  # every worker is forked here
             if meanwhile is not None:
                 meanwhile()
             for part in parts:
                 yield from part
     finally:
-        _inherited = None
         gc.unfreeze()
 
 
@@ -66,7 +60,15 @@ def die_with_parent(parent: int) -> None:
 _PR_SET_PDEATHSIG = 1
 
 
+_WORK: list[tuple[Callable[[Any], Any], Sequence[Any]]] = []  # in a worker process only: its function and items
+
+
+def _start_worker(parent: int, function: Callable[[Any], Any], items: Sequence[Any]) -> None:
+    """A forked worker's start: the function and items are its own copies (inherited, never pickled)."""
+    die_with_parent(parent)
+    _WORK.append((function, items))
+
+
 def _run_range(bounds: tuple[int, int]) -> list[Any]:
-    assert _inherited is not None
-    function, items = _inherited
+    function, items = _WORK[-1]
     return [function(items[index]) for index in range(*bounds)]

@@ -21,8 +21,9 @@ import shutil
 from pathlib import Path
 from typing import NamedTuple
 
-from .cache import is_digest, load_entries, save_entries
-from .textio import read_bytes
+from .. import __version__
+from ..textio import read_bytes
+from .tables import is_digest, load_entries, save_entries
 
 INDEX = "pages.pickle"
 FOLDER = "pages"
@@ -64,6 +65,14 @@ def fingerprint(context: dict) -> bytes:
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
         raise Uncacheable(str(exc)) from None
     return buffer.getvalue()
+
+
+def page_salt(salt: object) -> str:
+    """What every page depends on besides its context, from the page step's salt (its template
+    folders, the URL prefix, and whether the templates run in the sandbox, where some fail)."""
+    folders, url_prefix, sandboxed = salt  # type: ignore[misc]
+    found = "\0".join((__version__, theme_digest(list(folders)), url_prefix))
+    return found + "\0sandboxed" if sandboxed else found
 
 
 def theme_digest(folders: list[str]) -> str:

@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from .errors import OutputError
+from ..errors import OutputError
 
 TAG = "CACHEDIR.TAG"
 SIGNATURE = "Signature: 8a477f597d28d172789f06886806bc55"

@@ -1,0 +1,128 @@
+"""The steps every command shares: config → discover → parse → assemble the site → render the
+articles → status, ending with the theme to render the pages with. `kb build` writes what this
+loads, `kb check` reports its problems, `kb serve` answers requests from it."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .articles import parse_articles, render_articles, render_status
+from .options import BuildOptions, build_clock
+from .collisions import output_problems
+from .config import SITE_FILE, load_config
+from .content import active_files, discover, load_categories, tree_problems
+from .discover import SourceTree as Tree
+from .errors import ContentError, Diagnostic, OutputError, error, join_display, strictify
+from .gitdates import date_articles
+from .model import Article, LinkContext, RenderedArticle, Site, SiteConfig
+from .outside import theme_links
+from .runner import Runner
+from .scaffold import placeholder_warnings
+from .site import assemble_site
+from .status import STATUS_FILE, load_status, status_links
+from .statusreport import status_report
+from .theme import BUILTIN_THEMES, theme_dir
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated site with its articles rendered, and the theme to render its pages with."""
+
+    site: Site
+    rendered: dict[str, RenderedArticle]
+    env: jinja2.Environment
+    theme: Path
+    warnings: tuple[Diagnostic, ...]
+
+
+def load_site(options: BuildOptions, run: Runner) -> Loaded:
+    """Every step before the pages, in order; raise ContentError with every problem found."""
+    root, display, found = options.content, options.display, _Found()
+    tree = found.take(discover_content(root, display))
+    config = found.take(read_config(options, tree))
+    categories = found.take(load_categories(root, display, tree))
+    articles = found.take(parse_articles(root, display, tree.articles, config, categories, run))
+    articles = found.take(date_articles(root, display, articles, run) if options.git_dates else (articles, []))
+    found.extend(d for a in articles for d in placeholder_warnings(a, join_display(display, a.source)))
+    now = build_clock(options.now)
+    site = found.take(assemble_site(config, categories, tuple(articles), tree.assets, now, display, options.drafts, run))
+    status = found.take(load_status(root, display, status_links(site)) if STATUS_FILE not in tree.outside else (None, ()))
+    theme = found.take(find_theme(options, config, tree))
+    found.extend(output_problems(site, status, theme, root, display))
+    context = link_context(tree, site, articles)
+    rendered = found.take(render_articles(site.articles, config.markdown, context, display, run))
+    status = found.take(render_status(status, config.markdown, context, display, run))
+    warnings = fail_on_errors(found, options.strict)
+    site = dataclasses.replace(site, status=status_report(status, now)) if status is not None else site
+    env = run.environment(theme, root, config.url_prefix, config.untrusted)  # type: ignore[arg-type]
+    return Loaded(site, rendered, env, theme, warnings)  # type: ignore[arg-type]
+
+
+def discover_content(root: Path, display: str) -> tuple[Tree, list[Diagnostic]]:
+    """The content folder's files, and the problems of its tree (links out of it among them)."""
+    if not root.is_dir():
+        raise OutputError(f"content folder '{display}' {'is not a folder' if root.exists() else 'does not exist'}")
+    tree = discover(root)
+    found = [error(join_display(display, rel), 1, 1, "symbolic link leads outside the content folder; refused")
+             for rel in tree.outside]
+    return tree, found + list(tree_problems(tree, display))
+
+
+def read_config(options: BuildOptions, tree: Tree) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
+    """site.yaml, with what the command line says over it."""
+    config, found = load_config(options.content, options.display) if SITE_FILE not in tree.outside else (SiteConfig(), ())
+    if options.base_url is not None:
+        config = dataclasses.replace(config, base_url=options.base_url)
+    if options.untrusted:
+        config = dataclasses.replace(config, untrusted=True)
+    return config, found
+
+
+def find_theme(options: BuildOptions, config: SiteConfig, tree: Tree) -> tuple[Path | None, list[Diagnostic]]:
+    """The theme folder (the command line's, else site.yaml's), and what is wrong with it; in the
+    untrusted mode, the files of the content and theme that could run code."""
+    root, display = options.content, options.display
+    theme = options.theme or theme_dir(config.theme, root)
+    if theme is None:
+        found = [error(join_display(display, "site.yaml"), 1, 1, f"theme '{config.theme}' not found")]
+    else:
+        found = list(theme_links(theme, root, display, BUILTIN_THEMES))
+    if config.untrusted:
+        found.extend(active_files(tree, display, theme, root))
+    return theme, found
+
+
+def link_context(tree: Tree, site: Site, articles: list[Article]) -> LinkContext:
+    """What links resolve against. Links are checked even when some files are broken, so that one
+    run reports everything; a link to a broken file is not reported as a link to a missing one."""
+    published = {a.source for a in site.articles}
+    return LinkContext(
+        urls={rel: "/" for rel in tree.articles} | {a.source: a.url for a in site.articles},
+        assets=frozenset(tree.assets),
+        asset_urls=site.asset_urls,
+        url_prefix=site.config.url_prefix,
+        drafts=frozenset(a.source for a in articles if a.source not in published),
+    )
+
+
+def fail_on_errors(diagnostics: list[Diagnostic], strict: bool) -> tuple[Diagnostic, ...]:
+    """Raise ContentError when there is an error (or, under --strict, a warning); return the warnings."""
+    found = tuple(sorted(diagnostics))
+    if strict:
+        found = strictify(found)
+    if any(d.is_error for d in found):
+        raise ContentError(found)
+    return found
+
+
+class _Found(list):
+    """The problems found so far, from steps that return a value and their problems."""
+
+    def take(self, step: tuple) -> object:
+        value, problems = step
+        self.extend(problems)
+        return value
