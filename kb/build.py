@@ -41,7 +41,6 @@ from .model import (
     RenderedArticle,
     Site,
     SiteConfig,
-    StatusFile,
 )
 from .locks import Busy, Lock
 from .output import MARKER, BACKGROUND_DELETE, new_staging, output_lock, recover, swap, write_files, write_site  # noqa: F401 - write_site is kb.build's API
@@ -52,8 +51,9 @@ from .scaffold import placeholder_warnings
 from .search import SearchReport, index_site, keep_shards, kept_shards
 from .site import assemble_site
 from .status import STATUS_FILE, load_status, status_links
-from .statusreport import status_report
-from .statustime import epoch_time
+from .status.model import StatusFile
+from .status.report import status_report
+from .status.times import epoch_time
 from .textio import ARTICLE_LIMIT, decode_text, read_bytes, read_text
 from .outside import theme_links
 from .theme import BUILTIN_THEMES, make_environment, theme_dir

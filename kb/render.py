@@ -21,8 +21,8 @@ from .pagecache import Entry, PageCache
 from .pool import fork_map
 from .search import BODY as SEARCH_BODY
 from .search import body_only
-from .statusapi import api_files
-from .statusview import incident_path
+from .status.api import api_files
+from .status.view import incident_path
 from .templateload import template_problem
 from .textio import read_bytes
 from .theme import PageBuilder, site_url, tag_key, theme_dir

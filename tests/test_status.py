@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from kb.status import StatusLinks, parse_datetime, parse_status, stable_id
-from kb.statusreport import rollup, status_report
+from kb.status.report import rollup, status_report
 from kb.yamlpos import load_yaml
 
 UTC = dt.UTC

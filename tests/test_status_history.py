@@ -8,10 +8,10 @@ import re
 import yaml
 from kbtest import REPO
 
-from kb import status, statusitems
+from kb.status import incidents, parse
 from kb.status import StatusLinks, parse_status
-from kb.statusreport import status_report
-from kb.statusview import StatusView
+from kb.status.report import status_report
+from kb.status.view import StatusView
 from kb.yamlpos import load_yaml
 
 DOC = """\
@@ -172,10 +172,10 @@ def test_the_readme_example_shows_every_key_of_status_yaml() -> None:
     example = yaml.safe_load(re.search(r"```yaml\n(.*?)```", section, re.S).group(1))
     shown = _keys(example)
     accepted = {f"{where}.{key}" if where else key for where, keys in (
-        ("", status.TOP_KEYS), ("page", status.PAGE_KEYS), ("groups", status.GROUP_KEYS),
-        ("groups.components", status.COMPONENT_KEYS), ("incidents", statusitems.INCIDENT_KEYS),
-        ("maintenance", statusitems.MAINTENANCE_KEYS), ("incidents.updates", statusitems.UPDATE_KEYS),
-        ("maintenance.updates", statusitems.UPDATE_KEYS),
+        ("", parse.TOP_KEYS), ("page", parse.PAGE_KEYS), ("groups", parse.GROUP_KEYS),
+        ("groups.components", parse.COMPONENT_KEYS), ("incidents", incidents.INCIDENT_KEYS),
+        ("maintenance", incidents.MAINTENANCE_KEYS), ("incidents.updates", incidents.UPDATE_KEYS),
+        ("maintenance.updates", incidents.UPDATE_KEYS),
     ) for key in keys} - {"maintenance.updates.components"}  # the same as an incident update's, shown there
     used = _keys(yaml.safe_load((REPO / "content" / "status.yaml").read_text(encoding="utf-8")))
     assert accepted - shown == set(), "keys the README's example leaves out"

@@ -18,7 +18,7 @@ from kbtest import ISOLATED, write_tree
 
 from kb.build import build_clock
 from kb.status import StatusLinks, parse_status
-from kb.statustime import EARLIEST, LATEST, ClockError
+from kb.status.times import EARLIEST, LATEST, ClockError
 from kb.yamlpos import load_yaml
 
 FAST = 20  # seconds: every build here takes well under one

@@ -7,8 +7,9 @@ import email.utils
 import uuid
 from collections import defaultdict
 
-from .model import Category, IncidentView, StatusReport
-from .statusreport import UPTIME_DAYS, page_zone, worst
+from ..model import Category
+from .model import IncidentView, StatusReport
+from .report import UPTIME_DAYS, page_zone, worst
 
 STATUS_LABELS = {
     "operational": "Operational", "under_maintenance": "Under maintenance",

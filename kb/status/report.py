@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-from .statusitems import stable_id
 from .model import (
     CLOSED_STATUSES, COMPONENT_STATUSES, IMPACTS, ComponentChange, Incident, IncidentView, StatusFile,
-    StatusReport, StatusUpdate, Uptime, UptimeDay,
+    StatusReport, StatusUpdate, Uptime, UptimeDay, stable_id,
 )
 
 SEVERITY = {status: rank for rank, status in enumerate(COMPONENT_STATUSES)}

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from .model import Component, ComponentGroup, IncidentView, OutputFile, StatusReport
-from .statusreport import page_zone, worst
+from ..model import OutputFile
+from .model import Component, ComponentGroup, IncidentView, StatusReport
+from .report import page_zone, worst
 
 API_FILES = ("summary.json", "status.json", "components.json", "incidents.json", "incidents/unresolved.json",
              "scheduled-maintenances.json", "scheduled-maintenances/upcoming.json",

@@ -8,13 +8,14 @@ import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Diagnostic, error, join_display
-from .model import COMPONENT_STATUSES, Component, ComponentGroup, Incident, Site, StatusFile, StatusPage
-from .schema import Reader
-from .statusitems import choice, read_incident, read_key, stable_id
-from .statustime import EARLIEST, LATEST, RANGE, parse_datetime
-from .textio import read_text
-from .yamlpos import YamlDoc, YamlProblem, load_yaml
+from ..errors import Diagnostic, error, join_display
+from ..model import Site
+from ..schema import Reader
+from ..textio import read_text
+from ..yamlpos import YamlDoc, YamlProblem, load_yaml
+from .incidents import choice, read_incident, read_key
+from .model import COMPONENT_STATUSES, Component, ComponentGroup, Incident, StatusFile, StatusPage, stable_id
+from .times import EARLIEST, LATEST, RANGE, parse_datetime
 
 STATUS_FILE = "status.yaml"
 TOP_KEYS = ("page", "groups", "incidents", "maintenance")
