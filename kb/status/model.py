@@ -31,8 +31,13 @@ class StatusPage:
 
     name: str
     url: str
-    time_zone: str
+    time_zone: dt.tzinfo  # validated once, by the parser: a ZoneInfo (or UTC, with an error reported)
     id: str
+
+    @property
+    def time_zone_name(self) -> str:
+        """The time zone's name as status.yaml gives it, e.g. Europe/Paris (what the API and templates show)."""
+        return getattr(self.time_zone, "key", None) or str(self.time_zone)
 
 
 @dataclass(frozen=True)

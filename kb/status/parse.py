@@ -106,7 +106,7 @@ def parse_status(doc: YamlDoc, shown: str, links: StatusLinks) -> tuple[StatusFi
         r.at(("page", "time_zone"), f"unknown time zone '{tz_name}' (use a name such as Etc/UTC or America/Los_Angeles)")
         zone = dt.timezone.utc
     page_url = r.string("page", "url", default=links.page_url) or links.page_url
-    page = StatusPage(name=name, url=page_url, time_zone=tz_name, id=stable_id("page", name))
+    page = StatusPage(name=name, url=page_url, time_zone=zone, id=stable_id("page", name))
     groups, components = _groups(r, links)
     known = {c.key: c for c in components}
     incidents: list[Incident] = []
