@@ -9,7 +9,8 @@ from pathlib import Path
 from .content import parse_article
 from .errors import Diagnostic, join_display, warning
 from .markdown import MarkdownRenderer, dependencies_hold
-from .model import Article, Category, LinkContext, MarkdownOptions, RenderedArticle, SiteConfig, StatusFile
+from .model import Article, Category, LinkContext, MarkdownOptions, RenderedArticle, SiteConfig
+from .status.model import StatusFile
 from .runner import Runner
 from .status import STATUS_FILE
 from .textio import ARTICLE_LIMIT, read_text

@@ -18,7 +18,7 @@ from .speed.cachedir import default_cache
 from .errors import ERROR, INFO, ContentError, Diagnostic, json_escaped, printable, summarise
 from .scaffold import new_article
 from .search import SearchError
-from .statustime import RANGE, in_range
+from .status.times import RANGE, in_range
 
 PROGRESS_MIN = 200
 

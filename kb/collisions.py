@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Diagnostic, error, join_display
-from .model import Site, StatusFile
+from .model import Site
 from .output import MARKER
 from .render import MANIFEST, REDIRECTS, page_list, static_paths
 from .search import SUBDIR as SEARCH_FOLDER
-from .statusapi import API_FILES
+from .status.api import API_FILES
+from .status.model import StatusFile
 from .theme import tag_key, theme_dir
 
 NAME_MAX = 255  # bytes in one file or folder name, on the common file systems

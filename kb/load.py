@@ -24,7 +24,7 @@ from .runner import Runner
 from .scaffold import placeholder_warnings
 from .site import assemble_site
 from .status import STATUS_FILE, load_status, status_links
-from .statusreport import status_report
+from .status.report import status_report
 from .theme import BUILTIN_THEMES, theme_dir
 
 

@@ -1,4 +1,4 @@
-"""Every data object of the pipeline, as frozen dataclasses."""
+"""The data objects of the pipeline, as frozen dataclasses (the status page's are in kb.status.model)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ import dataclasses
 import datetime as dt
 import functools
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .status.model import StatusReport
 
 NOTICE_LEVELS = ("info", "warning", "critical")
 
@@ -188,153 +192,6 @@ class Site:
         """Where a content file is published: under its folders' slugs (`Billing/media/x.png` at
         `billing/media/x.png`)."""
         return self.asset_urls.get(rel, rel)
-
-
-# --------------------------------------------------------------------------
-# The status page: status.yaml as written, then as seen at the build's clock
-# --------------------------------------------------------------------------
-
-# component statuses, least to most severe
-COMPONENT_STATUSES = ("operational", "under_maintenance", "degraded_performance", "partial_outage", "major_outage")
-INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved", "postmortem")
-MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
-IMPACTS = ("none", "minor", "major", "critical")
-CLOSED_STATUSES = ("resolved", "postmortem", "completed")
-
-
-@dataclass(frozen=True)
-class StatusPage:
-    """The `page:` block of status.yaml."""
-
-    name: str
-    url: str
-    time_zone: str
-    id: str
-
-
-@dataclass(frozen=True)
-class Component:
-    """One component, with the status the operators set on it."""
-
-    key: str
-    id: str
-    name: str
-    group: str  # the group's key
-    status: str
-    position: int
-    description: str = ""
-    since: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class ComponentGroup:
-    """A group of components, optionally tied to a KB category."""
-
-    key: str
-    id: str
-    name: str
-    position: int
-    components: tuple[str, ...]  # component keys, in order
-    description: str = ""
-    category: str | None = None  # a category key, once resolved
-
-
-@dataclass(frozen=True)
-class StatusUpdate:
-    """One entry of an incident's or maintenance's timeline."""
-
-    id: str
-    at: dt.datetime
-    status: str
-    body: str  # Markdown
-    components: tuple[tuple[str, str], ...] = ()  # component key -> status from this update on
-    html: str = ""  # the body rendered, filled in by the build
-    line: int = 0  # the line of the body's first line in status.yaml
-
-
-@dataclass(frozen=True)
-class Incident:
-    """An incident or a scheduled maintenance, as written in status.yaml."""
-
-    key: str
-    id: str
-    kind: str  # "incident" or "maintenance"
-    title: str
-    components: tuple[tuple[str, str], ...]  # component key -> status during it
-    updates: tuple[StatusUpdate, ...]  # oldest first
-    impact: str | None = None  # None: derived from the components
-    started: dt.datetime | None = None
-    window: tuple[dt.datetime, dt.datetime] | None = None  # a maintenance's start and end
-    articles: tuple[str, ...] = ()  # article sources, once resolved
-    line: int = 1
-
-
-@dataclass(frozen=True)
-class StatusFile:
-    """status.yaml, validated."""
-
-    page: StatusPage
-    groups: tuple[ComponentGroup, ...]
-    components: tuple[Component, ...]
-    incidents: tuple[Incident, ...]  # incidents and maintenances
-
-
-@dataclass(frozen=True)
-class ComponentChange:
-    """A component's status before and after an update."""
-
-    key: str
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class IncidentView:
-    """An incident or maintenance as it stands at the build's clock."""
-
-    incident: Incident
-    status: str
-    impact: str
-    created: dt.datetime
-    updated: dt.datetime
-    started: dt.datetime
-    monitoring: dt.datetime | None
-    resolved: dt.datetime | None
-    updates: tuple[tuple[StatusUpdate, tuple[ComponentChange, ...]], ...]  # newest first
-    open: bool
-
-
-@dataclass(frozen=True)
-class UptimeDay:
-    """One day of a component's uptime bar."""
-
-    date: dt.date
-    status: str  # the worst status it had that day
-    incidents: tuple[str, ...] = ()  # incident keys
-
-
-@dataclass(frozen=True)
-class Uptime:
-    """A component's uptime over the window."""
-
-    percent: float | None  # None when the window holds no time (a component added today)
-    days: tuple[UptimeDay, ...]
-
-
-@dataclass(frozen=True)
-class StatusReport:
-    """The status page at the build's clock: statuses, rollup, open incidents, uptime."""
-
-    file: StatusFile
-    now: dt.datetime
-    statuses: dict[str, str]  # component key -> its status now
-    created: dict[str, dt.datetime]  # component key -> when it came into being
-    updated: dict[str, dt.datetime]  # component key -> when its status last changed
-    indicator: str
-    description: str
-    incidents: tuple[IncidentView, ...]  # incidents begun by now, newest first
-    maintenances: tuple[IncidentView, ...]  # every maintenance, newest first
-    uptime: dict[str, Uptime]  # component key -> its bars
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .statustime import epoch_time
+from .status.times import epoch_time
 
 
 @dataclass(frozen=True)

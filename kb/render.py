@@ -16,8 +16,8 @@ from .minify import minify_css
 from .model import OutputFile, RenderedArticle, Site
 from .output import MARKER, MARKER_TEXT
 from .runner import Runner
-from .statusapi import api_files
-from .statusview import incident_path
+from .status.api import api_files
+from .status.view import incident_path
 from .templateload import template_problem
 from .textio import read_bytes
 from .theme import PageBuilder, site_url, tag_key, theme_dir

@@ -17,7 +17,7 @@ from .jinjaenv import Environment, SandboxedEnvironment
 from .model import Article, Category, RenderedArticle, Site
 from .seo import article_data, breadcrumb_data, faq_data, json_ld
 from .slugs import slugify
-from .statusview import StatusView, article_issues
+from .status.view import StatusView, article_issues
 from .templateload import FileLoader
 
 # installed: the wheel puts the repository's themes/ at kb/themes/; in a checkout it sits beside kb/

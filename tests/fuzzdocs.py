@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from hypothesis import strategies as st
 
-from kb.model import COMPONENT_STATUSES, INCIDENT_STATUSES
+from kb.status.model import COMPONENT_STATUSES, INCIDENT_STATUSES
 
 FRONT_KEYS = ["title", "summary", "description", "slug", "tags", "date", "updated", "draft", "featured", "order",
               "id", "aliases", "related", "faq", "ms.topic", "sumary", "../x", "ü", "<<", "? x", "- x"]

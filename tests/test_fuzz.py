@@ -37,7 +37,7 @@ from kb.errors import ContentError
 from kb.markdown import MarkdownRenderer
 from kb.model import LinkContext, MarkdownOptions, SiteConfig
 from kb.status import StatusLinks, load_status
-from kb.statusreport import status_report
+from kb.status.report import status_report
 
 FOLDERS = {"billing": "/billing/", "": "/general/"}
 NOW = dt.datetime(2026, 11, 26, tzinfo=dt.UTC)

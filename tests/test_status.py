@@ -1,68 +1,20 @@
-"""status.yaml: validation with positions, timelines, the rollup, maintenance by the clock, uptime."""
+"""kb.status.parse: status.yaml read and checked with positions; the time zone validated once; stable ids."""
 
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
+import pickle
+import re
+import zoneinfo
 
 import pytest
+import yaml
+from kbtest import REPO
+from statustest import BASE, INCIDENT, parse
 
-from kb.status import StatusLinks, parse_datetime, parse_status, stable_id
-from kb.statusreport import rollup, status_report
-from kb.yamlpos import load_yaml
-
-UTC = dt.UTC
-LINKS = StatusLinks(
-    "Acme Status", "https://help.example/status/",
-    articles={"billing/refund.md": "billing/refund.md", "/billing/refund/": "billing/refund.md", "refund": "billing/refund.md"},
-    categories={"billing": "billing", "/billing/": "billing"},
-)
-BASE = """\
-page:
-  name: Acme Status
-  time_zone: Etc/UTC
-groups:
-  - key: desk
-    name: Agent Desktop
-    category: billing
-    components:
-      - key: cases
-        name: Cases
-      - key: email
-        name: Email
-        status: degraded_performance
-"""
-
-
-def parse(text: str, base: str = BASE):
-    status, found = parse_status(load_yaml(textwrap.dedent(base) + textwrap.dedent(text)), "content/status.yaml", LINKS)
-    return status, [d.format() for d in found]
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-INCIDENT = """\
-incidents:
-  - key: mail-delay
-    title: Email delayed
-    components:
-      email: partial_outage
-    articles: [billing/refund.md]
-    updates:
-      - at: 2026-11-10 07:00
-        status: investigating
-        body: Looking.
-      - at: 2026-11-10 08:00
-        status: monitoring
-        components:
-          email: degraded_performance
-        body: Better.
-      - at: 2026-11-10 10:00
-        status: resolved
-        body: Fixed.
-"""
+from kb.status import stable_id
+from kb.status.incidents import INCIDENT_KEYS, MAINTENANCE_KEYS, UPDATE_KEYS
+from kb.status.parse import COMPONENT_KEYS, GROUP_KEYS, PAGE_KEYS, TOP_KEYS
 
 
 def test_a_valid_file_parses_without_problems() -> None:
@@ -163,147 +115,68 @@ maintenance:
     ]
 
 
-def test_times_without_offset_are_in_the_page_time_zone() -> None:
-    zone = __import__("zoneinfo").ZoneInfo("America/Los_Angeles")
-    assert parse_datetime("2026-11-10 07:42", zone).utcoffset() == dt.timedelta(hours=-8)
-    assert parse_datetime("2026-07-10 07:42", zone).utcoffset() == dt.timedelta(hours=-7)
-    assert parse_datetime("2026-11-10T07:42:00Z", zone) == at("2026-11-10 07:42")
-    assert parse_datetime(dt.datetime(2026, 11, 10, 7, 42, tzinfo=UTC), zone) == at("2026-11-10 07:42")
-    assert parse_datetime("soon", zone) is None
+# --- the time zone ---------------------------------------------------------------------------
 
 
-def test_timeline_statuses_and_times() -> None:
-    status, _ = parse(INCIDENT)
-    report = status_report(status, at("2026-11-10 09:00"))
-    view = report.incidents[0]
-    assert (view.status, view.open, view.impact) == ("monitoring", True, "major")
-    assert view.monitoring == at("2026-11-10 08:00") and view.resolved is None
-    assert [u.status for u, _ in view.updates] == ["monitoring", "investigating"]  # newest first; 10:00 not yet
-    changes = {u.status: [(c.key, c.old, c.new) for c in ch] for u, ch in view.updates}
-    assert changes == {"investigating": [("email", "operational", "partial_outage")],
-                       "monitoring": [("email", "partial_outage", "degraded_performance")]}
-    assert report.statuses == {"cases": "operational", "email": "degraded_performance"}
-    later = status_report(status, at("2026-11-11 00:00")).incidents[0]
-    assert (later.status, later.open, later.resolved) == ("resolved", False, at("2026-11-10 10:00"))
-
-
-def test_an_incident_before_its_first_update_has_not_happened() -> None:
-    status, _ = parse(INCIDENT)
-    report = status_report(status, at("2026-11-10 06:00"))
-    assert report.incidents == ()
-    assert report.statuses["email"] == "degraded_performance"  # as set on the component
-
-
-def test_open_incidents_set_component_status_and_the_rollup() -> None:
-    status, _ = parse(INCIDENT)
-    report = status_report(status, at("2026-11-10 07:30"))
-    assert report.statuses["email"] == "partial_outage"
-    assert (report.indicator, report.description) == ("major", "Partial System Outage")
-
-
-@pytest.mark.parametrize(("statuses", "impacts", "expected"), [
-    (["operational", "operational"], [], ("none", "All Systems Operational")),
-    (["operational", "degraded_performance"], [], ("minor", "Partially Degraded Service")),
-    (["degraded_performance", "degraded_performance"], [], ("minor", "Degraded System Service")),
-    (["operational", "partial_outage"], [], ("major", "Partial System Outage")),
-    (["operational", "major_outage"], [], ("critical", "Partial System Outage")),
-    (["major_outage", "major_outage"], [], ("critical", "Major System Outage")),
-    (["under_maintenance", "operational"], [], ("maintenance", "Service Under Maintenance")),
-    (["operational"], ["minor"], ("minor", "Minor Service Outage")),
-    (["degraded_performance"], ["critical"], ("critical", "Major System Outage")),
-    ([], [], ("none", "All Systems Operational")),
-])
-def test_rollup(statuses, impacts, expected) -> None:
-    assert rollup(statuses, impacts) == expected
-
-
-MAINTENANCE = """\
-maintenance:
-  - key: upgrade
-    title: Upgrade
-    announced: 2026-12-01 09:00
-    start: 2026-12-05 22:00
-    end: 2026-12-06 01:00
-    components: [cases]
-    description: Read-only for a while.
-"""
-
-
-@pytest.mark.parametrize(("now", "state", "cases"), [
-    ("2026-11-30 00:00", None, "operational"),
-    ("2026-12-01 09:00", "scheduled", "operational"),
-    ("2026-12-05 23:00", "in_progress", "under_maintenance"),
-    ("2026-12-06 01:00", "completed", "operational"),
-])
-def test_maintenance_moves_on_by_the_clock(now: str, state: str | None, cases: str) -> None:
-    status, found = parse(MAINTENANCE)
+@pytest.mark.parametrize("name", ["Europe/Paris", "America/Los_Angeles", "Etc/UTC", "UTC", "Asia/Kolkata"])
+def test_the_time_zone_is_validated_once_and_carried_as_a_tzinfo(name: str) -> None:
+    status, found = parse(INCIDENT, base=BASE.replace("Etc/UTC", name))
     assert found == []
-    report = status_report(status, at(now))
-    assert [v.status for v in report.maintenances] == ([state] if state else [])
-    assert report.statuses["cases"] == cases
+    zone = status.page.time_zone
+    assert isinstance(zone, dt.tzinfo) and zone is zoneinfo.ZoneInfo(name)
+    assert status.page.time_zone_name == name
+    assert all(u.at.tzinfo is zone for u in status.incidents[0].updates)  # written without an offset: in the zone
+    assert pickle.loads(pickle.dumps(status)) == status  # the caches pickle the model
 
 
-def test_uptime_weights_major_fully_partial_at_0_3_and_degraded_not() -> None:
-    text = """\
-incidents:
-  - key: down
-    title: Down
-    components: {cases: major_outage, email: partial_outage}
-    updates:
-      - {at: 2026-11-20 00:00, status: investigating, body: x}
-      - {at: 2026-11-20 12:00, status: resolved, body: y}
-  - key: slow
-    title: Slow
-    components: {email: degraded_performance}
-    updates:
-      - {at: 2026-11-22 00:00, status: investigating, body: x}
-      - {at: 2026-11-22 06:00, status: resolved, body: y}
-"""
-    status, found = parse(text, base=BASE.replace("        status: degraded_performance\n", ""))
+def test_without_a_time_zone_the_page_is_in_etc_utc() -> None:
+    status, found = parse(INCIDENT, base=BASE.replace("  time_zone: Etc/UTC\n", ""))
     assert found == []
-    now = at("2026-11-30 00:00")
-    report = status_report(status, now)
-    window = (now - at("2026-09-02 00:00")).total_seconds()  # 90 days, Sep 2 to Nov 30 (today)
-    assert report.uptime["cases"].percent == round(100 * (1 - 12 * 3600 / window), 2)
-    assert report.uptime["email"].percent == round(100 * (1 - 0.3 * 12 * 3600 / window), 2)
-    days = {d.date.isoformat(): d for d in report.uptime["email"].days}
-    assert len(report.uptime["email"].days) == 90
-    assert days["2026-11-20"].status == "partial_outage" and days["2026-11-20"].incidents == ("down",)
-    assert days["2026-11-22"].status == "degraded_performance" and days["2026-11-22"].incidents == ("slow",)
-    assert days["2026-11-21"].status == "operational" and days["2026-11-21"].incidents == ()
+    assert status.page.time_zone_name == "Etc/UTC"
+    assert status.incidents[0].updates[0].at.utcoffset() == dt.timedelta(0)
 
 
-def test_overlapping_incidents_count_once_at_the_worst_status() -> None:
-    text = """\
-incidents:
-  - key: one
-    title: One
-    components: {cases: partial_outage}
-    updates:
-      - {at: 2026-11-20 00:00, status: investigating, body: x}
-      - {at: 2026-11-20 10:00, status: resolved, body: y}
-  - key: two
-    title: Two
-    components: {cases: major_outage}
-    updates:
-      - {at: 2026-11-20 04:00, status: investigating, body: x}
-      - {at: 2026-11-20 06:00, status: resolved, body: y}
-"""
-    status, _ = parse(text)
-    now = at("2026-11-30 00:00")
-    report = status_report(status, now)
-    window = (now - at("2026-09-02 00:00")).total_seconds()
-    down = 2 * 3600 + 0.3 * 8 * 3600
-    assert report.uptime["cases"].percent == round(100 * (1 - down / window), 2)
-    day = next(d for d in report.uptime["cases"].days if d.date == dt.date(2026, 11, 20))
-    assert (day.status, day.incidents) == ("major_outage", ("one", "two"))
+@pytest.mark.parametrize("name", ["Europe/Pariss", "Mars/Olympus", "America", "zone.tab", "/etc/localtime", "Etc/../UTC"])
+def test_an_unknown_time_zone_is_reported_once_at_its_position(name: str) -> None:
+    """Once, where it is written; the rest of the file is still checked, its times read as UTC."""
+    _, found = parse(INCIDENT, base=BASE.replace("Etc/UTC", f"'{name}'"))
+    assert found == [f"content/status.yaml:3:14: unknown time zone '{name}' "
+                     "(use a name such as Etc/UTC or America/Los_Angeles)"]
+    _, found = parse(INCIDENT.replace("title: Email delayed", "title: Email delayed\n    impact: huge"),
+                     base=BASE.replace("Etc/UTC", f"'{name}'"))
+    assert len(found) == 2 and "unknown impact 'huge'" in found[1]
 
 
-def test_a_component_since_a_date_has_no_bars_before_it() -> None:
-    text = BASE.replace("        name: Cases\n", "        name: Cases\n        since: 2026-11-01\n")
-    status, found = parse("", base=text)
-    assert found == []
-    report = status_report(status, at("2026-11-30 12:00"))
-    days = report.uptime["cases"].days
-    assert [d.status for d in days if d.date < dt.date(2026, 11, 1)] == [""] * 60
-    assert report.uptime["cases"].percent == 100.0
+# --- the README's status.yaml ---------------------------------------------------------------
+
+
+def _keys(data, path: str = "") -> set[str]:
+    """Every key of a status.yaml document as a path: groups.components.since, incidents.updates.at, …"""
+    found: set[str] = set()
+    if isinstance(data, list):
+        for item in data:
+            found |= _keys(item, path)
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            here = f"{path}.{key}" if path else str(key)
+            found.add(here)
+            if not (key == "components" and isinstance(value, dict)):  # not a map of component keys to statuses
+                found |= _keys(value, here)
+    return found
+
+
+def test_the_readme_example_shows_every_key_of_status_yaml() -> None:
+    """Each key the parser accepts, and each key the example content uses, appears in the README's example."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## System status"):]
+    example = yaml.safe_load(re.search(r"```yaml\n(.*?)```", section, re.S).group(1))
+    shown = _keys(example)
+    accepted = {f"{where}.{key}" if where else key for where, keys in (
+        ("", TOP_KEYS), ("page", PAGE_KEYS), ("groups", GROUP_KEYS),
+        ("groups.components", COMPONENT_KEYS), ("incidents", INCIDENT_KEYS),
+        ("maintenance", MAINTENANCE_KEYS), ("incidents.updates", UPDATE_KEYS),
+        ("maintenance.updates", UPDATE_KEYS),
+    ) for key in keys} - {"maintenance.updates.components"}  # the same as an incident update's, shown there
+    used = _keys(yaml.safe_load((REPO / "content" / "status.yaml").read_text(encoding="utf-8")))
+    assert accepted - shown == set(), "keys the README's example leaves out"
+    assert used - shown == set(), "keys of content/status.yaml the README's example leaves out"

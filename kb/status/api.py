@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from .model import Component, ComponentGroup, IncidentView, OutputFile, StatusReport
-from .statusreport import page_zone, worst
+from ..model import OutputFile
+from .model import Component, ComponentGroup, IncidentView, StatusReport
+from .report import worst
 
 API_FILES = ("summary.json", "status.json", "components.json", "incidents.json", "incidents/unresolved.json",
              "scheduled-maintenances.json", "scheduled-maintenances/upcoming.json",
@@ -51,7 +52,7 @@ class _Api:
 
     def __init__(self, report: StatusReport, incident_url) -> None:
         self.report = report
-        self.zone = page_zone(report.file.page.time_zone)
+        self.zone = report.file.page.time_zone
         self.incident_url = incident_url
         self.by_key = {c.key: c for c in report.file.components}
         self.groups = {g.key: g for g in report.file.groups}
@@ -68,7 +69,7 @@ class _Api:
         moments = [v.updated for v in (*self.report.incidents, *self.report.maintenances)]
         updated = max(moments, default=None) or min(self.report.updated.values(), default=self.report.now)
         return {"id": file.page.id, "name": file.page.name, "url": file.page.url,
-                "time_zone": file.page.time_zone, "updated_at": self.time(updated)}
+                "time_zone": file.page.time_zone_name, "updated_at": self.time(updated)}
 
     def components(self) -> list[dict]:
         out = []

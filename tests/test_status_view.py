@@ -1,17 +1,17 @@
-"""The incident history lists each incident once, under the month it started in, with its span; the uptime days."""
+"""kb.status.view: the templates' contexts in the page's time zone (never UTC by default), as plain data;
+the incident history lists each incident once, under the month it started in, with its span; the uptime days."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import re
 
-import yaml
-from kbtest import REPO
+from statustest import INCIDENT, parse
 
-from kb import status, statusitems
+from kb.speed.pages import fingerprint
 from kb.status import StatusLinks, parse_status
-from kb.statusreport import status_report
-from kb.statusview import StatusView
+from kb.status.report import status_report
+from kb.status.view import StatusView, article_issues
 from kb.yamlpos import load_yaml
 
 DOC = """\
@@ -147,36 +147,81 @@ def test_a_day_with_two_incidents_lists_both() -> None:
     assert chat["Oct 30, 2026"]["status"] == "Major outage"
 
 
-# --- the README's status.yaml ---------------------------------------------------------------
+# --- times, pages and what the templates get ---------------------------------------------------
+
+IST = dt.timezone(dt.timedelta(hours=5, minutes=30))  # a zone without a name to look up again
 
 
-def _keys(data, path: str = "") -> set[str]:
-    """Every key of a status.yaml document as a path: groups.components.since, incidents.updates.at, …"""
-    found: set[str] = set()
-    if isinstance(data, list):
-        for item in data:
-            found |= _keys(item, path)
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            here = f"{path}.{key}" if path else str(key)
-            found.add(here)
-            if not (key == "components" and isinstance(value, dict)):  # not a map of component keys to statuses
-                found |= _keys(value, here)
-    return found
+def test_times_are_shown_in_the_page_time_zone() -> None:
+    moment = dt.datetime(2026, 11, 10, 15, 42, tzinfo=dt.UTC)
+    assert view().when(moment) == {"text": "Nov 10, 2026, 07:42 PST", "iso": "2026-11-10T07:42:00-08:00", "day": "Nov 10, 2026"}
+    assert view().when(None) is None
 
 
-def test_the_readme_example_shows_every_key_of_status_yaml() -> None:
-    """Each key the parser accepts, and each key the example content uses, appears in the README's example."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## System status"):]
-    example = yaml.safe_load(re.search(r"```yaml\n(.*?)```", section, re.S).group(1))
-    shown = _keys(example)
-    accepted = {f"{where}.{key}" if where else key for where, keys in (
-        ("", status.TOP_KEYS), ("page", status.PAGE_KEYS), ("groups", status.GROUP_KEYS),
-        ("groups.components", status.COMPONENT_KEYS), ("incidents", statusitems.INCIDENT_KEYS),
-        ("maintenance", statusitems.MAINTENANCE_KEYS), ("incidents.updates", statusitems.UPDATE_KEYS),
-        ("maintenance.updates", statusitems.UPDATE_KEYS),
-    ) for key in keys} - {"maintenance.updates.components"}  # the same as an incident update's, shown there
-    used = _keys(yaml.safe_load((REPO / "content" / "status.yaml").read_text(encoding="utf-8")))
-    assert accepted - shown == set(), "keys the README's example leaves out"
-    assert used - shown == set(), "keys of content/status.yaml the README's example leaves out"
+def test_the_view_uses_the_zone_the_model_carries() -> None:
+    """No second look-up by name: a zone the parser never names is still the one every time is shown in."""
+    status, found = parse_status(load_yaml(DOC), "content/status.yaml", StatusLinks())
+    assert found == ()
+    status = dataclasses.replace(status, page=dataclasses.replace(status.page, time_zone=IST))
+    shown = StatusView(status_report(status, NOW), {}, {})
+    assert shown.when(dt.datetime(2026, 11, 10, 15, 42, tzinfo=dt.UTC))["text"] == "Nov 10, 2026, 21:12 UTC+05:30"
+    page = shown.status_page()["page"]
+    assert page["time_zone"] == "UTC+05:30" and page["updated"]["iso"] == "2026-11-19T01:30:00+05:30"
+    long = shown.incident("long")["incident"]
+    assert long["started"]["iso"] == "2026-11-10T21:12:00+05:30"  # 07:42 PST as written (15:42 UTC), shown at +05:30
+
+
+def test_every_context_is_plain_data_and_names_the_time_zone() -> None:
+    """The page cache keys a page on its context: a tzinfo in it would make every status page uncacheable."""
+    shown = view()
+    page = shown.status_page()
+    assert page["page"]["time_zone"] == "America/Los_Angeles"
+    for context in (page, shown.history(), shown.incident("long"), shown.feed(lambda path: "https://x.example" + path),
+                    {"badge": shown.badge()}):
+        assert fingerprint(context)  # raises Uncacheable on anything but plain data
+
+
+def test_the_status_page_groups_components_and_lists_what_is_open() -> None:
+    page = view().status_page()
+    assert page["overall"] == {"indicator": "major", "description": "Partial System Outage", "level": "major", "url": "/status/"}
+    [desk] = page["groups"]
+    assert (desk["status"], desk["label"], desk["level"]) == ("partial_outage", "Partial outage", "major")
+    assert [(c["name"], c["label"]) for c in desk["components"]] == [
+        ("Cases", "Partial outage"), ("Email", "Operational"), ("Chat", "Operational")]
+    window = (NOW - dt.datetime(2026, 8, 21, 7, tzinfo=dt.UTC)).total_seconds()  # since Aug 21, 00:00 PDT
+    email = 100 * (1 - 0.3 * 40 * 60 / window)  # "clocks-back": 40 minutes of partial outage; degraded counts as up
+    assert desk["components"][1]["uptime"] == f"{email:.2f} %" == "99.99 %"
+    assert [i["key"] for i in page["incidents"]] == ["long"]
+    assert page["upcoming"] == [] and page["ongoing"] == []  # "upcoming" is announced when it starts, on Dec 5
+    assert [i["key"] for i in page["recent"]] == ["same-day", "short", "clocks-back", "month-end", "year-end"]
+    assert page["page"]["updated"]["text"] == "Nov 18, 2026, 12:00 PST"
+    assert page["first_day"] == "Aug 21, 2026"
+
+
+def test_an_incident_page_has_its_timeline_newest_first() -> None:
+    item = view().incident("long")["incident"]
+    assert (item["status_label"], item["impact_label"], item["level"], item["open"]) == ("Identified", "Major", "major", True)
+    assert item["components"] == [{"name": "Cases", "status": "partial_outage", "label": "Partial outage", "level": "major"}]
+    assert [(u["label"], u["when"]["text"], u["changes"]) for u in item["updates"]] == [
+        ("Identified", "Nov 14, 2026, 09:00 PST", []),
+        ("Investigating", "Nov 10, 2026, 07:42 PST", ["Cases: Operational → Partial outage"]),
+    ]
+    window = view().incident("till-midnight")["incident"]["window"]
+    assert (window["start"]["text"], window["end"]["text"]) == ("Oct 24, 2026, 22:00 PDT", "Oct 25, 2026, 00:00 PDT")
+
+
+def test_the_badge_names_the_overall_status_in_its_colour() -> None:
+    badge = view().badge()
+    assert (badge["message"], badge["colour"]) == ("Partial System Outage", "#c2410c")
+    assert badge["width"] == badge["left"] + badge["right"] and badge["left"] < badge["right"]
+    quiet = view(dt.datetime(2025, 12, 1, tzinfo=dt.UTC)).badge()  # before every incident
+    assert (quiet["message"], quiet["colour"]) == ("All Systems Operational", "#2e7d32")
+
+
+def test_open_incidents_name_their_articles_as_known_issues() -> None:
+    status, found = parse(INCIDENT)
+    assert found == []
+    open_now = status_report(status, dt.datetime(2026, 11, 10, 9, 0, tzinfo=dt.UTC))
+    assert article_issues(open_now) == {"billing/refund.md": [
+        {"title": "Email delayed", "url": "/status/incidents/mail-delay/", "status_label": "Monitoring"}]}
+    assert article_issues(status_report(status, dt.datetime(2026, 11, 11, tzinfo=dt.UTC))) == {}

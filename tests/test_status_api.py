@@ -1,7 +1,10 @@
-"""The Statuspage v2 files, feeds and badge of the example site, read as their clients read them."""
+"""kb.status.api: the Statuspage v2 files in the page's time zone; the example site's files, feeds and badge read
+as their clients read them."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -9,7 +12,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+import statustest
 from kbtest import REPO, run_kb_process, serve
+
+from kb.status.api import API_FILES, api_files
+from kb.status.report import status_report
 
 NOW = "2026-11-26T20:00:00Z"
 STATUS = yaml.safe_load((REPO / "content" / "status.yaml").read_text(encoding="utf-8"))
@@ -163,3 +170,53 @@ def test_the_badge_is_an_svg_naming_the_overall_status(site: Path) -> None:
     assert root.get("aria-label") == "status: Partially Degraded Service"
     texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
     assert texts == ["status", "Partially Degraded Service"]
+
+
+# --- the files, from a report ------------------------------------------------------------------
+
+
+def _files(zone: str | dt.tzinfo, now: str = "2026-11-10 09:00") -> dict[str, dict]:
+    """The API's files for the small status.yaml of statustest, its page in `zone`, by name."""
+    base = statustest.BASE.replace("Etc/UTC", zone if isinstance(zone, str) else "Etc/UTC")
+    status, found = statustest.parse(statustest.INCIDENT, base=base)
+    assert found == []
+    if not isinstance(zone, str):
+        status = dataclasses.replace(status, page=dataclasses.replace(status.page, time_zone=zone))
+    files = api_files(status_report(status, statustest.at(now)), lambda view: f"/status/incidents/{view.incident.key}/")
+    assert [f.path for f in files] == [f"api/v2/{name}" for name in API_FILES]
+    return {f.path.removeprefix("api/v2/"): json.loads(f.data) for f in files}
+
+
+@pytest.mark.parametrize(("zone", "started", "offset"), [
+    ("Etc/UTC", "2026-11-10T07:00:00.000Z", "+00:00"),
+    ("America/Los_Angeles", "2026-11-10T07:00:00.000-08:00", "-08:00"),  # written without an offset: in the zone
+    ("Asia/Kolkata", "2026-11-10T07:00:00.000+05:30", "+05:30"),
+])
+def test_times_are_in_the_page_time_zone_with_milliseconds(zone: str, started: str, offset: str) -> None:
+    listed = _files(zone, now="2026-11-11 00:00")["incidents.json"]
+    assert listed["page"]["time_zone"] == zone
+    [incident] = listed["incidents"]
+    assert incident["started_at"] == incident["created_at"] == started
+    assert incident["shortlink"] == "/status/incidents/mail-delay/"
+    moments = [incident["updated_at"], *(u["display_at"] for u in incident["incident_updates"])]
+    assert all(TIME.match(m) and (m.endswith("Z") if offset == "+00:00" else m.endswith(offset)) for m in moments)
+
+
+def test_the_api_uses_the_zone_the_model_carries() -> None:
+    """No second look-up by name, and no UTC in its place: a zone without a name still sets every time."""
+    files = _files(dt.timezone(dt.timedelta(hours=5, minutes=30)))
+    page = files["status.json"]["page"]
+    assert page["time_zone"] == "UTC+05:30"
+    [incident] = files["incidents.json"]["incidents"]
+    assert incident["started_at"] == "2026-11-10T12:30:00.000+05:30"  # 07:00 UTC as parsed, shown at +05:30
+
+
+def test_the_files_say_what_is_open_and_the_rollup() -> None:
+    files = _files("Etc/UTC")
+    assert files["status.json"]["status"] == {"indicator": "major", "description": "Partial System Outage"}
+    assert [i["status"] for i in files["incidents/unresolved.json"]["incidents"]] == ["monitoring"]
+    later = _files("Etc/UTC", now="2026-11-11 00:00")
+    assert later["incidents/unresolved.json"]["incidents"] == []
+    assert later["incidents.json"]["incidents"][0]["resolved_at"] == "2026-11-10T10:00:00.000Z"
+    statuses = {c["name"]: c["status"] for c in later["components.json"]["components"]}
+    assert statuses == {"Agent Desktop": "degraded_performance", "Cases": "operational", "Email": "degraded_performance"}

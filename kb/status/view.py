@@ -7,8 +7,9 @@ import email.utils
 import uuid
 from collections import defaultdict
 
-from .model import Category, IncidentView, StatusReport
-from .statusreport import UPTIME_DAYS, page_zone, worst
+from ..model import Category
+from .model import IncidentView, StatusReport
+from .report import UPTIME_DAYS, worst
 
 STATUS_LABELS = {
     "operational": "Operational", "under_maintenance": "Under maintenance",
@@ -43,7 +44,7 @@ class StatusView:
 
     def __init__(self, report: StatusReport, titles: dict[str, tuple[str, str]], categories: dict[str, Category]) -> None:
         self.report = report
-        self.zone = page_zone(report.file.page.time_zone)
+        self.zone = report.file.page.time_zone
         self.titles = titles  # article source -> (title, url)
         self.categories = categories
         self.names = {c.key: c.name for c in report.file.components}
@@ -118,7 +119,7 @@ class StatusView:
             "recent": [self.summary(v) for v in report.incidents if not v.open][:5],
             "days": UPTIME_DAYS, "recent_days": RECENT_DAYS,
             "first_day": _day(days[0].date) if days else "",
-            "page": {"name": report.file.page.name, "time_zone": report.file.page.time_zone,
+            "page": {"name": report.file.page.name, "time_zone": report.file.page.time_zone_name,
                      "updated": self.when(report.now)},
         }
 

@@ -8,13 +8,14 @@ import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Diagnostic, error, join_display
-from .model import COMPONENT_STATUSES, Component, ComponentGroup, Incident, Site, StatusFile, StatusPage
-from .schema import Reader
-from .statusitems import choice, read_incident, read_key, stable_id
-from .statustime import EARLIEST, LATEST, RANGE, parse_datetime
-from .textio import read_text
-from .yamlpos import YamlDoc, YamlProblem, load_yaml
+from ..errors import Diagnostic, error, join_display
+from ..model import Site
+from ..schema import Reader
+from ..textio import read_text
+from ..yamlpos import YamlDoc, YamlProblem, load_yaml
+from .incidents import choice, read_incident, read_key
+from .model import COMPONENT_STATUSES, Component, ComponentGroup, Incident, StatusFile, StatusPage, stable_id
+from .times import EARLIEST, LATEST, RANGE, parse_datetime
 
 STATUS_FILE = "status.yaml"
 TOP_KEYS = ("page", "groups", "incidents", "maintenance")
@@ -105,7 +106,7 @@ def parse_status(doc: YamlDoc, shown: str, links: StatusLinks) -> tuple[StatusFi
         r.at(("page", "time_zone"), f"unknown time zone '{tz_name}' (use a name such as Etc/UTC or America/Los_Angeles)")
         zone = dt.timezone.utc
     page_url = r.string("page", "url", default=links.page_url) or links.page_url
-    page = StatusPage(name=name, url=page_url, time_zone=tz_name, id=stable_id("page", name))
+    page = StatusPage(name=name, url=page_url, time_zone=zone, id=stable_id("page", name))
     groups, components = _groups(r, links)
     known = {c.key: c for c in components}
     incidents: list[Incident] = []

@@ -1,34 +1,22 @@
-"""Incidents and maintenance of status.yaml: each entry read and checked, with positions; stable ids."""
+"""Incidents and maintenance of status.yaml: each entry read and checked, with positions."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from typing import TYPE_CHECKING, Any
 
-from .model import COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, Incident, StatusUpdate
-from .schema import Reader, suggest
-from .statustime import RANGE, in_range, parse_datetime, show
+from ..schema import Reader, suggest
+from .model import COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, Incident, StatusUpdate, stable_id
+from .times import RANGE, in_range, parse_datetime, show
 
 if TYPE_CHECKING:
-    from .status import StatusLinks
+    from .parse import StatusLinks
 
 INCIDENT_KEYS = ("key", "title", "impact", "started", "components", "articles", "updates")
 MAINTENANCE_KEYS = ("key", "title", "start", "end", "announced", "description", "components", "articles", "updates")
 UPDATE_KEYS = ("at", "status", "body", "components")
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
-
-
-def stable_id(*parts: str) -> str:
-    """12 lowercase letters and digits derived from `parts`: the same input gives the same id in every build."""
-    number = int.from_bytes(hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()[:10], "big")
-    chars = []
-    for _ in range(12):
-        number, digit = divmod(number, 36)
-        chars.append(_ID_ALPHABET[digit])
-    return "".join(chars)
 
 
 def read_key(r: Reader, where: tuple, what: str) -> str | None:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
-from .statusitems import stable_id
 from .model import (
     CLOSED_STATUSES, COMPONENT_STATUSES, IMPACTS, ComponentChange, Incident, IncidentView, StatusFile,
-    StatusReport, StatusUpdate, Uptime, UptimeDay,
+    StatusReport, StatusUpdate, Uptime, UptimeDay, stable_id,
 )
 
 SEVERITY = {status: rank for rank, status in enumerate(COMPONENT_STATUSES)}
@@ -21,14 +19,6 @@ DOWNTIME_WEIGHT = {"major_outage": 1.0, "partial_outage": 0.3}  # degraded perfo
 _ACTIVE_MAINTENANCE = ("in_progress", "verifying")
 
 Segment = tuple[str, dt.datetime, dt.datetime, str, str]  # component, start, end, status, incident key
-
-
-def page_zone(name: str) -> dt.tzinfo:
-    """The page's time zone (UTC when the name is unknown; status.yaml validation reports that)."""
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return dt.timezone.utc
 
 
 def worst(statuses) -> str:
@@ -61,7 +51,7 @@ def status_report(file: StatusFile, now: dt.datetime) -> StatusReport:
             updated[key] = max(updated[key], start, end if end < now else start)
     open_impacts = [v.impact for v in views if v.open and v.incident.kind == "incident"]
     indicator, description = rollup(list(statuses.values()), open_impacts)
-    zone = page_zone(file.page.time_zone)
+    zone = file.page.time_zone
     uptime = {
         c.key: uptime_bars([s for s in segments if s[0] == c.key], now, zone, c.since, statuses[c.key])
         for c in file.components
@@ -166,7 +156,7 @@ def _view(incident: Incident, visible: list[StatusUpdate], now: dt.datetime) -> 
 
 def _created(file: StatusFile, now: dt.datetime) -> dict[str, dt.datetime]:
     """When each component came into being: its `since` date, else the file's earliest moment."""
-    zone = page_zone(file.page.time_zone)
+    zone = file.page.time_zone
     moments = [u.at for i in file.incidents for u in i.updates] + [i.window[0] for i in file.incidents if i.window]
     earliest = min([m for m in moments if m <= now], default=now)
     return {

@@ -1,4 +1,5 @@
-"""Times at the edges: the clock (--now, SOURCE_DATE_EPOCH) and status.yaml's times from year 1 to 9999.
+"""kb.status.times: status.yaml's times read in the page's zone; times at the edges: the clock (--now,
+SOURCE_DATE_EPOCH) and status.yaml's times from year 1 to 9999.
 
 Each build runs in a subprocess with a 20 s timeout: a time that made kb walk every day since year 1
 (44 s, then an OverflowError) fails here by timing out, without any timing in the assertions.
@@ -11,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import zoneinfo
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,7 @@ from kbtest import ISOLATED, write_tree
 
 from kb.build import build_clock
 from kb.status import StatusLinks, parse_status
-from kb.statustime import EARLIEST, LATEST, ClockError
+from kb.status.times import EARLIEST, LATEST, ClockError, in_range, parse_datetime, show
 from kb.yamlpos import load_yaml
 
 FAST = 20  # seconds: every build here takes well under one
@@ -66,6 +68,28 @@ def kb(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.
     environment.update(env or {})
     return subprocess.run([sys.executable, "-m", "kb", *command, "--content", str(root / "content")], cwd=root,
                           env=environment, capture_output=True, text=True, timeout=FAST)
+
+
+# --- reading a time ---------------------------------------------------------------------------
+
+
+def test_times_without_offset_are_in_the_page_time_zone() -> None:
+    zone = zoneinfo.ZoneInfo("America/Los_Angeles")
+    utc = dt.datetime(2026, 11, 10, 7, 42, tzinfo=dt.UTC)
+    assert parse_datetime("2026-11-10 07:42", zone).utcoffset() == dt.timedelta(hours=-8)
+    assert parse_datetime("2026-07-10 07:42", zone).utcoffset() == dt.timedelta(hours=-7)
+    assert parse_datetime("2026-11-10T07:42:00Z", zone) == utc
+    assert parse_datetime(dt.datetime(2026, 11, 10, 7, 42, tzinfo=dt.UTC), zone) == utc
+    assert parse_datetime(dt.datetime(2026, 11, 10, 7, 42), zone) == utc + dt.timedelta(hours=8)  # YAML's naive timestamp
+    assert parse_datetime(dt.date(2026, 11, 10), zone) == dt.datetime(2026, 11, 10, tzinfo=zone)
+    assert parse_datetime("soon", zone) is None
+    assert parse_datetime(42, zone) is None
+
+
+def test_the_range_and_how_messages_show_a_time() -> None:
+    assert in_range(EARLIEST) and in_range(LATEST)
+    assert not in_range(EARLIEST - dt.timedelta(seconds=1)) and not in_range(LATEST + dt.timedelta(seconds=1))
+    assert show(dt.datetime(2026, 11, 10, 7, 42, 59, tzinfo=dt.UTC)) == "2026-11-10 07:42"
 
 
 # --- the clock ----------------------------------------------------------------------------
