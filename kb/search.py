@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .errors import SearchError
 from .model import OutputFile
 from .cache import is_digest
 from .output import write_file
@@ -56,10 +57,6 @@ class SearchReport:
     shards: int = 1
     reused: int = 0  # shards taken from the cache
     keys: tuple[str, ...] = ()  # the shards' keys in the cache: what to keep there once the site is published
-
-
-class SearchError(Exception):
-    """The index could not be built; the message says why."""
 
 
 def pagefind_executable() -> Path:
