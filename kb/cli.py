@@ -15,15 +15,42 @@ import click
 from . import __version__
 from .build import BuildOptions, build_clock, build_site, check_site
 from .speed.cachedir import default_cache
-from .errors import ERROR, INFO, ContentError, Diagnostic, json_escaped, printable, summarise
+from .errors import (
+    ERROR, INFO, CannotRead, CannotServe, CannotWrite, Diagnostic, KbError, Reporting, UsageError, json_escaped,
+    os_errors_as, printable, summarise,
+)
+from .errors import plural as _count
 from .scaffold import new_article
-from .search import SearchError
 from .status.times import RANGE, in_range
 
 PROGRESS_MIN = 200
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class KbCommand(click.Command):
+    """A kb command: the one place where a KbError is told the user, then ends the run with its exit
+    status (a usage error after the command's usage, as click shows its own); any other exception is
+    a bug and keeps its traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KbError as exc:
+            if isinstance(exc, UsageError):
+                hint = max(ctx.help_option_names, key=len)
+                click.echo(f"{ctx.get_usage()}\nTry '{ctx.command_path} {hint}' for help.\n", err=True)
+            reporting = Reporting(out=ctx.params.get("out"), quiet=bool(ctx.params.get("quiet")))
+            for line in exc.messages(reporting):
+                click.echo(line, err=True)
+            sys.exit(exc.exit_code)
+
+
+class KbGroup(click.Group):
+    """kb's commands, each a KbCommand."""
+
+    command_class = KbCommand
+
+
+@click.group(cls=KbGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kb")
 def cli() -> None:
     """kb builds a support centre from Markdown articles."""
@@ -75,28 +102,8 @@ def build(content: str, out: str, base_url: str | None, theme: Path | None, draf
         content=Path(content), out=Path(out), display=display, base_url=base_url, drafts=drafts,
         strict=strict, search=not no_search, now=now, cache=keep, jobs=jobs, theme=theme, untrusted=untrusted,
     )
-    try:
+    with os_errors_as(CannotWrite):  # a full disk, a folder it may not write
         report = build_site(options, progress=None if quiet else _progress)
-    except ContentError as exc:
-        errors = [d for d in exc.diagnostics if d.is_error]
-        warnings = [d for d in exc.diagnostics if not d.is_error]
-        if not quiet:
-            _print_summarised(warnings)
-        for diagnostic in errors:
-            click.echo(diagnostic.format(), err=True)
-        click.echo(
-            f"kb: build failed: {_count(len(errors), 'error')}, {_count(len(warnings), 'warning')}; "
-            f"'{out}' was left as it was",
-            err=True,
-        )
-        sys.exit(1)
-    except SearchError as exc:
-        click.echo(f"kb: search index: {printable(str(exc))}; '{out}' was left as it was", err=True)
-        sys.exit(1)
-    except OSError as exc:
-        where = f" '{printable(str(exc.filename))}'" if exc.filename else ""
-        click.echo(f"kb: cannot write the site{where}: {exc.strerror or exc}; '{out}' was left as it was", err=True)
-        sys.exit(1)
     if not quiet:
         _print_summarised(report.warnings)
     for note in report.notes:
@@ -125,12 +132,8 @@ def check(content: str, base_url: str | None, theme: Path | None, drafts: bool, 
     display = content.rstrip("/\\") or content
     options = BuildOptions(content=Path(content), display=display, base_url=base_url,
                            drafts=drafts, strict=strict, search=False, now=now, theme=theme, untrusted=untrusted)
-    try:
+    with os_errors_as(CannotRead):  # a folder it may not read
         found = check_site(options, against)
-    except OSError as exc:  # a folder it may not read
-        where = f" '{exc.filename}'" if exc.filename else ""
-        click.echo(f"kb: cannot read{where}: {exc.strerror or exc}", err=True)
-        sys.exit(1)
     errors = [d for d in found if d.is_error]
     notes = [d for d in found if d.level == INFO]
     if style == "json":
@@ -182,7 +185,7 @@ def serve_command(content: str, port: int, host: str | None, no_search: bool, no
                            drafts=True, search=not no_search, now=now, theme=theme, untrusted=untrusted)
     if not options.content.is_dir():
         state = "is not a folder" if options.content.exists() else "does not exist"
-        raise click.UsageError(f"content folder '{display}' {state}")
+        raise UsageError(f"content folder '{display}' {state}")
 
     def say(line: str) -> None:
         click.echo(printable(line), err=True)  # names of changed files among them
@@ -194,11 +197,10 @@ def serve_command(content: str, port: int, host: str | None, no_search: bool, no
     from .serve import serve  # here: only `kb serve` needs the HTTP server's modules
 
     try:
-        serve(options, port, say, ready, host)
+        with os_errors_as(lambda problem: CannotServe(host or "127.0.0.1", port, problem)):
+            serve(options, port, say, ready, host)
     except KeyboardInterrupt:
         click.echo("kb: stopped", err=True)
-    except OSError as exc:
-        raise click.UsageError(f"cannot serve on {host or '127.0.0.1'}:{port}: {exc.strerror or exc}") from None
 
 
 @cli.command()
@@ -268,10 +270,6 @@ def _print_summarised(diagnostics: Iterable[Diagnostic]) -> None:
     """Print diagnostics; a kind seen more than a few times gets one summary line."""
     for line in summarise(diagnostics):
         click.echo(line, err=True)
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

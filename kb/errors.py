@@ -1,12 +1,11 @@
-"""Diagnostics with source positions, and the exceptions that carry them."""
+"""Diagnostics with source positions, and the tree of errors kb tells the user about (KbError)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
-
-import click
 
 ERROR = "error"
 WARNING = "warning"
@@ -109,20 +108,167 @@ def summarise(diagnostics: Iterable[Diagnostic], per_kind: int = SHOW_PER_KIND) 
     return lines
 
 
-class KbError(click.ClickException):
-    """Root of kb's user-facing errors; exits with status 1."""
+def plural(number: int, noun: str) -> str:
+    """`number` and `noun`, the noun in the plural unless the number is 1: `1 error`, `1,204 warnings`."""
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+# --- the errors kb tells the user about ------------------------------------------------------
+# KbError
+# ├── UsageError            exit 2: what was asked cannot be done (OutputError, kb new's ArgumentError,
+# │                                 status.times' ClockError, CannotServe)
+# ├── ContentError          exit 1: the content has errors (TemplateProblem: one page's template)
+# └── BuildFailed           exit 1: a build stopped, the output folder left as it was
+#     ├── SearchError               the search index could not be built
+#     ├── CannotWrite               the system refused a write (an OSError)
+#     └── UnsafePath                a file of the site would land outside the output folder
+# CannotRead (exit 1: `kb check` could not read a folder) and plain KbErrors (kb new) say `Error: `.
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """What the command line knows that an error's lines depend on: the output folder as the user
+    typed it (a failed build leaves it as it was), and whether warnings are left out (--quiet)."""
+
+    out: str | None = None
+    quiet: bool = False
+
+    @property
+    def left(self) -> str:
+        """The end of a failed build's line: which folder was left as it was."""
+        return f"; '{self.out}' was left as it was" if self.out is not None else ""
+
+
+class KbError(Exception):
+    """Root of the errors kb tells the user about: it formats itself and says how kb exits (1 for
+    the content or the system, 2 for usage). A bug is any other exception, and shows a traceback."""
 
     exit_code = 1
 
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def messages(self, reporting: Reporting = Reporting()) -> list[str]:
+        """The lines the command line prints on stderr."""
+        return [f"Error: {self.message}"]
+
+
+class UsageError(KbError):
+    """What a command was asked cannot be done (an argument, an option, a folder); exits with status 2.
+    The command line shows the command's usage before the lines."""
+
+    exit_code = 2
+
+
+class OutputError(UsageError):
+    """The output (or cache) folder is not a safe place to write; exits with status 2."""
+
+
+class CannotServe(UsageError):
+    """`kb serve` cannot listen where it was asked (the address, the port); exits with status 2."""
+
+    def __init__(self, address: str, port: int, problem: OSError) -> None:
+        super().__init__(f"cannot serve on {address}:{port}: {problem.strerror or problem}")
+        self.args = (address, port, problem)
+
 
 class ContentError(KbError):
-    """The content has errors; carries every one of them."""
+    """The content has errors; carries every one of them (and the warnings found with them)."""
 
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
         self.diagnostics = tuple(sorted(diagnostics))
         count = len(self.diagnostics)
         super().__init__(f"{count} error{'s' if count != 1 else ''}")
+        self.args = (self.diagnostics,)
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        """The errors, in order."""
+        return tuple(d for d in self.diagnostics if d.is_error)
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        """The warnings (and notes) found with them, in order."""
+        return tuple(d for d in self.diagnostics if not d.is_error)
+
+    def messages(self, reporting: Reporting = Reporting()) -> list[str]:
+        """The warnings summarised (unless quiet), every error, and a line that counts them."""
+        errors, warnings = self.errors, self.warnings
+        return [
+            *([] if reporting.quiet else summarise(warnings)),
+            *(d.format() for d in errors),
+            f"kb: build failed: {plural(len(errors), 'error')}, {plural(len(warnings), 'warning')}{reporting.left}",
+        ]
 
 
-class OutputError(click.UsageError):
-    """The output folder is not a safe place to write; exits with status 2."""
+class TemplateProblem(ContentError):
+    """A template could not render a page; carries the positioned diagnostic."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__((diagnostic,))
+        self.diagnostic = diagnostic
+        self.message = diagnostic.format()
+        self.args = (diagnostic,)
+
+
+class BuildFailed(KbError):
+    """A build stopped before its site was complete; the published site was left as it was."""
+
+    def messages(self, reporting: Reporting = Reporting()) -> list[str]:
+        """One line: what stopped the build, and which folder was left as it was."""
+        return [f"kb: {self.message}{reporting.left}"]
+
+
+class SearchError(BuildFailed):
+    """The search index could not be built; the message says why."""
+
+    def messages(self, reporting: Reporting = Reporting()) -> list[str]:
+        """One line: why there is no index (Pagefind's words, escaped), and which folder was left as it was."""
+        return [f"kb: search index: {printable(self.message)}{reporting.left}"]
+
+
+class CannotWrite(BuildFailed):
+    """The system refused to write the site (a full disk, a folder it may not write); from the OSError."""
+
+    def __init__(self, problem: OSError) -> None:
+        where = f" '{printable(str(problem.filename))}'" if problem.filename else ""
+        super().__init__(f"cannot write the site{where}: {problem.strerror or problem}")
+        self.args = (problem,)
+
+
+class UnsafePath(BuildFailed):
+    """A file of the site would be written outside the output folder (`..`, a backslash): nothing is."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"refusing to write outside the output folder: {path!r}")
+        self.args = (path,)
+
+    def messages(self, reporting: Reporting = Reporting()) -> list[str]:
+        """One line: the path refused, and which folder was left as it was."""
+        return [f"kb: cannot write the site: {self.message}{reporting.left}"]
+
+
+class CannotRead(KbError):
+    """`kb check` could not read a file or folder of the content (the OSError says why)."""
+
+    def __init__(self, problem: OSError) -> None:
+        where = f" '{printable(str(problem.filename))}'" if problem.filename else ""
+        super().__init__(f"cannot read{where}: {problem.strerror or problem}")
+        self.args = (problem,)
+
+    def messages(self, reporting: Reporting = Reporting()) -> list[str]:
+        """One line, as kb's other reports: `kb: cannot read '<path>': <why>`."""
+        return [f"kb: {self.message}"]
+
+
+@contextlib.contextmanager
+def os_errors_as(kind: Callable[[OSError], KbError]) -> Iterator[None]:
+    """Turn an OSError raised inside into the KbError `kind` makes of it (which file, and why)."""
+    try:
+        yield
+    except OSError as exc:
+        raise kind(exc) from exc

@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, UnsafePath
 from .locks import Busy, Lock
 from .model import OutputFile
 
@@ -108,7 +108,7 @@ def write_file(staging: Path, path: str, data: bytes | None = None, copy_from: s
     where links cannot be made); `made` remembers folders already made."""
     rel = posixpath.normpath(path)
     if rel.startswith(("../", "/")) or rel == ".." or "\\" in rel or rel == ".":
-        raise RuntimeError(f"refusing to write outside the output folder: {path!r}")
+        raise UnsafePath(path)
     folder = posixpath.dirname(rel)
     if folder and (made is None or folder not in made):
         (staging / folder).mkdir(parents=True, exist_ok=True)

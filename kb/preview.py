@@ -13,7 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import click
 import jinja2
 
 from .build import make_runner
@@ -21,12 +20,12 @@ from .load import Loaded, load_site
 from .options import BuildOptions
 from .output import write_site
 from .runner import Runner
-from .errors import ContentError, Diagnostic, summarise
+from .errors import ContentError, Diagnostic, KbError, TemplateProblem, summarise
 from .markdown import MarkdownRenderer
 from .model import LinkContext, OutputFile
 from .overlay import LIVE_PATH, LIVE_SCRIPT, inject, problems_data
-from .render import Job, TemplateProblem, other_files, page_jobs, render_page, render_site
-from .search import SearchError, index_site
+from .render import Job, other_files, page_jobs, render_page, render_site
+from .search import index_site
 from .theme import PageBuilder
 
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json",
@@ -71,14 +70,14 @@ class Preview:
         try:
             prepared = load_site(self.options, self.run)
         except ContentError as exc:
-            problems = tuple(d for d in exc.diagnostics if d.is_error)
+            problems = exc.errors
             for diagnostic in problems:
                 self.say(diagnostic.format())
             self.say(f"kb: {len(problems)} error{'s' if len(problems) != 1 else ''}; showing them on the page")
             self._publish(self.plan, problems, self.warnings)
             return
-        except (click.ClickException, OSError) as exc:  # the folder went away, or a file while it was read
-            message = exc.format_message() if isinstance(exc, click.ClickException) else f"{exc.strerror or exc}"
+        except (KbError, OSError) as exc:  # the folder went away, or a file while it was read
+            message = exc.message if isinstance(exc, KbError) else f"{exc.strerror or exc}"
             where = f" '{exc.filename}'" if isinstance(exc, OSError) and exc.filename else ""
             self.say(f"kb: cannot build{where}: {message}; still serving the last good site")
             return
@@ -140,7 +139,7 @@ class Preview:
         try:
             write_site(files, self.search_dir,
                        before_swap=lambda staging: index_site(staging, prepared.site.config.language, Runner()))
-        except (SearchError, OSError) as exc:
+        except (KbError, OSError) as exc:  # Pagefind failed, a full disk
             self.say(f"kb: search index not refreshed: {exc}")
             return
         self.search_version = version

@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 import jinja2.sandbox
 
-from .errors import Diagnostic
+from .errors import Diagnostic, TemplateProblem
 from .minify import minify_css
 from .model import OutputFile, RenderedArticle, Site
 from .output import MARKER, MARKER_TEXT
@@ -66,14 +66,6 @@ def render_pages(jobs: list[Job], env: jinja2.Environment, run: Runner, salt: ob
             return files, [result]
         files.append(result)
     return files, []
-
-
-class TemplateProblem(Exception):
-    """A template could not render a page; carries the positioned diagnostic."""
-
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(diagnostic.format())
-        self.diagnostic = diagnostic
 
 
 def render_page(env: jinja2.Environment, templates: dict[str, jinja2.Template], job: Job, context: dict | None = None) -> bytes:

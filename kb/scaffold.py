@@ -13,12 +13,11 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
 import yaml
 
 from .content import discover, load_categories
 from .discover import RESERVED_ROOT
-from .errors import Diagnostic, KbError, warning
+from .errors import Diagnostic, KbError, UsageError, warning
 from .model import Article, Category
 from .slugs import is_safe_slug, slugify
 
@@ -30,7 +29,7 @@ _FIRST_STEP = re.compile(r"([ \t]*)(\d+\.)[ \t]*(?=\n|\Z)")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 
 
-class ArgumentError(click.UsageError):
+class ArgumentError(UsageError):
     """An argument of `kb new` that it cannot use (a title, topic, section or content folder); exits with status 2."""
 
 

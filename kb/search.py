@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .errors import SearchError
 from .speed.tables import is_digest
 from .output import write_file
 from .pagefindfiles import normalise_index
@@ -59,10 +60,6 @@ class SearchReport:
     shards: int = 1
     reused: int = 0  # shards taken from the cache
     keys: tuple[str, ...] = ()  # the shards' keys in the cache: what to keep there once the site is published
-
-
-class SearchError(Exception):
-    """The index could not be built; the message says why."""
 
 
 def pagefind_executable() -> Path:

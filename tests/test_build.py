@@ -15,7 +15,7 @@ import kb.output
 from kbtest import snapshot, write_tree
 from kb.build import BuildOptions, build_clock, build_site, check_output
 from kb.output import write_site
-from kb.errors import ContentError, OutputError
+from kb.errors import ContentError, OutputError, UnsafePath
 from kb.model import OutputFile
 from kb.output import MARKER_TEXT
 
@@ -162,7 +162,7 @@ def test_refuses_a_cache_folder_inside_the_output_folder(tmp_path: Path) -> None
 @pytest.mark.parametrize("bad", ["../x", "a/../../x", "/etc/x", "a\\b", ".", ".."])
 def test_write_site_refuses_paths_outside(tmp_path: Path, bad: str) -> None:
     out = tmp_path / "out"
-    with pytest.raises(RuntimeError) as caught:
+    with pytest.raises(UnsafePath) as caught:
         write_site([OutputFile("a.txt", b"1"), OutputFile(bad, b"x")], out)
     assert str(caught.value) == f"refusing to write outside the output folder: {bad!r}"
     assert sorted(os.listdir(tmp_path)) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import click
+from ..errors import UsageError
 
 # Every time kb reasons about (the clock, status.yaml's times) lies in this range, so that the 90-day
 # uptime window, a day's end and any time zone's shift stay inside the years 1 to 9999 that Python's
@@ -20,7 +20,7 @@ def in_range(moment: dt.datetime) -> bool:
     return EARLIEST <= moment <= LATEST
 
 
-class ClockError(click.UsageError):
+class ClockError(UsageError):
     """The build's clock is outside the range kb can reason about; exits with status 2."""
 
 
