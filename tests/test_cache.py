@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,9 +15,7 @@ import kb.search
 import kb.markdown
 from kb.build import BuildOptions, build_site
 from kbtest import run_kb_process, snapshot, write_tree
-
-sys.path.insert(0, str(Path(__file__).parent / "bench"))
-from corpus import generate  # noqa: E402
+from support.corpus import generate
 
 PROJECT = {
     "content/site.yaml": "title: Acme\n",
