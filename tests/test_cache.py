@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pickle
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,9 +18,7 @@ from kb.build import BuildOptions, build_site
 from kb.load import load_site
 from kb.speed.runner import Speed
 from kbtest import run_kb_process, snapshot, write_tree
-
-sys.path.insert(0, str(Path(__file__).parent / "bench"))
-from corpus import generate  # noqa: E402
+from support.corpus import generate
 
 PROJECT = {
     "content/site.yaml": "title: Acme\n",

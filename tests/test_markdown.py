@@ -430,10 +430,7 @@ def test_only_the_extensions_and_patterns_an_article_needs_give_the_same_html_as
     if which == "example":
         folder, every = REPO / "content", 1
     elif which == "generated":
-        import sys
-
-        sys.path.insert(0, str(REPO / "tests" / "bench"))
-        from corpus import generate
+        from support.corpus import generate
 
         generate(tmp_path / "content", 150)
         folder, every = tmp_path / "content", 1

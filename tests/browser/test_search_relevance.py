@@ -247,7 +247,7 @@ def test_index_holds_only_articles(page, server, built_site, content):
     for category in content.categories:
         queries += [s.title for s in content.sections_of(category.key)]
     queries += sorted({t for d in content.published for t in d.tags})[:10]
-    queries += [str(content.config.get("title") or ""), "Home", "Topics", "Contact us", "Search", "Tags", "All topics"]
+    queries += [content.config.title, "Home", "Topics", "Contact us", "Search", "Tags", "All topics"]
     queries = [q for q in dict.fromkeys(queries) if q.strip()]
     results = search(page, server, [{"query": q, "all": True} for q in queries])
 
@@ -314,8 +314,8 @@ def test_page_chrome_is_not_indexed(page, server, built_site, content):
         "Related articles",
         "In this article",
     ]
-    phrases += [str(link.get("title")) for link in config.get("footer_links") or [] if isinstance(link, dict)]
-    notice = (config.get("notice") or {}).get("text") if isinstance(config.get("notice"), dict) else None
+    phrases += [link.title for link in config.footer_links]
+    notice = config.notice.text if config.notice is not None else None
     if notice:
         phrases.append(" ".join(words(notice)[-3:]))  # e.g. "no longer accessible"
 

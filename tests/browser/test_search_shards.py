@@ -13,10 +13,8 @@ from pathlib import Path
 import pytest
 
 from kb.search import SHARD_PAGES, shard_of
-from kbtest import ISOLATED, REPO
-
-sys.path.insert(0, str(REPO / "tests" / "bench"))
-from corpus import generate  # noqa: E402
+from kbtest import ISOLATED
+from support.corpus import generate
 
 _H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.S)
 

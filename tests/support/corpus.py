@@ -1,4 +1,5 @@
-"""A deterministic corpus of realistic support articles, for benchmarks: `python tests/bench/corpus.py OUT [N]`.
+"""A deterministic corpus of realistic support articles, for benchmarks and large-site tests:
+`python tests/support/corpus.py OUT [N]`.
 
 The same N always gives the same files: front matter like real help centres (title, summary,
 tags, dates, some ids and aliases), and bodies with headings, lists, tables, code, callouts,

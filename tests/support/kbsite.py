@@ -1,0 +1,28 @@
+"""The site model of a content folder, loaded by kb itself: the one place the tests call kb's loader.
+
+The browser tests and the benches take their expectations (titles, URLs, summaries, tags,
+categories) from here rather than from a front-matter parser of their own. If kb's loading API
+moves, only `load_site` changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from kb.build import BuildOptions, compile_site
+from kb.model import Site
+
+
+def load_site(content: Path, now: str | dt.datetime | None = None, drafts: bool = False) -> Site:
+    """`content` as kb models it: validated config, categories and articles (with `drafts`, drafts too), nothing written.
+
+    `now` is the build's clock (an ISO 8601 string such as "2026-11-26T20:00:00Z" or a datetime);
+    dates from git are not read, as in a project outside any repository."""
+    if isinstance(now, str):
+        now = dt.datetime.fromisoformat(now.replace("Z", "+00:00"))
+    with tempfile.TemporaryDirectory(prefix="kb-model-") as unused:
+        options = BuildOptions(content=Path(content), out=Path(unused) / "site", display=str(content), drafts=drafts,
+                               search=False, now=now, git_dates=False, cache=None, jobs=1)
+        return compile_site(options).site
