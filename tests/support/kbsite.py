@@ -8,11 +8,12 @@ moves, only `load_site` changes.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 
-from kb.build import BuildOptions, compile_site
+from kb.load import load_site as load
 from kb.model import Site
+from kb.options import BuildOptions
+from kb.runner import Runner
 
 
 def load_site(content: Path, now: str | dt.datetime | None = None, drafts: bool = False) -> Site:
@@ -22,7 +23,6 @@ def load_site(content: Path, now: str | dt.datetime | None = None, drafts: bool 
     dates from git are not read, as in a project outside any repository."""
     if isinstance(now, str):
         now = dt.datetime.fromisoformat(now.replace("Z", "+00:00"))
-    with tempfile.TemporaryDirectory(prefix="kb-model-") as unused:
-        options = BuildOptions(content=Path(content), out=Path(unused) / "site", display=str(content), drafts=drafts,
-                               search=False, now=now, git_dates=False, cache=None, jobs=1)
-        return compile_site(options).site
+    options = BuildOptions(content=Path(content), display=str(content), drafts=drafts, search=False, now=now,
+                           git_dates=False)
+    return load(options, Runner()).site
