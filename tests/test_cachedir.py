@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kb.build import BuildOptions, build_site
-from kb.cachedir import TAG, check_cache, default_cache, mark_cache
+from kb.speed.cachedir import TAG, check_cache, default_cache, mark_cache
 from kb.errors import OutputError
 from kbtest import run_kb_process, snapshot, write_tree
 
