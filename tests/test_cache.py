@@ -13,6 +13,7 @@ import kb.speed.pages
 import kb.speed.runner
 import kb.speed.tables
 import kb.search
+import kb.search.pages
 import kb.markdown
 from kb.build import BuildOptions, build_site
 from kb.load import load_site
@@ -354,14 +355,14 @@ def test_kept_pages_bring_what_search_needs_to_know_of_them_from_the_cache(tmp_p
     write_tree(tmp_path, {**PROJECT, "content/setup/install.md": "---\ntitle: Install\n---\nRun the installer.\n",
                           "content/setup/upgrade.md": "---\ntitle: Upgrade\n---\nDownload the new version.\n"})
     _build(tmp_path, search=True)
-    real = kb.search.body_only
+    real = kb.search.pages.body_only
     judged: list[bytes] = []
 
     def counting(data: bytes) -> bool:
         judged.append(data)
         return real(data)
 
-    monkeypatch.setattr(kb.search, "body_only", counting)
+    monkeypatch.setattr(kb.search.pages, "body_only", counting)
     monkeypatch.setattr(kb.speed.runner, "body_only", counting)
     pages.clear()
     (tmp_path / "content/billing/alone.md").write_text("---\ntitle: Alone\n---\nNew words.\n")

@@ -1,4 +1,4 @@
-"""kb.search: the Pagefind index over the staged site, and --no-search."""
+"""kb.search: the Pagefind index over the staged site (index, pages, shards, files), and --no-search."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import kb.search as search
+from kb.errors import SearchError
 from kbtest import write_tree
 from kb.runner import Runner
 
@@ -17,17 +18,17 @@ ARTICLE = """<!doctype html><html lang="en"><body>
 
 
 def test_shard_counts() -> None:
-    pages = search.SHARD_PAGES
-    counts = [search.shard_count(n) for n in (0, 1, pages - 1, pages, 2 * pages, 3 * pages - 1, 3 * pages, 5 * pages,
+    pages = search.index.SHARD_PAGES
+    counts = [search.index.shard_count(n) for n in (0, 1, pages - 1, pages, 2 * pages, 3 * pages - 1, 3 * pages, 5 * pages,
                                               7 * pages, 40 * pages)]
-    assert counts == [1, 1, 1, 2, 2, 2, 4, 6, 8, search.MAX_SHARDS]
+    assert counts == [1, 1, 1, 2, 2, 2, 4, 6, 8, search.index.MAX_SHARDS]
 
 
 def test_language_code() -> None:
-    assert search._language_code("en") == "en"
-    assert search._language_code("en-US") == "en"
-    assert search._language_code("pt_BR") == "pt"
-    assert search._language_code("") == "en"
+    assert search.index._language_code("en") == "en"
+    assert search.index._language_code("en-US") == "en"
+    assert search.index._language_code("pt_BR") == "pt"
+    assert search.index._language_code("") == "en"
 
 
 def test_index_counts_only_marked_pages(tmp_path: Path) -> None:
@@ -49,7 +50,7 @@ def test_missing_binary_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_pa
         raise FileNotFoundError("pagefind_bin/pagefind")
 
     monkeypatch.setattr(pagefind_bin, "get_executable", gone)
-    with pytest.raises(search.SearchError, match="the Pagefind binary is missing"):
+    with pytest.raises(SearchError, match="the Pagefind binary is missing"):
         search.index_site(tmp_path, "en", Runner())
 
 
@@ -60,7 +61,7 @@ def test_failing_indexer_keeps_the_old_site(kb, monkeypatch: pytest.MonkeyPatch,
     before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
 
     def broken(site_dir: Path, language: str, *more: object) -> search.SearchReport:
-        raise search.SearchError("Pagefind failed: out of disk")
+        raise SearchError("Pagefind failed: out of disk")
 
     monkeypatch.setattr("kb.build.index_site", broken)
     result = kb(["build", "--content", "content", "--out", str(out)], cwd=project)
@@ -89,10 +90,21 @@ def test_a_large_index_is_split_into_shards_that_together_hold_every_page(
 ) -> None:
     import json
 
-    monkeypatch.setattr(search, "SHARD_PAGES", 2)
-    monkeypatch.setattr(search, "MAX_GLOB", glob)
+    monkeypatch.setattr(search.index, "SHARD_PAGES", 2)
+    monkeypatch.setattr(search.index, "MAX_GLOB", glob)
+    linked: list[str] = []
+    real = search.index.write_file
+
+    def linking(folder: Path, rel: str, **kw: object) -> object:
+        linked.append(rel)
+        return real(folder, rel, **kw)
+
+    monkeypatch.setattr(search.index, "write_file", linking)
     site = write_tree(tmp_path / "site", {**_pages(8), "guías/p9/index.html": ARTICLE, "index.html": "<html><body>x</body></html>"})
     report = search.index_site(site, "en", Runner())
+    marked = [*_pages(8), "guías/p9/index.html"]
+    own_folder = [p for p in marked if glob == 10 or search.index.shard_of(p, 4) == search.index.shard_of(marked[-1], 4)]
+    assert sorted(linked) == sorted(own_folder)  # a path that is not plain is linked whatever the glob's length
     assert (report.shards, report.pages) == (4, 9)
     assert json.loads((site / "pagefind/kb-shards.json").read_text()) == ["shard-1/", "shard-2/", "shard-3/"]
     for folder in ("pagefind", "pagefind/shard-1", "pagefind/shard-2", "pagefind/shard-3"):
@@ -112,7 +124,7 @@ class _Keeping(Runner):
 
 
 def test_unchanged_shards_come_from_the_cache_after_their_files_are_checked(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(search, "SHARD_PAGES", 2)
+    monkeypatch.setattr(search.index, "SHARD_PAGES", 2)
     cache = tmp_path / "cache"
 
     def index(pages: dict[str, str]) -> tuple[search.SearchReport, dict[str, bytes]]:
@@ -172,13 +184,13 @@ NEEDED = ("an h1 before it (the title otherwise)", "no h1 (the title comes from 
 @pytest.mark.parametrize("name", list(BODY_ONLY_CASES))
 def test_body_only_says_when_the_marked_element_holds_everything_pagefind_reads(name: str) -> None:
     page, expected = BODY_ONLY_CASES[name]
-    assert search.body_only(page.encode()) is expected
+    assert search.pages.body_only(page.encode()) is expected
 
 
 def _index_files(site: Path, output: Path, alone: bool) -> dict[str, bytes]:
-    executable = search.pagefind_executable()
-    search._run(executable, site, None, output.parent / f"in-{output.name}", output, "en", alone)
-    search.normalise_index(output)
+    executable = search.index.pagefind_executable()
+    search.index._run(executable, site, None, output.parent / f"in-{output.name}", output, "en", alone)
+    search.files.normalise_index(output)
     return {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()}
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.search import SHARD_PAGES, shard_of
+from kb.search.index import SHARD_PAGES, shard_of
 from kbtest import ISOLATED
 from support.corpus import generate
 

@@ -1,0 +1,12 @@
+"""The search index, made by Pagefind over the staged site.
+
+index: the index built in shards (running Pagefind); pages: which pages are indexed, and whether
+Pagefind may read their marked element alone; shards: the shards kept in the cache folder between
+builds; files: Pagefind's output made the same from build to build.
+"""
+
+from .index import SearchReport, index_site
+from .pages import BODY, SUBDIR, body_only
+from .shards import keep_shards, kept_shards
+
+__all__ = ["BODY", "SUBDIR", "SearchReport", "body_only", "index_site", "keep_shards", "kept_shards"]

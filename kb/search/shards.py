@@ -1,0 +1,83 @@
+"""The search shards kept in the cache folder between builds: stored, checked, listed and pruned."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+from ..output import write_file
+from ..speed.tables import is_digest
+
+DIGESTS = "digests.json"  # beside a cached shard's files: what each file's bytes were
+
+
+def keep_shard(output: Path, entry: Path) -> int:
+    """Store a shard's index in the cache (files linked, not copied) with the digest of every file,
+    and return their size; the digests are written last, so an entry without them is incomplete
+    and never used."""
+    shutil.rmtree(entry, ignore_errors=True)
+    digests = {}
+    made: set[str] = set()
+    size = 0
+    (entry / "files").mkdir(parents=True)
+    for path in sorted(p for p in output.rglob("*") if p.is_file()):
+        rel = path.relative_to(output).as_posix()
+        data = path.read_bytes()
+        digests[rel] = hashlib.sha256(data).hexdigest()
+        size += len(data)
+        write_file(entry / "files", rel, made=made, link_from=path)
+    temp = entry / f"{DIGESTS}.tmp"
+    temp.write_text(json.dumps(digests), encoding="utf-8")
+    os.replace(temp, entry / DIGESTS)
+    return size
+
+
+def load_shard(entry: Path) -> tuple[dict[str, str], int] | None:
+    """A cached shard's files and their total size, if every one is still what was stored (they
+    are linked, not copied, into the site, so a change to a published file would show here)."""
+    files = os.path.join(entry, "files")
+    found: dict[str, str] = {}
+    size = 0
+    try:
+        with open(os.path.join(entry, DIGESTS), encoding="utf-8") as handle:
+            digests = json.load(handle)
+        for rel, digest in digests.items():
+            path = os.path.join(files, rel)
+            with open(path, "rb") as handle:
+                data = handle.read()
+            if hashlib.sha256(data).hexdigest() != digest:
+                return None
+            found[rel] = path
+            size += len(data)
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+    return found, size
+
+
+def kept_shards(cache: Path | None) -> set[str]:
+    """The shards the cache folder holds now (their keys)."""
+    try:
+        return {entry.name for entry in os.scandir(cache / "search")} if cache is not None else set()
+    except OSError:
+        return set()
+
+
+def keep_shards(cache: Path | None, keys: set[str]) -> None:
+    """Keep in the cache folder only the shards named: those of a failed build's cache as it was
+    before it (`kept_shards`), or those a published index uses (SearchReport.keys)."""
+    if cache is not None:
+        _prune(cache / "search", keys)
+
+
+def _prune(folder: Path, keep: set[str]) -> None:
+    """Remove the cached shards no longer used."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:  # only the folders kb names (a digest): nothing else is kb's to remove
+        if entry.name not in keep and is_digest(entry.name) and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
