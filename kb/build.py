@@ -21,8 +21,8 @@ from .errors import ContentError, Diagnostic, OutputError
 from .load import fail_on_errors, load_site
 from .model import OutputFile, Site
 from .options import BuildOptions, build_clock  # noqa: F401 - kb.build's API
-from .output import BACKGROUND_DELETE, MARKER, output_lock, recover, staging_folder, swap
-from .render import MANIFEST, render_site
+from .output.folder import BACKGROUND_DELETE, MARKER, output_lock, recover, staging_folder, swap
+from .render.pages import MANIFEST, render_site
 from .runner import Progress, Runner
 from .search import SearchReport, index_site
 

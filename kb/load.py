@@ -10,22 +10,22 @@ from pathlib import Path
 
 import jinja2
 
-from .articles import parse_articles, render_articles, render_status
+from .content.articles import parse_articles, render_articles, render_status
 from .options import BuildOptions, build_clock
-from .collisions import output_problems
-from .config import SITE_FILE, load_config
-from .content import active_files, discover, load_categories, tree_problems
-from .discover import SourceTree as Tree
+from .output.collisions import output_problems
+from .content.config import SITE_FILE, load_config
+from .content.parse import active_files, discover, load_categories, tree_problems
+from .content.discover import SourceTree as Tree
 from .errors import ContentError, Diagnostic, OutputError, error, join_display, strictify
-from .gitdates import date_articles
+from .content.gitdates import date_articles
 from .model import Article, LinkContext, RenderedArticle, Site, SiteConfig
-from .outside import theme_links
+from .content.outside import theme_links
 from .runner import Runner
-from .scaffold import placeholder_warnings
-from .site import assemble_site
+from .content.scaffold import placeholder_warnings
+from .content.site import assemble_site
 from .status import STATUS_FILE, load_status, status_links
 from .status.report import status_report
-from .theme import BUILTIN_THEMES, theme_dir
+from .render.theme import BUILTIN_THEMES, theme_dir
 
 
 @dataclass(frozen=True)

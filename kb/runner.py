@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 import jinja2
 
 from .model import OutputFile
-from .output import write_files
-from .theme import make_environment
+from .output.folder import write_files
+from .render.theme import make_environment
 
 T = TypeVar("T")
 R = TypeVar("R")

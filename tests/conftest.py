@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kb.cli import cli
+from kb.cli.commands import cli
 from kbtest import ISOLATED
 
 

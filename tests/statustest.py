@@ -7,7 +7,7 @@ import textwrap
 
 from kb.status import StatusLinks, parse_status
 from kb.status.model import StatusFile
-from kb.yamlpos import load_yaml
+from kb.content.yamlpos import load_yaml
 
 UTC = dt.UTC
 LINKS = StatusLinks(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kb.model import Category
-from kb.site import asset_path
+from kb.content.site import asset_path
 from kbtest import run_kb_process, write_tree
 
 CATEGORIES = (

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 import kb.build
-import kb.output
+import kb.output.folder
 from kbtest import snapshot, write_tree
 from kb.build import BuildOptions, build_clock, build_site, check_output
-from kb.output import write_site
+from kb.output.folder import write_site
 from kb.errors import ContentError, OutputError, UnsafePath
 from kb.model import OutputFile
-from kb.output import MARKER_TEXT
+from kb.output.folder import MARKER_TEXT
 
 NOW = dt.datetime(2020, 3, 1, tzinfo=dt.timezone.utc)
 PROJECT = {
@@ -306,7 +306,7 @@ def test_swap_failure_leaves_no_folders_behind(tmp_path: Path, monkeypatch: pyte
             raise OSError(5, "Input/output error")
         return real_rename(src, dst)
 
-    monkeypatch.setattr(kb.output, "_exchange", lambda a, b: False)  # where folders cannot be swapped in one step
+    monkeypatch.setattr(kb.output.folder, "_exchange", lambda a, b: False)  # where folders cannot be swapped in one step
     monkeypatch.setattr(os, "rename", failing_rename)
     with pytest.raises(OSError):
         write_site([OutputFile("index.html", b"new")], out)
@@ -328,7 +328,7 @@ def crash(self, data):
         os._exit(9)  # the process dies mid-write: no cleanup, no exception handlers
     return real(self, data)
 Path.write_bytes = crash
-from kb.cli import main
+from kb.cli.commands import main
 sys.exit(main(["build", "--content", "content", "--out", "site", "--no-search"]))
 """
 

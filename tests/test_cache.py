@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 import kb.build
-import kb.render
+import kb.render.pages
 import kb.speed.pages
 import kb.speed.runner
 import kb.speed.tables
 import kb.search
 import kb.search.pages
-import kb.markdown
+import kb.content.markdown
 from kb.build import BuildOptions, build_site
 from kb.load import load_site
 from kb.speed.runner import Speed
@@ -34,13 +34,13 @@ PROJECT = {
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The sources rendered by Markdown in this test, in order."""
     seen: list[str] = []
-    real = kb.markdown.MarkdownRenderer.render
+    real = kb.content.markdown.MarkdownRenderer.render
 
     def counting(self, article, context, shown):
         seen.append(article.source)
         return real(self, article, context, shown)
 
-    monkeypatch.setattr(kb.markdown.MarkdownRenderer, "render", counting)
+    monkeypatch.setattr(kb.content.markdown.MarkdownRenderer, "render", counting)
     return seen
 
 
@@ -99,7 +99,7 @@ def test_kb_serve_renders_again_only_what_an_edit_or_a_moved_link_target_changed
                                                                                  watched: bool) -> None:
     """`kb serve` keeps its articles in memory between edits: the same rules, in one process (the
     files' times read by the build itself, or given by the watcher)."""
-    from kb.serve import snapshot
+    from kb.serve.server import snapshot
 
     write_tree(tmp_path, PROJECT)
     options = BuildOptions(content=tmp_path / "content", out=tmp_path / "site", display="content", search=False,
@@ -110,7 +110,7 @@ def test_kb_serve_renders_again_only_what_an_edit_or_a_moved_link_target_changed
         if watched:
             run.seen(snapshot([options.content]))
         loaded = load_site(options, run)
-        files, _ = kb.render.render_site(loaded.site, loaded.rendered, loaded.env, loaded.theme, options.content, run)
+        files, _ = kb.render.pages.render_site(loaded.site, loaded.rendered, loaded.env, loaded.theme, options.content, run)
         return next(f.data for f in files if f.path == source).decode()
 
     html("billing/pay/index.html")
@@ -269,13 +269,13 @@ def test_the_process_pool_reports_the_errors_one_process_does(tmp_path: Path) ->
 def pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The pages rendered by a template in this test (not taken from the page cache), in order."""
     seen: list[str] = []
-    real = kb.render.render_page
+    real = kb.render.pages.render_page
 
     def counting(env, templates, job, context=None):
         seen.append(job[0])
         return real(env, templates, job, context)
 
-    monkeypatch.setattr(kb.render, "render_page", counting)
+    monkeypatch.setattr(kb.render.pages, "render_page", counting)
     return seen
 
 

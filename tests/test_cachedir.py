@@ -145,7 +145,7 @@ def test_the_default_cache_is_beside_the_content_folder_not_in_a_published_one(t
 
 
 def test_a_build_that_finds_the_cache_in_use_builds_without_it(tmp_path: Path) -> None:
-    from kb.locks import Lock
+    from kb.output.locks import Lock
 
     write_tree(tmp_path, PROJECT)
     cache = tmp_path / ".kb-cache"

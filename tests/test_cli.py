@@ -1,4 +1,4 @@
-"""kb.cli: exit codes, the summary line, --quiet/--strict/--drafts/--base-url, build.py and python -m kb."""
+"""kb.cli.commands: exit codes, the summary line, --quiet/--strict/--drafts/--base-url, build.py and python -m kb."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kbtest import REPO, run_kb_process, write_tree
 from kb import __version__
-from kb.cli import main
+from kb.cli.commands import main
 
 EPOCH = "1583020800"
 SUMMARY = re.compile(

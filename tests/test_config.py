@@ -1,4 +1,4 @@
-"""kb.config: site.yaml → SiteConfig, defaults, warnings for unknown settings."""
+"""kb.content.config: site.yaml → SiteConfig, defaults, warnings for unknown settings."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kbtest import write_tree
-from kb.config import load_config
+from kb.content.config import load_config
 from kb.model import Contact, Link, MarkdownOptions, Notice, SiteConfig
 
 FULL = """\

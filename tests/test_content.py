@@ -1,4 +1,4 @@
-"""kb.content: discovering files, front matter, articles and categories."""
+"""kb.content.parse: discovering files, front matter, articles and categories."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kbtest import write_tree
-from kb.content import discover, load_categories, parse_article, split_front_matter
+from kb.content.parse import discover, load_categories, parse_article, split_front_matter
 from kb.model import Category, SiteConfig
 
 FOLDER_URLS = {"": "/general/", "billing": "/billing/", "billing/cards": "/billing/cards/"}

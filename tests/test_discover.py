@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.content import discover
-from kb.textio import ARTICLE_LIMIT, Unreadable, read_bytes, read_text
+from kb.content.parse import discover
+from kb.content.textio import ARTICLE_LIMIT, Unreadable, read_bytes, read_text
 from kbtest import ISOLATED, write_tree
 
 OK = "---\ntitle: Pay\n---\nBody.\n"

@@ -91,7 +91,7 @@ def test_control_characters_print_as_escapes(raw: str, shown: str) -> None:
 
 
 def test_github_annotations_cannot_start_a_second_command() -> None:
-    from kb.cli import github_annotation
+    from kb.cli.commands import github_annotation
     found = github_annotation(error("content/a\n::error file=x::b\r\x1b.md", 1, 1, "bad\n::warning::x \x1b[31m"))
     assert "\n" not in found and "\r" not in found and "\x1b" not in found
     assert found.startswith("::error file=content/a\\n%3A%3Aerror file=x%3A%3Ab\\r\\x1b.md,line=1,col=1,title=kb::")
@@ -166,11 +166,11 @@ def test_errors_survive_pickling(exc: KbError) -> None:
 
 # Exceptions kb defines that never reach the user, and why.
 INTERNAL = {
-    "kb.locks.Busy": "the output lock turns it into an OutputError; the cache lock into a build without a cache",
+    "kb.output.locks.Busy": "the output lock turns it into an OutputError; the cache lock into a build without a cache",
     "kb.speed.pages.Uncacheable": "a page whose context cannot be cached is rendered without the cache",
-    "kb.textio.Unreadable": "an OSError (so that callers treat it as one); read into a positioned diagnostic",
-    "kb.yamlguard.YamlProblem": "read into a diagnostic at its line and column",
-    "kb.templateload.TemplateFileError": "a jinja2.TemplateError, so that Jinja passes it on; read into a diagnostic",
+    "kb.content.textio.Unreadable": "an OSError (so that callers treat it as one); read into a positioned diagnostic",
+    "kb.content.yamlguard.YamlProblem": "read into a diagnostic at its line and column",
+    "kb.render.loader.TemplateFileError": "a jinja2.TemplateError, so that Jinja passes it on; read into a diagnostic",
 }
 
 
@@ -188,7 +188,7 @@ def test_every_exception_kb_defines_is_a_kb_error_or_internal() -> None:
                 seen.add(qualified)
                 assert issubclass(value, KbError) or qualified in INTERNAL, f"{qualified} is not a KbError"
     assert set(INTERNAL) <= seen  # the list names only what exists
-    assert {"kb.errors.KbError", "kb.errors.ContentError", "kb.scaffold.ArgumentError", "kb.status.times.ClockError"} <= seen
+    assert {"kb.errors.KbError", "kb.errors.ContentError", "kb.content.scaffold.ArgumentError", "kb.status.times.ClockError"} <= seen
 
 
 def test_only_the_command_line_uses_click() -> None:
@@ -244,6 +244,6 @@ def test_a_bug_keeps_its_traceback(kb, tmp_path: Path, monkeypatch: pytest.Monke
     def broken(*args, **kwargs):
         raise ValueError("a bug")
 
-    monkeypatch.setattr("kb.cli.build_site", broken)
+    monkeypatch.setattr("kb.cli.commands.build_site", broken)
     with pytest.raises(ValueError, match="a bug"):
         kb(["build"], cwd=tmp_path)

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-import kb.output
+import kb.output.folder
 from kb.errors import OutputError
 from kb.model import OutputFile
-from kb.output import MARKER_TEXT, output_lock, swap, write_site
+from kb.output.folder import MARKER_TEXT, output_lock, swap, write_site
 from kbtest import ISOLATED, snapshot, write_tree
 
 PROJECT = {
@@ -30,9 +30,9 @@ ENV = {**os.environ, **ISOLATED}
 RUN = """
 import os, sys, time
 from pathlib import Path
-import kb.output, kb.build
+import kb.output.folder, kb.build
 {setup}
-from kb.cli import main
+from kb.cli.commands import main
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -120,7 +120,7 @@ real = os.rename
 def rename(src, dst):
     real(src, dst)
     os._exit(9)  # killed after the first rename of the swap, before the second
-kb.output.os.rename = rename
+kb.output.folder.os.rename = rename
 """
 
 
@@ -162,7 +162,7 @@ def test_where_folders_cannot_be_exchanged_the_next_build_puts_back_a_site_a_cra
     assert _kb(project).returncode == 0
     before = snapshot(project / "site")
     (project / "content/billing/pay.md").write_text("---\ntitle: Pay\n---\nChanged.\n")
-    no_exchange = "kb.output._exchange = lambda a, b: False\n"
+    no_exchange = "kb.output.folder._exchange = lambda a, b: False\n"
     crashed = _kb(project, setup=no_exchange + KILL_AFTER_FIRST_RENAME)
     assert crashed.returncode == 9
     assert not (project / "site").exists()  # the gap this fallback has, which the next build closes
@@ -182,10 +182,10 @@ def test_a_site_that_cannot_be_moved_leaves_nothing_beside_it(tmp_path: Path, mo
         raise OSError(errno.EPERM, "Operation not permitted")  # an immutable folder (chattr +i)
 
     if exchange:
-        monkeypatch.setattr(kb.output, "_exchange", refuse)
+        monkeypatch.setattr(kb.output.folder, "_exchange", refuse)
     else:
-        monkeypatch.setattr(kb.output, "_exchange", lambda a, b: False)
-        monkeypatch.setattr(kb.output.os, "rename", refuse)
+        monkeypatch.setattr(kb.output.folder, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(kb.output.folder.os, "rename", refuse)
     with pytest.raises(OSError):
         write_site([OutputFile("index.html", b"new")], out)
     monkeypatch.undo()
@@ -322,7 +322,7 @@ def test_a_crash_leaves_a_staging_folder_that_the_next_build_removes_whatever_th
     out = "site[1]"
     assert _kb(project, "--out", out).returncode == 0
     before = snapshot(project / out)
-    no_exchange = "kb.output._exchange = lambda a, b: False\n"
+    no_exchange = "kb.output.folder._exchange = lambda a, b: False\n"
     assert _kb(project, "--out", out, setup=no_exchange + KILL_AFTER_FIRST_RENAME).returncode == 9
     assert not (project / out).exists()
     (project / "content/billing/broken.md").write_text("---\ntitle: [\n---\n")

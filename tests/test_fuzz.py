@@ -31,10 +31,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kb.build import BuildOptions, build_site, compile_site
-from kb.config import load_config
-from kb.content import discover, load_categories, parse_article
+from kb.content.config import load_config
+from kb.content.parse import discover, load_categories, parse_article
 from kb.errors import ContentError
-from kb.markdown import MarkdownRenderer
+from kb.content.markdown import MarkdownRenderer
 from kb.model import LinkContext, MarkdownOptions, SiteConfig
 from kb.status import StatusLinks, load_status
 from kb.status.report import status_report

@@ -43,7 +43,7 @@ def _updated(site: Path, page: str) -> str | None:
 
 
 def test_dates_come_from_the_latest_commit_of_each_file(kb, repo: Path) -> None:
-    from kb.gitdates import git_dates
+    from kb.content.gitdates import git_dates
 
     dates = git_dates(repo / "content")
     assert {k: v.isoformat() for k, v in dates.dates.items()} == {
@@ -59,7 +59,7 @@ def test_dates_come_from_the_latest_commit_of_each_file(kb, repo: Path) -> None:
 
 
 def test_one_git_log_for_the_whole_tree(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from kb import gitdates
+    from kb.content import gitdates
 
     calls: list[list[str]] = []
     real = subprocess.run
@@ -93,14 +93,14 @@ def test_outside_git_there_are_no_dates_and_no_warning(kb, tmp_path: Path) -> No
 def test_kb_serve_reads_the_history_again_only_after_a_commit(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import datetime as dt
 
-    from kb import gitdates
+    from kb.content import gitdates
     from kb.build import BuildOptions
     from kb.load import load_site
     from kb.speed.runner import Speed
 
     logs: list[int] = []
     real = gitdates.git_dates
-    monkeypatch.setattr("kb.gitdates.git_dates", lambda root: logs.append(1) or real(root))
+    monkeypatch.setattr("kb.content.gitdates.git_dates", lambda root: logs.append(1) or real(root))
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", "")
     options = BuildOptions(content=repo / "content", out=repo / "site", display="content", search=False)
     run = Speed(serve=True)

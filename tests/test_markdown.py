@@ -1,4 +1,4 @@
-"""kb.markdown: callouts, link rewriting, table of contents, excerpts, safety, reuse."""
+"""kb.content.markdown: callouts, link rewriting, table of contents, excerpts, safety, reuse."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.articles import check_anchors
-from kb.content import parse_article
-from kb.markdown import OPTIONAL_EXTENSIONS, MarkdownRenderer, make_excerpt, plain_text
+from kb.content.articles import check_anchors
+from kb.content.parse import parse_article
+from kb.content.markdown import OPTIONAL_EXTENSIONS, MarkdownRenderer, make_excerpt, plain_text
 from kb.model import (
     Article,
     LinkContext,
@@ -19,7 +19,7 @@ from kb.model import (
     SiteConfig,
     TocEntry,
 )
-from kb.slugs import heading_id
+from kb.content.slugs import heading_id
 
 CONTEXT = LinkContext(
     urls={
@@ -394,10 +394,10 @@ def test_links_to_missing_anchors_are_found_after_rendering() -> None:
 def _articles_of(folder, every: int = 1):
     from pathlib import Path
 
-    from kb.articles import parse_articles
+    from kb.content.articles import parse_articles
     from kb.runner import Runner
-    from kb.config import load_config
-    from kb.content import discover, load_categories
+    from kb.content.config import load_config
+    from kb.content.parse import discover, load_categories
 
     root = Path(folder)
     config, _ = load_config(root, str(root))
@@ -408,13 +408,13 @@ def _articles_of(folder, every: int = 1):
 
 
 class _StockRenderer(MarkdownRenderer):
-    """kb's renderer with Python-Markdown's own parts only (none of kb.mdquick's)."""
+    """kb's renderer with Python-Markdown's own parts only (none of kb.speed.mdquick's)."""
 
     quick = False
 
 
 def test_kb_postprocessors_leave_plain_text_alone() -> None:
-    """The quick rendering of plain headings relies on this (kb.markdown._inner_html)."""
+    """The quick rendering of plain headings relies on this (kb.content.markdown._inner_html)."""
     renderer = MarkdownRenderer(MarkdownOptions(), all_extensions=True)
     md, _ = renderer._instance("")
     text = "Before you start: 100 % of * words _ ' \" ( ) [ ] # é 🙂"
@@ -470,7 +470,7 @@ def test_skipping_patterns_that_cannot_match_changes_nothing(text: str) -> None:
 
 def test_every_inline_pattern_of_python_markdown_is_known() -> None:
     """A Python-Markdown release that changes a pattern's expression makes kb slower, not wrong; this says so."""
-    from kb.mdquick import needs
+    from kb.speed.mdquick import needs
 
     md = MarkdownRenderer(MarkdownOptions(), all_extensions=True)._make(tuple(n for n, _ in OPTIONAL_EXTENSIONS))
     unknown = [type(p).__name__ for p in md.inlinePatterns if needs(p) is None]
@@ -506,7 +506,7 @@ def test_code_blocks_get_the_lexer_pygments_would_give_them() -> None:
     from pygments.lexers._mapping import LEXERS
     from pygments.util import ClassNotFound
 
-    from kb.highlight import lexer_by_name as _lexer_by_name
+    from kb.speed.highlight import lexer_by_name as _lexer_by_name
 
     options = {"stripnl": False, "tabsize": 4}
     names = [aliases[0] for *_, aliases, _, _ in list(LEXERS.values())[::10] if aliases]

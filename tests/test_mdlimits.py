@@ -1,4 +1,4 @@
-"""kb.mdlimits: what one article may cost Python-Markdown; beyond it, a positioned error at once instead of a hang."""
+"""kb.content.mdlimits: what one article may cost Python-Markdown; beyond it, a positioned error at once instead of a hang."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.markdown import MarkdownRenderer
-from kb.mdlimits import MAX_CHARS, MAX_DEPTH, check_cost
+from kb.content.markdown import MarkdownRenderer
+from kb.content.mdlimits import MAX_CHARS, MAX_DEPTH, check_cost
 from kb.model import Article, LinkContext, MarkdownOptions
 
 REPO = Path(__file__).resolve().parent.parent

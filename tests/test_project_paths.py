@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kb.config import parse_config
-from kb.yamlpos import load_yaml
+from kb.content.config import parse_config
+from kb.content.yamlpos import load_yaml
 from kbtest import run_kb_process, snapshot, write_tree
 
 ARTICLE = {"content/billing/pay.md": "---\ntitle: Pay\n---\nHow to pay.\n"}

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kb.markdown import MarkdownRenderer
+from kb.content.markdown import MarkdownRenderer
 from kb.model import Article, LinkContext, MarkdownOptions
-from kb.rawlinks import rewrite_links
+from kb.content.rawlinks import rewrite_links
 from kbtest import run_kb_process, write_tree
 
 CONTEXT = LinkContext(

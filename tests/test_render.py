@@ -1,4 +1,4 @@
-"""kb.render: the published files of a scratch project: pages, prefixes, sitemap, robots, assets."""
+"""kb.render.pages: the published files of a scratch project: pages, prefixes, sitemap, robots, assets."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from kb.minify import minify_css
+from kb.render.minify import minify_css
 
 from click.testing import CliRunner
 
 from kbtest import write_tree
-from kb.cli import cli
+from kb.cli.commands import cli
 
 EPOCH = "1583020800"  # 2020-03-01T00:00:00Z
 PROJECT = {

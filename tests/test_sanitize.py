@@ -1,4 +1,4 @@
-"""kb.sanitize: the untrusted mode's sanitiser removes every script payload a writer can put in Markdown
+"""kb.content.sanitize: the untrusted mode's sanitiser removes every script payload a writer can put in Markdown
 (articles and status.yaml update bodies) and changes nothing else that kb's Markdown writes."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kb.markdown import MarkdownRenderer
+from kb.content.markdown import MarkdownRenderer
 from kb.model import Article, LinkContext, MarkdownOptions
-from kb.sanitize import ATTRIBUTES, TAGS, URL_SCHEMES, VALUES, sanitize_html
+from kb.content.sanitize import ATTRIBUTES, TAGS, URL_SCHEMES, VALUES, sanitize_html
 from kbtest import CORPUS, REPO, write_tree
 
 UNTRUSTED = MarkdownRenderer(MarkdownOptions(raw_html=False))
@@ -262,6 +262,6 @@ def _removed(before: list[tuple], after: list[tuple]) -> list[tuple]:
 
 
 def test_a_phone_link_is_kept() -> None:
-    from kb.sanitize import sanitize_html
+    from kb.content.sanitize import sanitize_html
 
     assert 'href="tel:+15551234567"' in sanitize_html("<p><a href=\"tel:+15551234567\">Call us</a></p>")

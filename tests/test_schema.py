@@ -1,11 +1,11 @@
-"""kb.schema: typed reads of YAML values with positioned diagnostics."""
+"""kb.content.schema: typed reads of YAML values with positioned diagnostics."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from kb.schema import Reader
-from kb.yamlpos import load_yaml
+from kb.content.schema import Reader
+from kb.content.yamlpos import load_yaml
 
 
 def _reader(text: str, offset: int = 0) -> Reader:

@@ -205,7 +205,7 @@ def test_a_loopback_host_answers_the_url_it_prints(tmp_path: Path) -> None:
 
 
 def test_the_host_names_answered_on_a_loopback_address() -> None:
-    from kb.servehttp import local_hosts
+    from kb.serve.handler import local_hosts
 
     assert local_hosts(8000) == {"localhost:8000", "127.0.0.1:8000", "[::1]:8000"}
     assert local_hosts(8000, "127.0.0.2") == {"localhost:8000", "127.0.0.1:8000", "[::1]:8000", "127.0.0.2:8000"}

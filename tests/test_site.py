@@ -1,4 +1,4 @@
-"""kb.site: rules across files (URLs, ids, related) and listing order."""
+"""kb.content.site: rules across files (URLs, ids, related) and listing order."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.content import parse_article
+from kb.content.parse import parse_article
 from kb.model import Article, Category, SiteConfig
 from kb.speed.runner import Speed
-from kb.site import alias_path, assemble_site
+from kb.content.site import alias_path, assemble_site
 from kbtest import write_tree
 
 NOW = dt.datetime(2020, 3, 1, 12, 0, tzinfo=dt.timezone.utc)
@@ -238,10 +238,10 @@ def _site_edits(draw):
 @settings(max_examples=300, deadline=None)
 @given(versions=_site_edits())
 def test_related_articles_worked_out_again_only_where_an_edit_reaches_are_the_same_as_from_scratch(versions) -> None:
-    import kb.site
+    import kb.content.site
 
-    common = kb.site.COMMON_TAG
-    kb.site.COMMON_TAG = 3  # small sites cross the line between rare and common tags
+    common = kb.content.site.COMMON_TAG
+    kb.content.site.COMMON_TAG = 3  # small sites cross the line between rare and common tags
     try:
         run = Speed(serve=True)
         for articles in versions:
@@ -250,7 +250,7 @@ def test_related_articles_worked_out_again_only_where_an_edit_reaches_are_the_sa
             assert kept.related == scratch.related
             assert list(kept.related) == list(scratch.related)
     finally:
-        kb.site.COMMON_TAG = common
+        kb.content.site.COMMON_TAG = common
 
 
 @pytest.mark.parametrize(("alias", "path"), [

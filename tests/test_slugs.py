@@ -1,4 +1,4 @@
-"""kb.slugs: Unicode-aware slugs, titles from file names, safe URL segments."""
+"""kb.content.slugs: Unicode-aware slugs, titles from file names, safe URL segments."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from kb.slugs import is_safe_slug, slugify, title_from_name
+from kb.content.slugs import is_safe_slug, slugify, title_from_name
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from kbtest import ISOLATED, write_tree
 from kb.build import build_clock
 from kb.status import StatusLinks, parse_status
 from kb.status.times import EARLIEST, LATEST, ClockError, in_range, parse_datetime, show
-from kb.yamlpos import load_yaml
+from kb.content.yamlpos import load_yaml
 
 FAST = 20  # seconds: every build here takes well under one
 

@@ -12,7 +12,7 @@ from kb.speed.pages import fingerprint
 from kb.status import StatusLinks, parse_status
 from kb.status.report import status_report
 from kb.status.view import StatusView, article_issues
-from kb.yamlpos import load_yaml
+from kb.content.yamlpos import load_yaml
 
 DOC = """\
 page:

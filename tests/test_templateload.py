@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.render import _static_files
+from kb.render.pages import _static_files
 from kbtest import write_tree
 
 OK = "---\ntitle: Pay\n---\nBody.\n"
@@ -57,7 +57,7 @@ def test_a_named_pipe_among_a_themes_static_files_is_not_copied(tmp_path: Path) 
 
 def test_kb_serve_shows_a_failing_template_in_its_overlay(tmp_path: Path) -> None:
     from kb.build import BuildOptions
-    from kb.serve import Preview
+    from kb.serve.server import Preview
 
     write_tree(tmp_path, {"content/billing/pay.md": OK, "content/templates/404.html": "a\n{{ 1/0 }}\n"})
     said: list[str] = []

@@ -1,11 +1,11 @@
-"""kb.textio: strict UTF-8 reading with positioned problems and normalised line ends."""
+"""kb.content.textio: strict UTF-8 reading with positioned problems and normalised line ends."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from kb.errors import ERROR
-from kb.textio import decode_text, read_text
+from kb.content.textio import decode_text, read_text
 
 
 def test_plain_utf8() -> None:

@@ -1,4 +1,4 @@
-"""kb.theme: page contexts and theme selection, checked through real builds of scratch projects."""
+"""kb.render.theme: page contexts and theme selection, checked through real builds of scratch projects."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from kbtest import write_tree
-from kb.cli import cli
+from kb.cli.commands import cli
 
 EPOCH = "1583020800"  # 2020-03-01T00:00:00Z
 DAY = 86400
@@ -377,7 +377,7 @@ def test_missing_favicon_warns_and_links_the_theme_s(kb, tmp_path: Path) -> None
 def test_reading_a_dict_key_as_an_attribute_gives_what_jinja_gives(source: str) -> None:
     import jinja2
 
-    from kb.theme import Environment
+    from kb.render.theme import Environment
 
     values = {"d": {"title": "Refunds", "items": "3 items"}, "n": {}, "o": 5, "s": "abc", "l": ["first"]}
     expected = jinja2.Environment().from_string(source).render(values)
@@ -387,7 +387,7 @@ def test_reading_a_dict_key_as_an_attribute_gives_what_jinja_gives(source: str) 
 def test_a_missing_key_read_as_an_attribute_is_the_same_strict_error() -> None:
     import jinja2
 
-    from kb.theme import Environment
+    from kb.render.theme import Environment
 
     errors = []
     for kind in (jinja2.Environment, Environment):
@@ -408,7 +408,7 @@ def test_writing_values_gives_what_jinja_writes(source: str) -> None:
     import jinja2
     import markupsafe
 
-    from kb.theme import Environment
+    from kb.render.theme import Environment
 
     values = {"s": "<Tom & \"Jerry's\">", "m": markupsafe.Markup("<em>safe</em>"), "n": 3.5, "none": None}
     expected = jinja2.Environment(autoescape=True).from_string(source).render(values)
@@ -465,8 +465,8 @@ def test_the_default_theme_renders_every_page_the_same_in_the_sandbox(tmp_path: 
     from kb.load import load_site
     from kb.runner import Runner
     from kb.speed.runner import Speed
-    from kb.render import render_site
-    from kb.theme import make_environment
+    from kb.render.pages import render_site
+    from kb.render.theme import make_environment
     from kbtest import REPO
 
     options = BuildOptions(content=REPO / "content", out=tmp_path / "out", display="content",

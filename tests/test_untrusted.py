@@ -43,7 +43,7 @@ def test_an_untrusted_build_escapes_and_sanitises_the_article(kb, tmp_path: Path
 
 
 def test_serve_takes_the_flag(kb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kb.serve as serve_module
+    import kb.serve.server as serve_module
 
     seen = []
     monkeypatch.setattr(serve_module, "serve", lambda options, port, say, ready, host=None: seen.append(options.untrusted))

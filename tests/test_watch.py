@@ -1,4 +1,4 @@
-"""kb.watch: a wait ends when a file under the folders changes, and only then."""
+"""kb.serve.watch: a wait ends when a file under the folders changes, and only then."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.watch import POLL_SECONDS, Watcher
+from kb.serve.watch import POLL_SECONDS, Watcher
 
 linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
 

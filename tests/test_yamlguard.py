@@ -1,4 +1,4 @@
-"""kb.yamlguard: tags, anchors, aliases, nesting and numbers that must end in a positioned error, never a traceback or a hang."""
+"""kb.content.yamlguard: tags, anchors, aliases, nesting and numbers that must end in a positioned error, never a traceback or a hang."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from kb.yamlguard import ALIAS_BUDGET, MAX_DEPTH
-from kb.yamlpos import YamlProblem, load_yaml
+from kb.content.yamlguard import ALIAS_BUDGET, MAX_DEPTH
+from kb.content.yamlpos import YamlProblem, load_yaml
 
 # 9 nine-way aliases on 7 levels: 9**7 = 4.8 million strings once expanded
 BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(

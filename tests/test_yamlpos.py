@@ -1,4 +1,4 @@
-"""kb.yamlpos: YAML with key and value positions, positioned syntax errors, dates."""
+"""kb.content.yamlpos: YAML with key and value positions, positioned syntax errors, dates."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kb.yamlpos import YamlProblem, load_yaml, parse_date, parse_slashed_date
+from kb.content.yamlpos import YamlProblem, load_yaml, parse_date, parse_slashed_date
 
 DOC = """\
 title: Hello

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..errors import SearchError
-from ..output import write_file
+from ..output.folder import write_file
 from .files import normalise_index
 from .pages import SUBDIR, body_only_of, searchable
 from .shards import DIGESTS, keep_shard, load_shard

@@ -8,7 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-from ..output import write_file
+from ..output.folder import write_file
 from ..speed.tables import is_digest
 
 DIGESTS = "digests.json"  # beside a cached shard's files: what each file's bytes were

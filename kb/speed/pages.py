@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import __version__
-from ..textio import read_bytes
+from ..content.textio import read_bytes
 from .tables import is_digest, load_entries, save_entries
 
 INDEX = "pages.pickle"

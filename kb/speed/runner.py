@@ -16,12 +16,12 @@ import jinja2
 
 from .. import __version__
 from ..errors import ContentError
-from ..locks import Busy, Lock
+from ..output.locks import Busy, Lock
 from ..model import OutputFile
-from ..output import write_file, write_files
+from ..output.folder import write_file, write_files
 from ..runner import Progress, Runner
 from ..search import BODY, body_only, keep_shards, kept_shards
-from ..textio import ARTICLE_LIMIT, read_bytes
+from ..content.textio import ARTICLE_LIMIT, read_bytes
 from .cachedir import check_cache, mark_cache, remove_stale
 from .pages import PageCache, page_salt, theme_digest
 from .pool import fork_map

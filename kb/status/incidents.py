@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any
 
-from ..schema import Reader, suggest
+from ..content.schema import Reader, suggest
 from .model import COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, Incident, StatusUpdate, stable_id
 from .times import RANGE, in_range, parse_datetime, show
 

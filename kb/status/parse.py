@@ -10,9 +10,9 @@ from pathlib import Path
 
 from ..errors import Diagnostic, error, join_display
 from ..model import Site
-from ..schema import Reader
-from ..textio import read_text
-from ..yamlpos import YamlDoc, YamlProblem, load_yaml
+from ..content.schema import Reader
+from ..content.textio import read_text
+from ..content.yamlpos import YamlDoc, YamlProblem, load_yaml
 from .incidents import choice, read_incident, read_key
 from .model import COMPONENT_STATUSES, Component, ComponentGroup, Incident, StatusFile, StatusPage, stable_id
 from .times import EARLIEST, LATEST, RANGE, parse_datetime

@@ -8,9 +8,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Diagnostic, warning
-from .model import Article
-from .runner import Runner
+from ..errors import Diagnostic, warning
+from ..model import Article
+from ..runner import Runner
 
 
 @dataclass(frozen=True)

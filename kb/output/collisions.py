@@ -8,14 +8,14 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Diagnostic, error, join_display
-from .model import Site
-from .output import MARKER
-from .render import MANIFEST, REDIRECTS, page_list, static_paths
-from .search import SUBDIR as SEARCH_FOLDER
-from .status.api import API_FILES
-from .status.model import StatusFile
-from .theme import tag_key, theme_dir
+from ..errors import Diagnostic, error, join_display
+from ..model import Site
+from .folder import MARKER
+from ..render.pages import MANIFEST, REDIRECTS, page_list, static_paths
+from ..search import SUBDIR as SEARCH_FOLDER
+from ..status.api import API_FILES
+from ..status.model import StatusFile
+from ..render.theme import tag_key, theme_dir
 
 NAME_MAX = 255  # bytes in one file or folder name, on the common file systems
 

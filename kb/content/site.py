@@ -9,9 +9,9 @@ import posixpath
 import re
 from collections import defaultdict
 
-from .errors import Diagnostic, error, join_display, warning
-from .runner import Runner
-from .model import Article, Category, Site, SiteConfig
+from ..errors import Diagnostic, error, join_display, warning
+from ..runner import Runner
+from ..model import Article, Category, Site, SiteConfig
 from .slugs import slugify
 
 RELATED_LIMIT = 5

@@ -25,9 +25,9 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .errors import OutputError, UnsafePath
+from ..errors import OutputError, UnsafePath
 from .locks import Busy, Lock
-from .model import OutputFile
+from ..model import OutputFile
 
 BACKGROUND_DELETE = 2000  # a previous site of this many files is deleted after kb exits, not before
 MARKER = ".kb-site"  # in every site kb writes: kb replaces only folders that carry it

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import yaml
 
-from .content import discover, load_categories
+from .parse import discover, load_categories
 from .discover import RESERVED_ROOT
-from .errors import Diagnostic, KbError, UsageError, warning
-from .model import Article, Category
+from ..errors import Diagnostic, KbError, UsageError, warning
+from ..model import Article, Category
 from .slugs import is_safe_slug, slugify
 
 SLUG_CHARS = 80  # a longer title gets a shorter file name, cut at a word

@@ -12,16 +12,16 @@ from typing import NoReturn
 
 import click
 
-from . import __version__
-from .build import BuildOptions, build_clock, build_site, check_site
-from .speed.cachedir import default_cache
-from .errors import (
+from .. import __version__
+from ..build import BuildOptions, build_clock, build_site, check_site
+from ..speed.cachedir import default_cache
+from ..errors import (
     ERROR, INFO, CannotRead, CannotServe, CannotWrite, Diagnostic, KbError, Reporting, UsageError, json_escaped,
     os_errors_as, printable, summarise,
 )
-from .errors import plural as _count
-from .scaffold import new_article
-from .status.times import RANGE, in_range
+from ..errors import plural as _count
+from ..content.scaffold import new_article
+from ..status.times import RANGE, in_range
 
 PROGRESS_MIN = 200
 
@@ -194,7 +194,7 @@ def serve_command(content: str, port: int, host: str | None, no_search: bool, no
         click.echo(f"kb: serving {url} (Ctrl+C to stop)", err=True)
         click.echo(url)  # on stdout, alone, for scripts
 
-    from .serve import serve  # here: only `kb serve` needs the HTTP server's modules
+    from ..serve.server import serve  # here: only `kb serve` needs the HTTP server's modules
 
     try:
         with os_errors_as(lambda problem: CannotServe(host or "127.0.0.1", port, problem)):

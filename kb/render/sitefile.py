@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import Diagnostic, error, warning
-from .schema import Reader
+from ..errors import Diagnostic, error, warning
+from ..content.schema import Reader
 
 _HTTP = re.compile(r"^https?://[^/\s]", re.IGNORECASE)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")

@@ -15,10 +15,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .build import BuildOptions
+from ..build import BuildOptions
 from .preview import Preview, settle
-from .servehttp import make_server, server_url
-from .theme import theme_dir
+from .handler import make_server, server_url
+from ..render.theme import theme_dir
 from .watch import Watcher
 
 LOOK_SECONDS = 2.0  # with the kernel telling of changes, how often to look anyway

@@ -11,15 +11,15 @@ from pathlib import Path
 import jinja2
 import jinja2.sandbox
 
-from .errors import Diagnostic, TemplateProblem
+from ..errors import Diagnostic, TemplateProblem
 from .minify import minify_css
-from .model import OutputFile, RenderedArticle, Site
-from .output import MARKER, MARKER_TEXT
-from .runner import Runner
-from .status.api import api_files
-from .status.view import incident_path
-from .templateload import template_problem
-from .textio import read_bytes
+from ..model import OutputFile, RenderedArticle, Site
+from ..output.folder import MARKER, MARKER_TEXT
+from ..runner import Runner
+from ..status.api import api_files
+from ..status.view import incident_path
+from .loader import template_problem
+from ..content.textio import read_bytes
 from .theme import PageBuilder, site_url, tag_key, theme_dir
 
 REDIRECTS = "_redirects"

@@ -10,8 +10,8 @@ from pathlib import Path
 import jinja2
 from jinja2.loaders import split_template_path
 
-from .errors import Diagnostic, error
-from .textio import decode_text, read_bytes
+from ..errors import Diagnostic, error
+from ..content.textio import decode_text, read_bytes
 
 
 def shown_path(filename: str) -> str:

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Diagnostic, error, join_display
+from ..errors import Diagnostic, error, join_display
 from .outside import leads_out, links_out
 from .textio import file_kind
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from .discover import (  # noqa: F401 - kb.content's API
     CATEGORY_FILE, RESERVED_ROOT, SourceTree, active_files, discover, tree_problems,
 )
-from .errors import Diagnostic, error, join_display, warning
-from .model import Article, Category, SiteConfig
+from ..errors import Diagnostic, error, join_display, warning
+from ..model import Article, Category, SiteConfig
 from .schema import Reader
 from .slugs import is_safe_slug, slugify, title_from_name
 from .textio import ARTICLE_LIMIT, read_text

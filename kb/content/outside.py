@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import Diagnostic, error, join_display
+from ..errors import Diagnostic, error, join_display
 
 
 def leads_out(path: Path, top: Path) -> bool:

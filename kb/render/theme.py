@@ -12,16 +12,16 @@ from urllib.parse import quote
 
 import jinja2
 
-from . import __version__
+from .. import __version__
 from .jinjaenv import Environment, SandboxedEnvironment
-from .model import Article, Category, RenderedArticle, Site
+from ..model import Article, Category, RenderedArticle, Site
 from .seo import article_data, breadcrumb_data, faq_data, json_ld
-from .slugs import slugify
-from .status.view import StatusView, article_issues
-from .templateload import FileLoader
+from ..content.slugs import slugify
+from ..status.view import StatusView, article_issues
+from .loader import FileLoader
 
 # installed: the wheel puts the repository's themes/ at kb/themes/; in a checkout it sits beside kb/
-BUILTIN_THEMES = (Path(__file__).resolve().parent / "themes", Path(__file__).resolve().parent.parent / "themes")
+BUILTIN_THEMES = (Path(__file__).resolve().parents[1] / "themes", Path(__file__).resolve().parents[2] / "themes")
 HOME_ARTICLES = 5
 FEED_ARTICLES = 50
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")

@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import Diagnostic, error
+from ..errors import Diagnostic, error
 
 BOM = b"\xef\xbb\xbf"
 ARTICLE_LIMIT = 1 << 20  # bytes of one article: 6.5 times the largest of a real help centre of 2,459

@@ -17,12 +17,12 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from .errors import error, warning
-from .highlight import pygments_formatter
+from ..errors import error, warning
+from ..speed.highlight import pygments_formatter
 from .mdlimits import check_cost
-from .mdquick import quicken
+from ..speed.mdquick import quicken
 from .rawlinks import rewrite_pieces
-from .model import (
+from ..model import (
     Article,
     Fragment,
     LinkContext,

@@ -9,7 +9,7 @@ import functools
 from collections.abc import Iterable
 from typing import Any
 
-from .errors import Diagnostic, error, warning
+from ..errors import Diagnostic, error, warning
 from .yamlpos import YamlDoc, parse_date, parse_slashed_date
 
 _MISSING = object()

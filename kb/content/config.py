@@ -9,10 +9,10 @@ import posixpath
 import re
 from pathlib import Path
 
-from .errors import Diagnostic, error, join_display, printable, warning
-from .model import NOTICE_LEVELS, Contact, Link, MarkdownOptions, Notice, SiteConfig
+from ..errors import Diagnostic, error, join_display, printable, warning
+from ..model import NOTICE_LEVELS, Contact, Link, MarkdownOptions, Notice, SiteConfig
 from .schema import Reader
-from .sitefile import read_site_file
+from ..render.sitefile import read_site_file
 from .textio import read_text
 from .textio import ARTICLE_LIMIT, read_text
 from .yamlpos import YamlDoc, YamlProblem, load_yaml

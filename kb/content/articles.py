@@ -6,13 +6,13 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from .content import parse_article
-from .errors import Diagnostic, join_display, warning
+from .parse import parse_article
+from ..errors import Diagnostic, join_display, warning
 from .markdown import MarkdownRenderer, dependencies_hold
-from .model import Article, Category, LinkContext, MarkdownOptions, RenderedArticle, SiteConfig
-from .status.model import StatusFile
-from .runner import Runner
-from .status import STATUS_FILE
+from ..model import Article, Category, LinkContext, MarkdownOptions, RenderedArticle, SiteConfig
+from ..status.model import StatusFile
+from ..runner import Runner
+from ..status import STATUS_FILE
 from .textio import ARTICLE_LIMIT, read_text
 
 _Parsed = tuple[Article | None, tuple[Diagnostic, ...]]

@@ -15,18 +15,18 @@ from urllib.parse import unquote, urlsplit
 
 import jinja2
 
-from .build import make_runner
-from .load import Loaded, load_site
-from .options import BuildOptions
-from .output import write_site
-from .runner import Runner
-from .errors import ContentError, Diagnostic, KbError, TemplateProblem, summarise
-from .markdown import MarkdownRenderer
-from .model import LinkContext, OutputFile
+from ..build import make_runner
+from ..load import Loaded, load_site
+from ..options import BuildOptions
+from ..output.folder import write_site
+from ..runner import Runner
+from ..errors import ContentError, Diagnostic, KbError, TemplateProblem, summarise
+from ..content.markdown import MarkdownRenderer
+from ..model import LinkContext, OutputFile
 from .overlay import LIVE_PATH, LIVE_SCRIPT, inject, problems_data
-from .render import Job, other_files, page_jobs, render_page, render_site
-from .search import index_site
-from .theme import PageBuilder
+from ..render.pages import Job, other_files, page_jobs, render_page, render_site
+from ..search import index_site
+from ..render.theme import PageBuilder
 
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json",
          ".svg": "image/svg+xml", ".xml": "application/xml", ".atom": "application/atom+xml",
