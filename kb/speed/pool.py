@@ -10,7 +10,7 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 def can_fork() -> bool:
@@ -72,3 +72,32 @@ def _start_worker(parent: int, function: Callable[[Any], Any], items: Sequence[A
 def _run_range(bounds: tuple[int, int]) -> list[Any]:
     function, items = _WORK[-1]
     return [function(items[index]) for index in range(*bounds)]
+
+
+def chunk_size(kind: str, jobs: int, workers: int) -> int:
+    """How many jobs a worker takes at a time: small enough that none waits long for the last."""
+    if kind == "parse":
+        return 250
+    if kind == "render":
+        return max(8, min(64, jobs // (workers * 8)))
+    return max(50, jobs // (workers * 16))
+
+
+def workers_for(jobs: int) -> int:
+    """Processes to use: as asked, else one per core this process may run on."""
+    if jobs > 0:
+        return jobs
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class Sized:
+    """An iterator with a known length (a progress bar wants one)."""
+
+    def __init__(self, items: Iterable, length: int) -> None:
+        self.items, self.length = items, length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __iter__(self) -> Iterator:
+        return iter(self.items)

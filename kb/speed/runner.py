@@ -24,27 +24,11 @@ from ..search import BODY, body_only, keep_shards, kept_shards
 from ..content.textio import ARTICLE_LIMIT, read_bytes
 from .cachedir import check_cache, mark_cache, remove_stale
 from .pages import PageCache, page_salt, theme_digest
-from .pool import fork_map
+from .pool import Sized, chunk_size, fork_map, workers_for
 from .tables import FORMAT, MISSING, Staged, Table
 
 TABLES = {"parse": "parsed.pickle", "render": "render.pickle"}  # the kinds of job kept in the cache folder
 POOL_MIN = {"parse": 600, "render": 150, "pages": 400}  # fewer jobs than this run faster in one process
-
-
-def chunk_size(kind: str, jobs: int, workers: int) -> int:
-    """How many jobs a worker takes at a time: small enough that none waits long for the last."""
-    if kind == "parse":
-        return 250
-    if kind == "render":
-        return max(8, min(64, jobs // (workers * 8)))
-    return max(50, jobs // (workers * 16))
-
-
-def workers_for(jobs: int) -> int:
-    """Processes to use: as asked, else one per core this process may run on."""
-    if jobs > 0:
-        return jobs
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 class Speed(Runner):
@@ -71,6 +55,7 @@ class Speed(Runner):
         self._side: list[tuple] = []  # what `store` learnt in this process, sent back with the job's result
         self._made: set[str] = set()  # folders made in the staging folder by this process
         self._shards: set[str] = set()
+        self._keyed: dict[str, dict[int, tuple]] = {}  # `kb serve`: kind -> id of an item -> (item, salt, its key)
 
     @contextlib.contextmanager
     def session(self, content: Path, out: Path) -> Iterator[Speed]:
@@ -88,6 +73,8 @@ class Speed(Runner):
                 try:
                     yield self
                 except ContentError:
+                    if self._pages is not None:  # a template's problem: the pages it stored are not kept
+                        self._pages.discard()
                     self._save_quietly()
                     raise
                 except BaseException:
@@ -110,8 +97,16 @@ class Speed(Runner):
         results: list[Any] = [MISSING] * len(items)
         keys: list[object] = [None] * len(items)
         if table is not None and not by_bytes:
+            earlier = self._keyed.get(kind, {})  # `kb serve`: an unchanged item is the very object it was
+            self._keyed[kind] = {}
             for index, item in enumerate(items):
-                keys[index] = self._key(salted, key(item), file(item) if file is not None else None)  # type: ignore[misc]
+                known = earlier.get(id(item))
+                if known is not None and known[0] is item and known[1] == salted:
+                    keys[index] = known[2]
+                else:
+                    keys[index] = self._key(salted, key(item), file(item) if file is not None else None)  # type: ignore[misc]
+                if self.memos is not None and file is None:
+                    self._keyed[kind][id(item)] = (item, salted, keys[index])
                 found = table.get(keys[index])
                 if found is not MISSING and (valid is None or valid(found)):
                     results[index] = found
@@ -132,7 +127,7 @@ class Speed(Runner):
         workers = self.workers if many else 1
         done: Iterable[Any] = fork_map(job, todo, workers, chunk_size(kind, len(todo), workers), self._meanwhile)
         if progress and self.progress is not None:
-            done = self.progress(_Sized(done, len(todo)))
+            done = self.progress(Sized(done, len(todo)))
         done = iter(done)
         for index in range(len(items)):
             if results[index] is MISSING:
@@ -271,16 +266,3 @@ class Speed(Runner):
         if self._pages is not None:
             self._pages.discard()
         keep_shards(self.folder, self._shards)
-
-
-class _Sized:
-    """An iterator with a known length (a progress bar wants one)."""
-
-    def __init__(self, items: Iterable, length: int) -> None:
-        self.items, self.length = items, length
-
-    def __len__(self) -> int:
-        return self.length
-
-    def __iter__(self) -> Iterator:
-        return iter(self.items)
