@@ -1,4 +1,6 @@
-"""The two Jinja environments kb renders pages with: a quicker one, and Jinja's sandbox for the untrusted mode."""
+"""The Jinja environments kb renders pages with: a quicker one, Jinja's own, and Jinja's sandbox for
+the untrusted mode. Importing this module changes nothing in Jinja or MarkupSafe: the quicker parts
+live in kb's own subclasses, used only by the environments kb makes."""
 
 from __future__ import annotations
 
@@ -10,15 +12,27 @@ import jinja2.sandbox
 import markupsafe
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
-_escape_inner = getattr(markupsafe, "_escape_inner", None)  # MarkupSafe 3's escaping of a str, as a str
+_PROBE = "<a href=\"x\" title='y'>&amp; \u00e9\U0001f642</a>"
 
 
-def _escape_output(value: object) -> object:
+def escape_output(escape_str: object = None) -> object | None:
     """What a template writes for `{{ value }}`: a plain string escaped as MarkupSafe escapes it,
-    without wrapping it in Markup only to join it to the page; anything else as Jinja does."""
-    if type(value) is str:
-        return _escape_inner(value)  # type: ignore[misc]
-    return markupsafe.escape(value)
+    without wrapping it in Markup only to join it to the page; anything else as Jinja does. It
+    uses MarkupSafe 3's private `_escape_inner` (or `escape_str`): None when that is missing or
+    does not escape as `markupsafe.escape` does (Jinja's own `escape` is then used)."""
+    inner = getattr(markupsafe, "_escape_inner", None) if escape_str is None else escape_str
+    try:
+        fits = callable(inner) and type(inner(_PROBE)) is str and inner(_PROBE) == str(markupsafe.escape(_PROBE))
+    except Exception:  # noqa: BLE001 - any failure means: not the function kb expects
+        fits = False
+    if not fits:
+        return None
+    escape = markupsafe.escape
+
+    def write(value: object) -> object:
+        return inner(value) if type(value) is str else escape(value)  # type: ignore[misc,operator]
+
+    return write
 
 
 class Template(jinja2.Template):
@@ -27,8 +41,10 @@ class Template(jinja2.Template):
     @classmethod
     def from_code(cls, environment, code, globals, uptodate=None):  # type: ignore[no-untyped-def]
         template = super().from_code(environment, code, globals, uptodate)
-        if _escape_inner is not None:  # compiled code calls `escape` only to write an expression's value
-            template.root_render_func.__globals__["escape"] = _escape_output
+        write = getattr(environment, "escape_output", None)
+        namespace = template.root_render_func.__globals__  # this template's own, made by from_code
+        if write is not None and namespace.get("escape") is markupsafe.escape:
+            namespace["escape"] = write  # compiled code calls `escape` only to write an expression's value
         return template
 
 
@@ -40,6 +56,10 @@ class Environment(jinja2.Environment):
     the same value, and the same error when the key is missing."""
 
     template_class = Template
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.escape_output = escape_output()
 
     def getattr(self, obj: object, attribute: str) -> object:
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:

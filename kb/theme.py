@@ -38,14 +38,16 @@ def theme_dir(name: str, root: Path) -> Path | None:
     return candidate if (candidate / "templates").is_dir() else None
 
 
-def make_environment(theme: Path, root: Path, url_prefix: str, sandboxed: bool = False) -> jinja2.Environment:
+def make_environment(theme: Path, root: Path, url_prefix: str, sandboxed: bool = False,
+                     quick: bool = True) -> jinja2.Environment:
     """Templates from the project's `templates/`, then the theme's, then the default theme's; strict.
-    `sandboxed` (the untrusted mode): every template runs in Jinja's sandbox."""
+    `sandboxed` (the untrusted mode): every template runs in Jinja's sandbox; otherwise `quick` picks
+    kb's quicker environment (kb.jinjaenv), False Jinja's own (the same pages)."""
     default = theme_dir("default", root)
     folders = [root / "templates", theme / "templates"]
     if default is not None and default != theme:
         folders.append(default / "templates")
-    env = (SandboxedEnvironment if sandboxed else Environment)(
+    env = (SandboxedEnvironment if sandboxed else Environment if quick else jinja2.Environment)(
         loader=FileLoader([str(f) for f in folders]),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg", "atom", "rss"]),
         undefined=jinja2.StrictUndefined,
