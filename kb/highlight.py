@@ -14,7 +14,7 @@ from pygments.formatters.html import HtmlFormatter
 from pygments.lexers import find_lexer_class_by_name
 from pygments.util import ClassNotFound
 
-from .rebind import with_globals
+from .rebind import replace, with_globals
 
 
 def pygments_formatter(lang_str: str = "", **options: object) -> HtmlFormatter:
@@ -57,7 +57,7 @@ def quicken_code(md: Markdown) -> bool:
     for registry, name, plain, quick in ((md.preprocessors, "fenced_code_block", FencedBlockPreprocessor, fenced_class),
                                          (md.treeprocessors, "hilite", codehilite.HiliteTreeprocessor, tree_class)):
         if name in registry and type(registry[name]) is plain:
-            registry[name].__class__ = quick  # the same processor, its state and place kept
+            replace(registry, name, quick)
     return True
 
 

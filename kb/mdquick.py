@@ -42,7 +42,7 @@ from markdown.extensions.tables import TableProcessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
 
 from .highlight import quicken_code
-from .rebind import with_globals
+from .rebind import replace, with_globals
 
 # Each known regular expression, as Python-Markdown writes it, and characters one of which is in
 # every match (or, for backticks, in its lookahead).
@@ -67,11 +67,11 @@ def quicken(md: Markdown) -> None:
     """Give a Markdown instance, once its extensions are loaded, the quicker parts of this module."""
     treeprocessors = md.treeprocessors
     if type(treeprocessors["inline"]) is InlineProcessor and inline_fits(InlineProcessor):
-        treeprocessors.register(QuickInlineProcessor(md), "inline", 20)
+        replace(treeprocessors, "inline", QuickInlineProcessor(md))
     if type(treeprocessors["unescape"]) is UnescapeTreeprocessor:
-        treeprocessors["unescape"].__class__ = _QuickUnescape
+        replace(treeprocessors, "unescape", _QuickUnescape)
     if "toc" in treeprocessors and type(treeprocessors["toc"]) is _toc.TocTreeprocessor and _quick_toc() is not None:
-        treeprocessors["toc"].__class__ = _quick_toc()
+        replace(treeprocessors, "toc", _quick_toc())
     md.is_block_level = _block_level_test(tuple(md.block_level_elements))  # type: ignore[method-assign]
     blocks = md.parser.blockprocessors
     if registry_fits(blocks):

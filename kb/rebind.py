@@ -1,5 +1,5 @@
 """A library function read again with some of its module-level names standing for others, the
-library's module left exactly as it is.
+library's module left exactly as it is; a processor of one Markdown instance replaced by kb's.
 
 Python-Markdown's code looks some helpers up by their module-level name (CodeHilite its Pygments
 lexer, the table of contents the inner HTML of a heading). kb's quicker helpers reach only the
@@ -31,3 +31,21 @@ def with_globals(function: Callable[..., Any], **names: tuple[object, object]) -
     copy.__qualname__ = function.__qualname__
     copy.__doc__ = function.__doc__
     return copy
+
+
+def replace(registry: Any, name: str, quick: object) -> bool:
+    """Put `quick` in place of the processor `name` of one Markdown instance's `registry`, at the same
+    priority: `quick` itself, or, given a class, a new object of it with the same state as the one there
+    (not the old object with its class swapped: Python reads the attributes of such an object more
+    slowly). False, and nothing changed, when the registry's private list of priorities is not as expected."""
+    items = getattr(registry, "_priority", None)
+    found = [item[1] for item in items if len(item) == 2 and item[0] == name] if isinstance(items, list) else []
+    if len(found) != 1 or not isinstance(found[0], (int, float)) or isinstance(found[0], bool):
+        return False
+    if isinstance(quick, type):
+        new = object.__new__(quick)
+        for key, value in vars(registry[name]).items():
+            setattr(new, key, value)  # one by one, as __init__ sets them: Python keeps them in its quicker layout
+        quick = new
+    registry.register(quick, name, found[0])
+    return True

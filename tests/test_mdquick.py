@@ -187,3 +187,18 @@ def test_the_quick_classes_are_kbs_own_subclasses() -> None:
     fenced, tree = highlight._quick_classes()
     assert issubclass(fenced, FencedBlockPreprocessor) and issubclass(tree, codehilite.HiliteTreeprocessor)
     assert issubclass(mdquick._QuickUnescape, UnescapeTreeprocessor)
+
+
+def test_a_processor_is_replaced_at_its_own_priority_or_not_at_all() -> None:
+    from kb.rebind import replace
+
+    md = _instance(quick=False)
+    order = [type(p).__name__ for p in md.treeprocessors]
+    old = md.treeprocessors["toc"]
+    assert replace(md.treeprocessors, "toc", mdquick._QuickUnescape)  # any class: the state is copied over
+    assert [type(p).__name__ for p in md.treeprocessors] == [n if n != "TocTreeprocessor" else "_QuickUnescape" for n in order]
+    assert vars(md.treeprocessors["toc"]) == vars(old) and md.treeprocessors["toc"] is not old
+    assert not replace(md.treeprocessors, "no-such-processor", mdquick._QuickUnescape)
+    md.treeprocessors._priority = tuple(md.treeprocessors._priority)  # what a release that changed it would look like
+    assert not replace(md.treeprocessors, "inline", quick := mdquick.QuickInlineProcessor(md))
+    assert md.treeprocessors["inline"] is not quick
