@@ -407,14 +407,13 @@ def _articles_of(folder, every: int = 1):
     return config, articles, LinkContext(urls={a.source: a.url for a in articles}, assets=frozenset(tree.assets))
 
 
-class _StockRenderer(MarkdownRenderer):
-    """kb's renderer with Python-Markdown's own parts only (none of kb.speed.mdquick's)."""
-
-    quick = False
+def _stock(options: MarkdownOptions) -> MarkdownRenderer:
+    """kb's renderer with every extension and Python-Markdown's own parts only (none of kb.speed.mdquick's or kb.speed.highlight's)."""
+    return MarkdownRenderer(options, all_extensions=True, quick=False)
 
 
 def test_kb_postprocessors_leave_plain_text_alone() -> None:
-    """The quick rendering of plain headings relies on this (kb.content.markdown._inner_html)."""
+    """The quick rendering of plain headings relies on this (kb.speed.mdquick._inner_html)."""
     renderer = MarkdownRenderer(MarkdownOptions(), all_extensions=True)
     md, _ = renderer._instance("")
     text = "Before you start: 100 % of * words _ ' \" ( ) [ ] # é 🙂"
@@ -439,7 +438,7 @@ def test_only_the_extensions_and_patterns_an_article_needs_give_the_same_html_as
             pytest.skip("the ms-office-support corpus is not here")
         folder, every = CORPUS, 5
     config, articles, context = _articles_of(folder, every)
-    full, lean = _StockRenderer(config.markdown, all_extensions=True), MarkdownRenderer(config.markdown)
+    full, lean = _stock(config.markdown), MarkdownRenderer(config.markdown)
     differ = []
     for article in articles:
         a, b = full.render(article, context, article.source), lean.render(article, context, article.source)
@@ -463,7 +462,7 @@ _INLINE_TEXT = st.one_of(
 @given(text=_INLINE_TEXT)
 def test_skipping_patterns_that_cannot_match_changes_nothing(text: str) -> None:
     options = MarkdownOptions()
-    stock, quick = _StockRenderer(options, all_extensions=True), MarkdownRenderer(options, all_extensions=True)
+    stock, quick = _stock(options), MarkdownRenderer(options, all_extensions=True)
     article = Article(source="a.md", title="", slug="", url="", category="", section=None, body=text, body_line=1)
     assert quick.render(article, LinkContext(), "a.md").html == stock.render(article, LinkContext(), "a.md").html
 

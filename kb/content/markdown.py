@@ -290,15 +290,17 @@ OPTIONAL_EXTENSIONS: tuple[tuple[str, Callable[[str], bool]], ...] = (
 )
 
 class MarkdownRenderer:
-    """Markdown instances with kb's extensions, one per set of optional extensions; reuse it for many articles."""
+    """Markdown instances with kb's extensions, one per set of optional extensions; reuse it for many articles.
+    `quick`: with kb's quicker parts of Python-Markdown and Pygments (kb.speed.mdquick, kb.speed.highlight), installed
+    on each instance it makes; False renders with Python-Markdown's own parts only (the same output)."""
 
-    quick = True  # with kb.mdquick's quicker parts of Python-Markdown (the same output)
     sanitize = staticmethod(sanitize_html)  # the untrusted mode's last step (raw_html: false; kb.sanitize)
 
     def __init__(self, options: MarkdownOptions, all_extensions: bool = False, quick: bool = True) -> None:
         self.options = options
         self.quick = quick
         self.all_extensions = all_extensions
+        self.quick = quick
         self.instances: dict[tuple[str, ...], tuple[markdown.Markdown, _Links]] = {}
 
     def _instance(self, text: str) -> tuple[markdown.Markdown, _Links]:
@@ -312,7 +314,8 @@ class MarkdownRenderer:
     def _make(self, optional: tuple[str, ...]) -> markdown.Markdown:
         options = self.options
         configs = {
-            "codehilite": {"css_class": "highlight", "guess_lang": False, "pygments_formatter": pygments_formatter},
+            "codehilite": {"css_class": "highlight", "guess_lang": False,
+                           **({"pygments_formatter": pygments_formatter} if self.quick else {})},
             "toc": {
                 "permalink": "#", "permalink_title": "Link to this section",
                 "toc_depth": f"2-{max(2, options.toc_depth)}",
@@ -328,9 +331,9 @@ class MarkdownRenderer:
             extension_configs={k: v for k, v in configs.items() if k in names},
             output_format="html",
         )
-        if "toc_marker" not in optional:  # the contents are read from md.toc_tokens: no need to build their HTML
-            md.treeprocessors["toc"].build_toc_div = lambda tokens: etree.Element("div")  # type: ignore[attr-defined]
         if self.quick:
+            if "toc_marker" not in optional:  # the contents are read from md.toc_tokens: no need to build their HTML
+                md.treeprocessors["toc"].build_toc_div = lambda tokens: etree.Element("div")  # type: ignore[attr-defined]
             quicken(md)
         return md
 

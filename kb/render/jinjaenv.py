@@ -1,4 +1,5 @@
-"""The two Jinja environments kb renders pages with: a quicker one, and Jinja's sandbox for the untrusted mode."""
+"""Jinja's sandbox for the untrusted mode, and where in a template rendering failed. (The quicker
+environment used otherwise is kb.speed.jinja's.)"""
 
 from __future__ import annotations
 
@@ -7,47 +8,6 @@ import traceback
 
 import jinja2
 import jinja2.sandbox
-import markupsafe
-
-_DICT_ATTRIBUTES = frozenset(dir(dict))
-_escape_inner = getattr(markupsafe, "_escape_inner", None)  # MarkupSafe 3's escaping of a str, as a str
-
-
-def _escape_output(value: object) -> object:
-    """What a template writes for `{{ value }}`: a plain string escaped as MarkupSafe escapes it,
-    without wrapping it in Markup only to join it to the page; anything else as Jinja does."""
-    if type(value) is str:
-        return _escape_inner(value)  # type: ignore[misc]
-    return markupsafe.escape(value)
-
-
-class Template(jinja2.Template):
-    """A compiled template whose `{{ }}` output of plain strings skips making Markup objects."""
-
-    @classmethod
-    def from_code(cls, environment, code, globals, uptodate=None):  # type: ignore[no-untyped-def]
-        template = super().from_code(environment, code, globals, uptodate)
-        if _escape_inner is not None:  # compiled code calls `escape` only to write an expression's value
-            template.root_render_func.__globals__["escape"] = _escape_output
-        return template
-
-
-class Environment(jinja2.Environment):
-    """Jinja's environment, quicker to read `a.b` from the plain dicts kb's contexts are made of.
-
-    Jinja tries the attribute first and the key after it, so for a dict every `a.b` raised and
-    caught an AttributeError. A name that is not an attribute of dict is read as a key at once:
-    the same value, and the same error when the key is missing."""
-
-    template_class = Template
-
-    def getattr(self, obj: object, attribute: str) -> object:
-        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
-            try:
-                return obj[attribute]  # type: ignore[index]
-            except KeyError:
-                pass
-        return super().getattr(obj, attribute)
 
 
 class SandboxedEnvironment(jinja2.sandbox.SandboxedEnvironment):

@@ -1,14 +1,20 @@
 """Pygments for Python-Markdown's CodeHilite, the same output sooner: a formatter made once per set
-of options, and a lexer class looked up once per language name."""
+of options, and a lexer class looked up once per language name. Nothing here changes Python-Markdown
+or Pygments: `quicken_code` installs the lookup on one Markdown instance."""
 
 from __future__ import annotations
 
 import functools
 
-from markdown.extensions import codehilite as _codehilite
+import pygments.lexers
+from markdown import Markdown
+from markdown.extensions import codehilite
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from pygments.formatters.html import HtmlFormatter
 from pygments.lexers import find_lexer_class_by_name
 from pygments.util import ClassNotFound
+
+from .rebind import replace, with_globals
 
 
 def pygments_formatter(lang_str: str = "", **options: object) -> HtmlFormatter:
@@ -40,5 +46,33 @@ def _lexer_class(alias: str) -> type | None:
         return None
 
 
-# CodeHilite looks its lexer up by this module-level name; the lookup gives the same lexer, sooner.
-_codehilite.get_lexer_by_name = lexer_by_name
+def quicken_code(md: Markdown) -> bool:
+    """Make the code blocks of this Markdown instance (fenced and indented) find their lexer by
+    `lexer_by_name`; False, and nothing changed, when this Python-Markdown does not look lexers up
+    as kb expects (its blocks are highlighted as before: the same output, more slowly)."""
+    classes = _quick_classes()
+    if classes is None:
+        return False
+    fenced_class, tree_class = classes
+    for registry, name, plain, quick in ((md.preprocessors, "fenced_code_block", FencedBlockPreprocessor, fenced_class),
+                                         (md.treeprocessors, "hilite", codehilite.HiliteTreeprocessor, tree_class)):
+        if name in registry and type(registry[name]) is plain:
+            replace(registry, name, quick)
+    return True
+
+
+@functools.cache
+def _quick_classes() -> tuple[type, type] | None:
+    """The fenced-code and CodeHilite processors making a CodeHilite whose `hilite` reads kb's lookup."""
+    hilite = with_globals(codehilite.CodeHilite.hilite,
+                          get_lexer_by_name=(pygments.lexers.get_lexer_by_name, lexer_by_name))
+    if hilite is None:
+        return None
+    quick = type("QuickCodeHilite", (codehilite.CodeHilite,), {"hilite": hilite, "__doc__": codehilite.CodeHilite.__doc__})
+    classes = []
+    for plain in (FencedBlockPreprocessor, codehilite.HiliteTreeprocessor):
+        run = with_globals(plain.run, CodeHilite=(codehilite.CodeHilite, quick))
+        if run is None:
+            return None
+        classes.append(type(f"Quick{plain.__name__}", (plain,), {"run": run, "__doc__": plain.__doc__}))
+    return classes[0], classes[1]

@@ -14,10 +14,16 @@ or heading: the answer to whether a tag is block-level, the ordered list of bloc
 the inner HTML of a heading of plain text; the unescaping step skips text with nothing to
 unescape; and the tests of headings, rules, quotes, tables and admonitions say no at once to a
 block without the characters they look for.
+
+Importing this module changes nothing: `quicken` installs these parts on one Markdown instance
+kb made. Those that rely on a private part of Python-Markdown check first that it is there as
+expected, and are left out when it is not (the same output, more slowly).
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
@@ -34,6 +40,9 @@ from markdown.extensions import toc as _toc
 from markdown.extensions.admonition import AdmonitionProcessor
 from markdown.extensions.tables import TableProcessor
 from markdown.treeprocessors import InlineProcessor, UnescapeTreeprocessor
+
+from .highlight import quicken_code
+from .rebind import replace, with_globals
 
 # Each known regular expression, as Python-Markdown writes it, and characters one of which is in
 # every match (or, for backticks, in its lookahead).
@@ -56,15 +65,46 @@ _NEEDS: dict[str, str] = {
 
 def quicken(md: Markdown) -> None:
     """Give a Markdown instance, once its extensions are loaded, the quicker parts of this module."""
-    md.treeprocessors.register(QuickInlineProcessor(md), "inline", 20)
-    md.treeprocessors.register(_QuickUnescape(md), "unescape", 0)
+    treeprocessors = md.treeprocessors
+    if type(treeprocessors["inline"]) is InlineProcessor and inline_fits(InlineProcessor):
+        replace(treeprocessors, "inline", QuickInlineProcessor(md))
+    if type(treeprocessors["unescape"]) is UnescapeTreeprocessor:
+        replace(treeprocessors, "unescape", _QuickUnescape)
+    if "toc" in treeprocessors and type(treeprocessors["toc"]) is _toc.TocTreeprocessor and _quick_toc() is not None:
+        replace(treeprocessors, "toc", _quick_toc())
     md.is_block_level = _block_level_test(tuple(md.block_level_elements))  # type: ignore[method-assign]
-    md.parser.blockprocessors.__class__ = _ListedRegistry  # iterated for every block
-    md.plain_headings = True  # type: ignore[attr-defined]  # see _inner_html
-    for processor in md.parser.blockprocessors:
+    blocks = md.parser.blockprocessors
+    if registry_fits(blocks):
+        blocks.__class__ = _ListedRegistry  # iterated for every block
+    for processor in blocks:
         quick = _QUICK_BLOCKS.get(type(processor))
         if quick is not None:
             processor.__class__ = quick
+    quicken_code(md)
+
+
+def inline_fits(kind: type) -> bool:
+    """Whether `kind` has the two private methods QuickInlineProcessor relies on, as Python-Markdown
+    3.x has them: its `run` calls `__handleInline(data, patternIndex=0)`, which calls
+    `__applyPattern(pattern, data, patternIndex, startIndex=0)` and returns (data, matched, start)."""
+    handle = vars(kind).get("_InlineProcessor__handleInline")
+    apply = vars(kind).get("_InlineProcessor__applyPattern")
+    run = vars(kind).get("run")
+    if not all(callable(f) and hasattr(f, "__code__") for f in (handle, apply, run)):
+        return False
+    return ("_InlineProcessor__handleInline" in run.__code__.co_names  # type: ignore[union-attr]
+            and "_InlineProcessor__applyPattern" in handle.__code__.co_names  # type: ignore[union-attr]
+            and _parameters(handle) == ["self", "data", "patternIndex"]
+            and _parameters(apply) == ["self", "pattern", "data", "patternIndex", "startIndex"])
+
+
+def registry_fits(registry: object) -> bool:
+    """Whether `registry` is Python-Markdown's own Registry with the private flag _ListedRegistry reads."""
+    return type(registry) is util.Registry and isinstance(vars(registry).get("_is_sorted"), bool)
+
+
+def _parameters(function: Callable) -> list[str]:
+    return list(inspect.signature(function).parameters)
 
 
 def needs(pattern: inlinepatterns.Pattern) -> frozenset[str] | None:
@@ -197,19 +237,22 @@ def _block_level_test(names: tuple[str, ...]) -> Callable[[object], bool]:
     return is_block_level
 
 
-_render_inner_html = _toc.render_inner_html
 _NOT_PLAIN = re.compile("[&<>\x02\x03]")  # escaped by the serializer, or a placeholder a postprocessor replaces
 
 
 def _inner_html(element: etree.Element, md: Markdown) -> str:
-    """The table of contents' `render_inner_html`, without serializing a heading of plain text in
-    a quickened Markdown instance: text with no children, no character the serializer escapes and no
-    placeholder is its own inner HTML, stripped (kb's postprocessors change only placeholders and tags)."""
+    """The table of contents' `render_inner_html`, without serializing a heading of plain text:
+    text with no children, no character the serializer escapes and no placeholder is its own inner
+    HTML, stripped (kb's postprocessors change only placeholders and tags)."""
     text = element.text
-    if text and not len(element) and getattr(md, "plain_headings", False) and not _NOT_PLAIN.search(text):
+    if text and not len(element) and not _NOT_PLAIN.search(text):
         return text.strip()
-    return _render_inner_html(element, md)
+    return _toc.render_inner_html(element, md)
 
 
-# The table of contents renders each heading's inner HTML by this module-level name.
-_toc.render_inner_html = _inner_html
+@functools.cache
+def _quick_toc() -> type | None:
+    """The table of contents' processor rendering each heading's inner HTML by `_inner_html`."""
+    plain, render = _toc.TocTreeprocessor, getattr(_toc, "render_inner_html", None)  # Python-Markdown 3.6 and later
+    run = with_globals(plain.run, render_inner_html=(render, _inner_html)) if render is not None else None
+    return None if run is None else type("QuickTocTreeprocessor", (plain,), {"run": run, "__doc__": plain.__doc__})
