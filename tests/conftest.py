@@ -15,7 +15,7 @@ from kbtest import ISOLATED
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true",
-        help="rewrite tests/golden/expected and each tests/cases/*/expected.txt from the current output",
+        help="rewrite tests/site/golden/expected and each tests/site/cases/*/expected.txt from the current output",
     )
 
 

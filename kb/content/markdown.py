@@ -254,7 +254,7 @@ class _KbExtension(Extension):
 
 # Extensions that change nothing unless their syntax is in the text, with a test for that syntax:
 # an article is rendered by a Markdown instance with only the ones it needs (the output is the
-# same as with all of them; tests/test_markdown.py checks that on every article it can find).
+# same as with all of them; tests/unit/test_content_markdown.py checks that on every article it can find).
 # The tests look for plain substrings first: a regular expression anchored at every line start
 # is tried at every character, which cost more than some of the extensions it spares.
 _CALLOUT_MARK = re.compile(r"\[!(?:note|tip|important|warning|caution)\]", re.I)

@@ -1,5 +1,5 @@
 """Quicker parts for Python-Markdown, each giving the same output as the part it replaces
-(tests/test_markdown.py renders the example, generated and real articles, and random text, with
+(tests/unit/test_content_markdown.py renders the example, generated and real articles, and random text, with
 and without them).
 
 The inline step tries a pattern only on text that could match it. Python-Markdown runs every

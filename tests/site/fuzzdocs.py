@@ -1,4 +1,4 @@
-"""Strategies for tests/test_fuzz.py: YAML and Markdown written as TEXT, so that what a careless
+"""Strategies for tests/site/test_fuzz.py: YAML and Markdown written as TEXT, so that what a careless
 writer or an attacker types reaches the loaders: tags, anchors and aliases, odd scalars, deep
 nesting, tabs, byte-order marks, control characters, broken quoting."""
 

@@ -117,7 +117,7 @@ def test_assets_are_copied_with_their_relative_paths(plain_site: Path) -> None:
     assert (plain_site / "billing" / "img" / "card.png").read_bytes() == b"\x89PNG\r\n\x1a\n-card-"
     assert (plain_site / "media" / "logo.svg").read_bytes() == PROJECT["content/media/logo.svg"].encode()
     assert not (plain_site / "billing" / "meta.yml").exists()
-    theme_css = Path(__file__).resolve().parent.parent / "themes" / "default" / "static" / "kb.css"
+    theme_css = Path(__file__).resolve().parents[2] / "themes" / "default" / "static" / "kb.css"
     assert (plain_site / "assets" / "kb.css").read_text() == minify_css(theme_css.read_text())  # published minified
     theme_js = theme_css.with_name("search.js")
     assert (plain_site / "assets" / "search.js").read_bytes() == theme_js.read_bytes()

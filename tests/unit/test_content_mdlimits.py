@@ -11,7 +11,7 @@ from kb.content.markdown import MarkdownRenderer
 from kb.content.mdlimits import MAX_CHARS, MAX_DEPTH, check_cost
 from kb.model import Article, LinkContext, MarkdownOptions
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def render(body: str, raw_html: bool = True):

@@ -1,4 +1,4 @@
-"""The golden site: a small project built and compared file by file with tests/golden/expected."""
+"""The golden site: a small project built and compared file by file with tests/site/golden/expected."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def test_golden_site(kb, tmp_path: Path, update_golden: bool) -> None:
     built, expected = _files(out), _files(expected_root)
     assert sorted(built) == sorted(expected), "the set of published files changed"
     for path in expected:
-        assert built[path] == expected[path], f"{path} differs from tests/golden/expected/{path}"
+        assert built[path] == expected[path], f"{path} differs from tests/site/golden/expected/{path}"
 
 
 def test_golden_build_is_reproducible(kb, tmp_path: Path) -> None:

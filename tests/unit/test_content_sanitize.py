@@ -200,7 +200,7 @@ def test_sanitize_html_on_a_fragment() -> None:
 def test_the_sanitiser_is_a_no_op_on_real_articles(which: str) -> None:
     """Every article of the example, every fifth of the corpus: the sanitised HTML is the same document
     (html.parser's reading) as the unsanitised one, except for attributes and links outside the allow-list."""
-    from test_markdown import _articles_of
+    from test_content_markdown import _articles_of
 
     if which == "example":
         folder, every = REPO / "content", 1
