@@ -60,7 +60,7 @@ def test_the_example_articles_render_the_same_quick_and_plain() -> None:
     import sys
 
     sys.path.insert(0, str(REPO / "tests"))
-    from test_markdown import _articles_of
+    from test_content_markdown import _articles_of
 
     config, articles, context = _articles_of(REPO / "content")
     quick, plain = MarkdownRenderer(config.markdown), MarkdownRenderer(config.markdown, quick=False)
