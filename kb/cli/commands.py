@@ -21,6 +21,7 @@ from ..errors import (
 )
 from ..errors import plural as _count
 from ..content.scaffold import new_article
+from ..render.urls import is_absolute_base
 from ..status.times import RANGE, in_range
 
 PROGRESS_MIN = 200
@@ -228,7 +229,7 @@ def _text(value: str | None) -> str | None:
 
 
 def _base_url(value: str | None) -> str | None:
-    if value is not None and not value.startswith(("http://", "https://", "/")):
+    if value is not None and not (is_absolute_base(value) or value.startswith("/")):
         raise click.BadParameter(f"must start with http://, https:// or /, not '{value}'")
     return value
 

@@ -13,6 +13,7 @@ from ..errors import Diagnostic, error, join_display, printable, warning
 from ..model import NOTICE_LEVELS, Contact, Link, MarkdownOptions, Notice, SiteConfig
 from .schema import Reader
 from ..render.sitefile import read_site_file
+from ..render.urls import URL_SCHEME, is_absolute_base
 from .textio import read_text
 from .textio import ARTICLE_LIMIT, read_text
 from .yamlpos import YamlDoc, YamlProblem, load_yaml
@@ -28,7 +29,6 @@ LINK_KEYS = ("title", "url")
 MARKDOWN_KEYS = ("toc_depth", "toc_min_headings", "raw_html")
 WEB = ("http", "https")
 MAIL = ("http", "https", "mailto", "tel")  # where a reader may also write or call
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _DROPPED = re.compile(r"[\t\n\r]")  # a browser removes these anywhere in a URL
 _EDGES = "".join(map(chr, range(0x21)))  # ...and control characters and spaces at its ends
 RESERVED = ("site.yaml", "status.yaml", "templates")  # at the root: not published
@@ -66,7 +66,7 @@ def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[Si
     _shapes(r)
     defaults = SiteConfig()
     base_url = r.string("base_url", default="") or ""
-    if base_url and not (base_url.startswith(("http://", "https://", "/"))):
+    if base_url and not (is_absolute_base(base_url) or base_url.startswith("/")):
         r.at(("base_url",), f"base_url must start with http://, https:// or /, not '{base_url}'")
         base_url = ""
     config = SiteConfig(
@@ -184,8 +184,8 @@ def _theme(r: Reader, root: Path | None) -> str:
 def url_scheme(url: str) -> str | None:
     """The scheme a browser reads in `url`, lower-cased (after entities, tabs, line breaks and edge
     spaces, which it ignores or decodes); None for a relative URL."""
-    found = _SCHEME.match(_DROPPED.sub("", html.unescape(url)).strip(_EDGES))
-    return found.group(1).lower() if found else None
+    found = URL_SCHEME.match(_DROPPED.sub("", html.unescape(url)).strip(_EDGES))
+    return found.group()[:-1].lower() if found else None
 
 
 def _url(r: Reader, keypath: tuple, schemes: tuple[str, ...]) -> str | None:

@@ -22,6 +22,7 @@ from ..speed.highlight import pygments_formatter
 from .mdlimits import check_cost
 from ..speed.mdquick import quicken
 from .rawlinks import rewrite_pieces
+from ..render.urls import URL_SCHEME as _SCHEME
 from ..model import (
     Article,
     Fragment,
@@ -39,7 +40,6 @@ _CALLOUT = re.compile(r"^(\s*)>\s?\[!(" + "|".join(CALLOUT_TYPES) + r")\][ \t]*(
 _FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})")
 _DOCFX_IMAGE = re.compile(r"^(\s*):::image\s+(.*?):::\s*$")
 _ATTR = re.compile(r'([\w-]+)="([^"]*)"')
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _STRIP_BLOCKS = re.compile(
     r'<pre\b.*?</pre>|<script\b.*?</script>|<style\b.*?</style>|<h[1-6]\b.*?</h[1-6]>|<table\b.*?</table>|<div class="footnote">.*?</div>|<a class="headerlink"[^>]*>.*?</a>'
     r'|<p class="admonition-title">.*?</p>|<sup[^>]*>.*?</sup>',

@@ -12,12 +12,11 @@ from collections import defaultdict
 from ..errors import Diagnostic, error, join_display, warning
 from ..runner import Runner
 from ..model import Article, Category, Site, SiteConfig
-from .slugs import slugify
+from ..render.urls import alias_path, asset_path
 
 RELATED_LIMIT = 5
 COMMON_TAG = 100  # a tag on more articles than this is not counted when ranking related articles
 _LEADING = re.compile(r"^[\W_]+")
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 RESERVED_PATHS = ("/tags/", "/assets/", "/404.html", "/search/", "/status/", "/api/v2/", "/contact/", "/pagefind/")
 
 
@@ -108,33 +107,6 @@ def assemble_site(
         asset_urls=published,
     )
     return site, tuple(diagnostics)
-
-
-def asset_path(rel: str, folders: dict[str, str]) -> str:
-    """Where a content file is published: in its topic's or section's folder of the site (`folders`:
-    a topic or section's folder -> its URL), its other folders by their slugs (`Agents &
-    Users/media/a b.png` at `agents-users/media/a b.png`); its name as it is."""
-    parent, _, name = rel.rpartition("/")
-    if not parent:
-        return rel
-    parts = parent.split("/")
-    depth = next((n for n in (2, 1) if len(parts) >= n and "/".join(parts[:n]) in folders), 0)
-    base = [folders["/".join(parts[:depth])].strip("/")] if depth else []
-    return "/".join([*base, *(slugify(part) or part for part in parts[depth:]), name])
-
-
-@functools.lru_cache(maxsize=16384)  # `kb serve` checks the same aliases at every edit
-def alias_path(alias: str) -> str | None:
-    """An alias as a site path (`old/refund` → `/old/refund/`, `/v2.0/` → `/v2.0/`, `/a.html` → `/a.html`);
-    None when it is not a safe site path."""
-    text = alias.strip()
-    if _SCHEME.match(text) or text.startswith("//") or any(c in text for c in "\\?#\"<>") or any(ord(c) < 32 for c in text):
-        return None
-    parts = [p for p in text.split("/") if p]
-    if not parts or any(p.startswith(".") for p in parts):  # `..`, and hidden files (`.htaccess`) servers read
-        return None
-    path = "/" + "/".join(parts)
-    return path if "." in parts[-1] and not text.endswith("/") else path + "/"  # a file, unless written as a folder
 
 
 def _redirects(articles: tuple[Article, ...], owners: dict[str, str], shown, diagnostics: list[Diagnostic]) -> dict[str, str]:

@@ -15,7 +15,8 @@ from ..render.pages import MANIFEST, REDIRECTS, page_list, static_paths
 from ..search import SUBDIR as SEARCH_FOLDER
 from ..status.api import API_FILES
 from ..status.model import StatusFile
-from ..render.theme import tag_key, theme_dir
+from ..render.theme import theme_dir
+from ..render.urls import tag_key
 
 NAME_MAX = 255  # bytes in one file or folder name, on the common file systems
 

@@ -17,10 +17,12 @@ from ..model import OutputFile, RenderedArticle, Site
 from ..output.folder import MARKER, MARKER_TEXT
 from ..runner import Runner
 from ..status.api import api_files
-from ..status.view import incident_path
+from .contexts import articles as article_pages, feeds as feed_pages, site as site_pages, status as status_pages
+from .contexts.shared import PageBuilder
 from .loader import template_problem
 from ..content.textio import read_bytes
-from .theme import PageBuilder, site_url, tag_key, theme_dir
+from .theme import theme_dir
+from .urls import incident_path, index_file, is_absolute_base, redirect_file, site_url, tag_key
 
 REDIRECTS = "_redirects"
 MANIFEST = "kb-manifest.json"
@@ -87,12 +89,12 @@ def page_list(site: Site, incidents: list[str] | None = None) -> list[Page]:
     """Every page of the site, in a fixed order; with `incidents`, the status pages of these incident
     keys (else of the status report's)."""
     pages: list[Page] = [("index.html", "home.html", ("home",))]
-    pages += [(_index(c.url), "category.html", ("category", c)) for c in site.categories]
-    pages += [(_index(a.url), "article.html", ("article", a)) for a in site.articles]
+    pages += [(index_file(c.url), "category.html", ("category", c)) for c in site.categories]
+    pages += [(index_file(a.url), "article.html", ("article", a)) for a in site.articles]
     tags = sorted({tag_key(tag) for a in site.articles for tag in a.tags})
     if tags:
         pages.append(("tags/index.html", "tags.html", ("tags",)))
-        pages += [(_index(f"/tags/{key}/"), "tag.html", ("tag", key)) for key in tags]
+        pages += [(index_file(f"/tags/{key}/"), "tag.html", ("tag", key)) for key in tags]
     pages.append(("search/index.html", "search.html", ("search",)))
     pages.append(("contact/index.html", "contact.html", ("contact",)))
     if incidents is None and site.status is not None:
@@ -100,13 +102,13 @@ def page_list(site: Site, incidents: list[str] | None = None) -> list[Page]:
     if incidents is not None:
         pages.append(("status/index.html", "status.html", ("status",)))
         pages.append(("status/history/index.html", "status_history.html", ("status history",)))
-        pages += [(_index(incident_path(key)), "status_incident.html", ("incident", key)) for key in incidents]
+        pages += [(index_file(incident_path(key)), "status_incident.html", ("incident", key)) for key in incidents]
         pages.append(("status/history.atom", "status_history.atom", ("status feed",)))
         pages.append(("status/history.rss", "status_history.rss", ("status feed",)))
         pages.append(("status/badge.svg", "status_badge.svg", ("status badge",)))
     pages.append(("feed.xml", "feed.xml", ("feed",)))
     pages.append(("404.html", "404.html", ("not found",)))
-    if site.config.base_url.startswith(("http://", "https://")):
+    if is_absolute_base(site.config.base_url):
         pages.append(("sitemap.xml", "sitemap.xml", ("sitemap",)))
     pages.append(("robots.txt", "robots.txt", ("sitemap",)))
     pages += [(redirect_file(old), "redirect.html", ("redirect", old)) for old in site.redirects]
@@ -114,29 +116,24 @@ def page_list(site: Site, incidents: list[str] | None = None) -> list[Page]:
 
 
 def page_jobs(site: Site, pages: PageBuilder) -> list[Job]:
-    """Every page of the site, as (path, template, context maker), in a fixed order."""
-    prefix = site.config.url_prefix
-    by_url = {a.url: a for a in site.articles}
+    """Every page of the site, as (path, template, context maker), in a fixed order: each page kind
+    of `page_list` made by its function of `kb.render.contexts`."""
     makers: dict[str, Callable[..., dict]] = {
-        "home": pages.home, "category": pages.category, "article": pages.article, "tags": pages.tag_index,
-        "tag": pages.tag, "search": pages.search, "contact": pages.contact, "status": pages.status_page,
-        "status history": pages.status_history, "incident": pages.status_incident,
-        "status feed": lambda: pages.status_feed(prefix), "feed": pages.feed, "not found": pages.not_found,
-        "sitemap": pages.sitemap,
-        "status badge": lambda: {"badge": pages.status.badge()},  # type: ignore[union-attr]
-        "redirect": lambda old: {
-            "language": site.config.language, "title": by_url[site.redirects[old]].title,
-            "target": site_url(site.redirects[old], prefix), "canonical": pages.absolute(site.redirects[old], prefix),
-        },
+        "home": article_pages.home, "category": article_pages.category, "article": article_pages.article,
+        "tags": site_pages.tag_index, "tag": site_pages.tag, "search": site_pages.search,
+        "contact": site_pages.contact, "not found": site_pages.not_found,
+        "status": status_pages.status, "status history": status_pages.history, "incident": status_pages.incident,
+        "status feed": status_pages.feed, "status badge": status_pages.badge,
+        "feed": feed_pages.feed, "sitemap": feed_pages.sitemap, "redirect": feed_pages.redirect,
     }
-    return [(path, template, partial(makers[what[0]], *what[1:])) for path, template, what in page_list(site)]
+    return [(path, template, partial(makers[what[0]], pages, *what[1:])) for path, template, what in page_list(site)]
 
 
 def other_files(site: Site, pages: PageBuilder, theme: Path, root: Path) -> list[OutputFile]:
     """The status API, the themes' static files and the content's own files."""
     files: list[OutputFile] = []
     if site.status is not None:
-        files.extend(api_files(site.status, lambda view: pages.absolute(incident_path(view), site.config.url_prefix)))
+        files.extend(api_files(site.status, lambda view: pages.absolute(incident_path(view.incident.key))))
     files.extend(_static_files([d for d in (theme_dir("default", root), theme) if d is not None]))
     files.extend(OutputFile(site.asset_url(rel), copy_from=str(root / rel)) for rel in site.assets)
     return files
@@ -160,15 +157,6 @@ def manifest(files: list[OutputFile], redirects: dict[str, str], articles: Itera
     )
     body = {"generator": "kb", "urls": urls, "redirects": redirects, "articles": sorted(articles)}
     return (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-def redirect_file(old: str) -> str:
-    """The file a redirect from the site path `old` is written to."""
-    return old.strip("/") + "/index.html" if old.endswith("/") else old.lstrip("/")
-
-
-def _index(url: str) -> str:
-    return url.strip("/") + "/index.html" if url.strip("/") else "index.html"
 
 
 def static_paths(themes: list[Path]) -> dict[str, str]:

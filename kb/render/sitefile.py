@@ -7,9 +7,9 @@ from pathlib import Path
 
 from ..errors import Diagnostic, error, warning
 from ..content.schema import Reader
+from .urls import has_scheme
 
 _HTTP = re.compile(r"^https?://[^/\s]", re.IGNORECASE)
-_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _UNPUBLISHED_ROOT = frozenset({"site.yaml", "status.yaml", "templates"})  # kb reads these, never publishes them
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -29,7 +29,7 @@ def site_file(value: str, root: Path | None, key: str) -> tuple[str | None, str,
     example = f"give a file in the content folder, such as media/{key}.png, or an https:// URL"
     if _HTTP.match(value):
         return value, "", ""
-    if _SCHEME.match(value) or value.startswith(("//", "\\\\")):
+    if has_scheme(value) or value.startswith(("//", "\\\\")):
         return None, "error", f"{key} must be a file in the content folder or an http(s) URL, not '{shown}'"
     parts = [p for p in re.split(r"[\\/]+", value) if p not in ("", ".")]
     if ".." in parts:

@@ -13,6 +13,7 @@ from ..model import Site
 from ..content.schema import Reader
 from ..content.textio import read_text
 from ..content.yamlpos import YamlDoc, YamlProblem, load_yaml
+from ..render.urls import is_absolute_base
 from .incidents import choice, read_incident, read_key
 from .model import COMPONENT_STATUSES, Component, ComponentGroup, Incident, StatusFile, StatusPage, stable_id
 from .times import EARLIEST, LATEST, RANGE, parse_datetime
@@ -58,7 +59,7 @@ def status_links(site: Site) -> StatusLinks:
         categories[category.url] = category.key
         categories[category.key] = category.key
     base = site.config.base_url
-    url = base.rstrip("/") + "/status/" if base.startswith(("http://", "https://")) else ""
+    url = base.rstrip("/") + "/status/" if is_absolute_base(base) else ""
     return StatusLinks(f"{site.config.title} Status", url, articles, categories)
 
 

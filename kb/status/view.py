@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from ..model import Category
 from .model import IncidentView, StatusReport
+from ..render.urls import incident_path
 from .report import UPTIME_DAYS, worst
 
 STATUS_LABELS = {
@@ -31,12 +32,6 @@ LEVELS = {
 BADGE_COLOURS = {"none": "#2e7d32", "minor": "#8a6d00", "major": "#c2410c", "critical": "#b91c1c", "maintenance": "#1d4ed8"}
 FEED_LIMIT = 50
 RECENT_DAYS = 30  # the days narrow screens show of the UPTIME_DAYS
-
-
-def incident_path(view_or_key: IncidentView | str) -> str:
-    """The site path of an incident's or maintenance's page."""
-    key = view_or_key if isinstance(view_or_key, str) else view_or_key.incident.key
-    return f"/status/incidents/{key}/"
 
 
 class StatusView:
@@ -72,7 +67,7 @@ class StatusView:
         incident = view.incident
         window = incident.window
         return {
-            "key": incident.key, "title": incident.title, "url": incident_path(view), "kind": incident.kind,
+            "key": incident.key, "title": incident.title, "url": incident_path(incident.key), "kind": incident.kind,
             "status": view.status, "status_label": UPDATE_LABELS[view.status], "open": view.open,
             "impact": view.impact, "impact_label": IMPACT_LABELS[view.impact], "level": LEVELS[view.impact],
             "started": self.when(view.started), "resolved": self.when(view.resolved),
@@ -233,7 +228,7 @@ def article_issues(report: StatusReport) -> dict[str, list[dict]]:
     for view in report.incidents:
         if view.open:
             for source in view.incident.articles:
-                found[source].append({"title": view.incident.title, "url": incident_path(view),
+                found[source].append({"title": view.incident.title, "url": incident_path(view.incident.key),
                                       "status_label": UPDATE_LABELS[view.status]})
     return dict(found)
 
