@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import ERROR, INFO, Diagnostic, error
+from .errors import ERROR, INFO, Diagnostic
+from .errors import error as _error
 
 # Links that would be broken on the published site: warnings for `kb build` (it may still
 # publish), errors for `kb check`, which guards pull requests.
@@ -25,7 +27,8 @@ def compare_manifests(old_path: Path, new: dict) -> list[Diagnostic]:
     """An error for each article (or redirect) of the old manifest that the new build neither
     publishes nor redirects; a note for each other page or file gone (tag, topic, section and
     status pages): they are not articles, and go by themselves when their last article does."""
-    shown = str(old_path)
+    shown = str(old_path)  # as the user typed it: not in the content folder
+    error = functools.partial(_error, in_content=False)
     if old_path.exists() and not old_path.is_file():  # a FIFO would block the check for ever
         return [error(shown, 1, 1, "cannot read the manifest: not a regular file")]
     try:
@@ -52,7 +55,7 @@ def compare_manifests(old_path: Path, new: dict) -> list[Diagnostic]:
                                "add it to the aliases of the article that replaces it", "article gone"))
         else:
             found.append(Diagnostic(shown, lines.get(url, 1), 1, f"{url} was published and is gone; it was {what}, "
-                                    "not an article, so nothing needs to redirect there", INFO, "page gone"))
+                                    "not an article, so nothing needs to redirect there", INFO, "page gone", False))
     return found
 
 

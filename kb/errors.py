@@ -5,13 +5,15 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+import dataclasses
+from dataclasses import dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"  # for information only: never fails a run, not even under --strict
 LABELS = {WARNING: "warning: ", INFO: "note: "}
 SHOW_PER_KIND = 3
+CONTENT_FOLDER = ""  # the path of a diagnostic about the content folder itself (a shallow git clone)
 
 # C0 and C1 controls, DEL, bidirectional marks, overrides and isolates, line and paragraph
 # separators: a file name or value holding one could rewrite or reorder what a terminal shows
@@ -47,7 +49,10 @@ def unicode_only(text: str) -> str:
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One problem found in the input, at a position in a file."""
+    """One problem found in the input, at a position in a file. Inside the build, `path` is relative
+    to the content folder (`CONTENT_FOLDER` for the folder itself) unless `in_content` is False (a
+    template, the manifest: shown as it is); the reporter puts the content folder as the user typed
+    it before the path (`located`)."""
 
     path: str
     line: int
@@ -55,6 +60,7 @@ class Diagnostic:
     message: str
     level: str = ERROR
     kind: str = ""
+    in_content: bool = field(default=True, compare=False)
 
     def format(self) -> str:
         """Render as `path:line:col: message` (warnings say so)."""
@@ -63,7 +69,17 @@ class Diagnostic:
 
     def to_dict(self) -> dict:
         """The fields, for JSON: text as it is (JSON escapes controls), except bytes that are not UTF-8."""
-        return {k: unicode_only(v) if isinstance(v, str) else v for k, v in asdict(self).items()}
+        return {f.name: unicode_only(v) if isinstance(v := getattr(self, f.name), str) else v
+                for f in dataclasses.fields(self) if f.name != "in_content"}
+
+    def located(self, display: str) -> Diagnostic:
+        """The diagnostic with its path as the user should see it: after the content folder as they
+        typed it (`display`: "", "." or "docs/help/"), when the path is relative to that folder."""
+        if not self.in_content:
+            return self
+        path = display if self.path == CONTENT_FOLDER else self.path if display in ("", ".") else \
+            f"{display.rstrip('/')}/{self.path}"
+        return Diagnostic(path, self.line, self.col, self.message, self.level, self.kind, False)
 
     @property
     def is_error(self) -> bool:
@@ -71,27 +87,24 @@ class Diagnostic:
         return self.level == ERROR
 
 
-def join_display(display: str, rel: str) -> str:
-    """The path of a content file as the user should see it: the content folder as typed, then `rel`."""
-    return rel if display in ("", ".") else f"{display.rstrip('/')}/{rel}"
+def located(diagnostics: Iterable[Diagnostic], display: str) -> tuple[Diagnostic, ...]:
+    """The diagnostics as the user should see them (see `Diagnostic.located`), sorted by what is shown."""
+    return tuple(sorted(d.located(display) for d in diagnostics))
 
 
-def error(path: str, line: int, col: int, message: str, kind: str = "") -> Diagnostic:
-    """An error at a position."""
-    return Diagnostic(path, line, col, message, ERROR, kind or message)
+def error(path: str, line: int, col: int, message: str, kind: str = "", in_content: bool = True) -> Diagnostic:
+    """An error at a position (`path` relative to the content folder unless `in_content` is False)."""
+    return Diagnostic(path, line, col, message, ERROR, kind or message, in_content)
 
 
-def warning(path: str, line: int, col: int, message: str, kind: str = "") -> Diagnostic:
+def warning(path: str, line: int, col: int, message: str, kind: str = "", in_content: bool = True) -> Diagnostic:
     """A warning at a position; `kind` groups repeated warnings in the summary."""
-    return Diagnostic(path, line, col, message, WARNING, kind or message)
+    return Diagnostic(path, line, col, message, WARNING, kind or message, in_content)
 
 
 def strictify(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
     """Turn every warning into an error (for `--strict`)."""
-    return tuple(
-        Diagnostic(d.path, d.line, d.col, d.message, ERROR if d.level == WARNING else d.level, d.kind)
-        for d in diagnostics
-    )
+    return tuple(dataclasses.replace(d, level=ERROR) if d.level == WARNING else d for d in diagnostics)
 
 
 def summarise(diagnostics: Iterable[Diagnostic], per_kind: int = SHOW_PER_KIND) -> list[str]:
@@ -127,11 +140,13 @@ def plural(number: int, noun: str) -> str:
 
 @dataclass(frozen=True)
 class Reporting:
-    """What the command line knows that an error's lines depend on: the output folder as the user
-    typed it (a failed build leaves it as it was), and whether warnings are left out (--quiet)."""
+    """What the command line knows that an error's lines depend on: the content folder as the user
+    typed it (before every path in it), the output folder as typed (a failed build leaves it as it
+    was), and whether warnings are left out (--quiet)."""
 
     out: str | None = None
     quiet: bool = False
+    content: str = ""
 
     @property
     def left(self) -> str:
@@ -168,6 +183,21 @@ class OutputError(UsageError):
     """The output (or cache) folder is not a safe place to write; exits with status 2."""
 
 
+class NoContentFolder(UsageError):
+    """The content folder does not exist, or is not a folder; the reporter names it as the user typed it."""
+
+    def __init__(self, state: str) -> None:
+        super().__init__(f"content folder {state}")
+        self.state, self.args = state, (state,)
+
+    def named(self, display: str) -> str:
+        """The message, naming the folder as the user typed it."""
+        return f"content folder '{display}' {self.state}"
+
+    def messages(self, reporting: Reporting = Reporting()) -> list[str]:
+        return [f"Error: {self.named(reporting.content)}"]
+
+
 class CannotServe(UsageError):
     """`kb serve` cannot listen where it was asked (the address, the port); exits with status 2."""
 
@@ -197,7 +227,8 @@ class ContentError(KbError):
 
     def messages(self, reporting: Reporting = Reporting()) -> list[str]:
         """The warnings summarised (unless quiet), every error, and a line that counts them."""
-        errors, warnings = self.errors, self.warnings
+        shown = located(self.diagnostics, reporting.content)
+        errors, warnings = [d for d in shown if d.is_error], [d for d in shown if not d.is_error]
         return [
             *([] if reporting.quiet else summarise(warnings)),
             *(d.format() for d in errors),

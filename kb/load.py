@@ -16,7 +16,7 @@ from .output.collisions import output_problems
 from .content.config import SITE_FILE, load_config
 from .content.parse import active_files, discover, load_categories, tree_problems
 from .content.discover import SourceTree as Tree
-from .errors import ContentError, Diagnostic, OutputError, error, join_display, strictify
+from .errors import ContentError, Diagnostic, NoContentFolder, error, strictify
 from .content.gitdates import date_articles
 from .model import Article, LinkContext, RenderedArticle, Site, SiteConfig
 from .content.outside import theme_links
@@ -41,40 +41,39 @@ class Loaded:
 
 def load_site(options: BuildOptions, run: Runner) -> Loaded:
     """Every step before the pages, in order; raise ContentError with every problem found."""
-    root, display, found = options.content, options.display, _Found()
-    tree = found.take(discover_content(root, display))
+    root, found = options.content, _Found()  # every path found is relative to the content folder
+    tree = found.take(discover_content(root))
     config = found.take(read_config(options, tree))
-    categories = found.take(load_categories(root, display, tree))
-    articles = found.take(parse_articles(root, display, tree.articles, config, categories, run))
-    articles = found.take(date_articles(root, display, articles, run) if options.git_dates else (articles, []))
-    found.extend(d for a in articles for d in placeholder_warnings(a, join_display(display, a.source)))
+    categories = found.take(load_categories(root, tree))
+    articles = found.take(parse_articles(root, tree.articles, config, categories, run))
+    articles = found.take(date_articles(root, articles, run) if options.git_dates else (articles, []))
+    found.extend(d for a in articles for d in placeholder_warnings(a, a.source))
     now = build_clock(options.now)
-    site = found.take(assemble_site(config, categories, tuple(articles), tree.assets, now, display, options.drafts, run))
-    status = found.take(load_status(root, display, status_links(site)) if STATUS_FILE not in tree.outside else (None, ()))
+    site = found.take(assemble_site(config, categories, tuple(articles), tree.assets, now, options.drafts, run))
+    status = found.take(load_status(root, status_links(site)) if STATUS_FILE not in tree.outside else (None, ()))
     theme = found.take(find_theme(options, config, tree))
-    found.extend(output_problems(site, status, theme, root, display))
+    found.extend(output_problems(site, status, theme, root))
     context = link_context(tree, site, articles)
-    rendered = found.take(render_articles(site.articles, config.markdown, context, display, run))
-    status = found.take(render_status(status, config.markdown, context, display, run))
+    rendered = found.take(render_articles(site.articles, config.markdown, context, run))
+    status = found.take(render_status(status, config.markdown, context, run))
     warnings = fail_on_errors(found, options.strict)
     site = dataclasses.replace(site, status=status_report(status, now)) if status is not None else site
     env = run.environment(theme, root, config.url_prefix, config.untrusted)  # type: ignore[arg-type]
     return Loaded(site, rendered, env, theme, warnings)  # type: ignore[arg-type]
 
 
-def discover_content(root: Path, display: str) -> tuple[Tree, list[Diagnostic]]:
+def discover_content(root: Path) -> tuple[Tree, list[Diagnostic]]:
     """The content folder's files, and the problems of its tree (links out of it among them)."""
     if not root.is_dir():
-        raise OutputError(f"content folder '{display}' {'is not a folder' if root.exists() else 'does not exist'}")
+        raise NoContentFolder("is not a folder" if root.exists() else "does not exist")
     tree = discover(root)
-    found = [error(join_display(display, rel), 1, 1, "symbolic link leads outside the content folder; refused")
-             for rel in tree.outside]
-    return tree, found + list(tree_problems(tree, display))
+    found = [error(rel, 1, 1, "symbolic link leads outside the content folder; refused") for rel in tree.outside]
+    return tree, found + list(tree_problems(tree))
 
 
 def read_config(options: BuildOptions, tree: Tree) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
     """site.yaml, with what the command line says over it."""
-    config, found = load_config(options.content, options.display) if SITE_FILE not in tree.outside else (SiteConfig(), ())
+    config, found = load_config(options.content) if SITE_FILE not in tree.outside else (SiteConfig(), ())
     if options.base_url is not None:
         config = dataclasses.replace(config, base_url=options.base_url)
     if options.untrusted:
@@ -85,14 +84,14 @@ def read_config(options: BuildOptions, tree: Tree) -> tuple[SiteConfig, tuple[Di
 def find_theme(options: BuildOptions, config: SiteConfig, tree: Tree) -> tuple[Path | None, list[Diagnostic]]:
     """The theme folder (the command line's, else site.yaml's), and what is wrong with it; in the
     untrusted mode, the files of the content and theme that could run code."""
-    root, display = options.content, options.display
+    root = options.content
     theme = options.theme or theme_dir(config.theme, root)
     if theme is None:
-        found = [error(join_display(display, "site.yaml"), 1, 1, f"theme '{config.theme}' not found")]
+        found = [error(SITE_FILE, 1, 1, f"theme '{config.theme}' not found")]
     else:
-        found = list(theme_links(theme, root, display, BUILTIN_THEMES))
+        found = list(theme_links(theme, root, BUILTIN_THEMES))
     if config.untrusted:
-        found.extend(active_files(tree, display, theme, root))
+        found.extend(active_files(tree, theme, root))
     return theme, found
 
 

@@ -16,7 +16,6 @@ class BuildOptions:
 
     content: Path
     out: Path | None = None  # where `kb build` writes the site; None: nowhere (`kb check`, `kb serve`)
-    display: str = ""  # the content folder as the user wrote it, for messages
     base_url: str | None = None
     drafts: bool = False
     strict: bool = False

@@ -17,7 +17,7 @@ from ..build import BuildOptions, build_clock, build_site, check_site
 from ..speed.cachedir import default_cache
 from ..errors import (
     ERROR, INFO, CannotRead, CannotServe, CannotWrite, Diagnostic, KbError, Reporting, UsageError, json_escaped,
-    os_errors_as, printable, summarise,
+    located, os_errors_as, printable, summarise,
 )
 from ..errors import plural as _count
 from ..content.scaffold import new_article
@@ -39,7 +39,8 @@ class KbCommand(click.Command):
             if isinstance(exc, UsageError):
                 hint = max(ctx.help_option_names, key=len)
                 click.echo(f"{ctx.get_usage()}\nTry '{ctx.command_path} {hint}' for help.\n", err=True)
-            reporting = Reporting(out=ctx.params.get("out"), quiet=bool(ctx.params.get("quiet")))
+            reporting = Reporting(out=ctx.params.get("out"), quiet=bool(ctx.params.get("quiet")),
+                                  content=typed(ctx.params.get("content") or ""))
             for line in exc.messages(reporting):
                 click.echo(line, err=True)
             sys.exit(exc.exit_code)
@@ -97,16 +98,15 @@ def _site_options(command):
 def build(content: str, out: str, base_url: str | None, theme: Path | None, drafts: bool, strict: bool, no_search: bool,
           cache: Path | None, no_cache: bool, jobs: int, now: dt.datetime | None, quiet: bool, untrusted: bool) -> None:
     """Build the support centre into a static site."""
-    display = content.rstrip("/\\") or content
     keep = None if no_cache else cache or default_cache(Path(content))
     options = BuildOptions(
-        content=Path(content), out=Path(out), display=display, base_url=base_url, drafts=drafts,
+        content=Path(content), out=Path(out), base_url=base_url, drafts=drafts,
         strict=strict, search=not no_search, now=now, cache=keep, jobs=jobs, theme=theme, untrusted=untrusted,
     )
     with os_errors_as(CannotWrite):  # a full disk, a folder it may not write
         report = build_site(options, progress=None if quiet else _progress)
     if not quiet:
-        _print_summarised(report.warnings)
+        _print_summarised(located(report.warnings, typed(content)))
     for note in report.notes:
         click.echo(f"kb: {note}", err=True)
     search = ""
@@ -130,11 +130,10 @@ def build(content: str, out: str, base_url: str | None, theme: Path | None, draf
 def check(content: str, base_url: str | None, theme: Path | None, drafts: bool, strict: bool,
           now: dt.datetime | None, style: str, against: Path | None, untrusted: bool) -> None:
     """Check the content as a build would, writing nothing; exit 1 on errors."""
-    display = content.rstrip("/\\") or content
-    options = BuildOptions(content=Path(content), display=display, base_url=base_url,
+    options = BuildOptions(content=Path(content), base_url=base_url,
                            drafts=drafts, strict=strict, search=False, now=now, theme=theme, untrusted=untrusted)
     with os_errors_as(CannotRead):  # a folder it may not read
-        found = check_site(options, against)
+        found = located(check_site(options, against), typed(content))
     errors = [d for d in found if d.is_error]
     notes = [d for d in found if d.level == INFO]
     if style == "json":
@@ -181,8 +180,8 @@ def github_annotation(diagnostic: Diagnostic) -> str:
 def serve_command(content: str, port: int, host: str | None, no_search: bool, now: dt.datetime | None,
                   theme: Path | None, untrusted: bool) -> None:
     """Preview the site: rebuild on every change and reload the open page; drafts are shown."""
-    display = content.rstrip("/\\") or content
-    options = BuildOptions(content=Path(content), display=display, base_url="/",
+    display = typed(content)
+    options = BuildOptions(content=Path(content), base_url="/",
                            drafts=True, search=not no_search, now=now, theme=theme, untrusted=untrusted)
     if not options.content.is_dir():
         state = "is not a folder" if options.content.exists() else "does not exist"
@@ -199,7 +198,7 @@ def serve_command(content: str, port: int, host: str | None, no_search: bool, no
 
     try:
         with os_errors_as(lambda problem: CannotServe(host or "127.0.0.1", port, problem)):
-            serve(options, port, say, ready, host)
+            serve(options, port, say, ready, host, display)
     except KeyboardInterrupt:
         click.echo("kb: stopped", err=True)
 
@@ -218,6 +217,12 @@ def new(title: str, category: str, section: str | None, content: str) -> None:
         click.echo(f"kb: made the folder '{folder}'", err=True)
     click.echo("kb: a draft (shown by kb serve, not published): delete 'draft: true' when it is ready", err=True)
     click.echo(str(made.path))
+
+
+def typed(content: str) -> str:
+    """The content folder as the user typed it, as messages name it (a trailing slash dropped):
+    the reporter puts it before the path of every diagnostic, which the build makes relative to it."""
+    return content.rstrip("/\\") or content
 
 
 def _text(value: str | None) -> str | None:

@@ -7,7 +7,7 @@ import dataclasses
 from pathlib import Path
 
 from .parse import parse_article
-from ..errors import Diagnostic, join_display, warning
+from ..errors import Diagnostic, warning
 from .markdown import MarkdownRenderer, dependencies_hold
 from ..model import Article, Category, LinkContext, MarkdownOptions, RenderedArticle, SiteConfig
 from ..status.model import StatusFile
@@ -19,18 +19,17 @@ _Parsed = tuple[Article | None, tuple[Diagnostic, ...]]
 
 
 def parse_articles(
-    root: Path, display: str, sources: tuple[str, ...], config: SiteConfig, categories: tuple[Category, ...],
+    root: Path, sources: tuple[str, ...], config: SiteConfig, categories: tuple[Category, ...],
     run: Runner,
 ) -> tuple[list[Article], list[Diagnostic]]:
     """Every article file read and parsed, in order; the problems of those that cannot be."""
     folder_urls = {c.key: c.url for c in categories}
 
     def parse(rel: str) -> _Parsed:
-        shown = join_display(display, rel)
-        text, problem = read_text(root / rel, shown, ARTICLE_LIMIT)
-        return (None, (problem,)) if problem else parse_article(rel, text, shown, config, folder_urls)
+        text, problem = read_text(root / rel, rel, ARTICLE_LIMIT)
+        return (None, (problem,)) if problem else parse_article(rel, text, rel, config, folder_urls)
 
-    salt = (config, tuple(sorted(folder_urls.items())), display)
+    salt = (config, tuple(sorted(folder_urls.items())))
     results = run.map("parse", parse, sources, salt=salt, key=lambda rel: rel, file=lambda rel: str(root / rel))
     articles: list[Article] = []
     diagnostics: list[Diagnostic] = []
@@ -42,7 +41,7 @@ def parse_articles(
 
 
 def render_articles(
-    articles: tuple[Article, ...], options: MarkdownOptions, context: LinkContext, display: str, run: Runner,
+    articles: tuple[Article, ...], options: MarkdownOptions, context: LinkContext, run: Runner,
 ) -> tuple[dict[str, RenderedArticle], list[Diagnostic]]:
     """Every article's HTML, and the problems found in them (links to missing anchors among them).
     An article's HTML depends on its text, the Markdown settings, the URL prefix and the link
@@ -50,17 +49,17 @@ def render_articles(
     renderer = MarkdownRenderer(options, quick=run.quick)
 
     def render(article: Article) -> RenderedArticle:
-        return renderer.render(article, context, join_display(display, article.source))
+        return renderer.render(article, context, article.source)
 
-    results = run.map("render", render, articles, salt=(repr(options), context.url_prefix, display),
+    results = run.map("render", render, articles, salt=(repr(options), context.url_prefix),
                       key=lambda a: (a.source, a.body_line, a.summary, a.body),
                       valid=lambda found: dependencies_hold(found.deps, context), progress=True)
     rendered = {article.source: result for article, result in zip(articles, results, strict=True)}
     found = [d for result in rendered.values() for d in result.diagnostics]
-    return rendered, found + check_anchors(rendered, display)
+    return rendered, found + check_anchors(rendered)
 
 
-def check_anchors(rendered: dict[str, RenderedArticle], display: str) -> list[Diagnostic]:
+def check_anchors(rendered: dict[str, RenderedArticle]) -> list[Diagnostic]:
     """Warn about links to a `#fragment` that the target article does not have."""
     found = []
     for article in rendered.values():
@@ -69,25 +68,24 @@ def check_anchors(rendered: dict[str, RenderedArticle], display: str) -> list[Di
             if target is None or link.fragment in target.ids or link.fragment == "top":
                 continue
             where = "" if link.target == article.source else f" in '{link.target}'"
-            found.append(warning(join_display(display, article.source), link.line, link.col,
+            found.append(warning(article.source, link.line, link.col,
                                  f"link to missing anchor '#{link.fragment}'{where}", "link to missing anchor"))
     return found
 
 
 def render_status(
-    status: StatusFile | None, options: MarkdownOptions, context: LinkContext, display: str, run: Runner,
+    status: StatusFile | None, options: MarkdownOptions, context: LinkContext, run: Runner,
 ) -> tuple[StatusFile | None, list[Diagnostic]]:
     """Render the Markdown of every incident update; its links are checked like an article's."""
     if status is None:
         return None, []
     renderer = MarkdownRenderer(options, quick=run.quick)
-    shown = join_display(display, STATUS_FILE)
     found: list[Diagnostic] = []
     incidents = []
     for incident in status.incidents:
         updates = []
         for update in incident.updates:
-            html, problems = renderer.render_text(update.body, context, shown, update.line, STATUS_FILE)
+            html, problems = renderer.render_text(update.body, context, STATUS_FILE, update.line, STATUS_FILE)
             found.extend(problems)
             updates.append(dataclasses.replace(update, html=html))
         incidents.append(dataclasses.replace(incident, updates=tuple(updates)))

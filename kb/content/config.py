@@ -9,7 +9,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from ..errors import Diagnostic, error, join_display, printable, warning
+from ..errors import Diagnostic, error, printable, warning
 from ..model import NOTICE_LEVELS, Contact, Link, MarkdownOptions, Notice, SiteConfig
 from .schema import Reader
 from ..render.sitefile import read_site_file
@@ -34,10 +34,10 @@ _EDGES = "".join(map(chr, range(0x21)))  # ...and control characters and spaces 
 RESERVED = ("site.yaml", "status.yaml", "templates")  # at the root: not published
 
 
-def load_config(root: Path, display: str) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
+def load_config(root: Path) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:
     """Read `site.yaml` under `root`; a missing file gives the defaults."""
     path = root / SITE_FILE
-    shown = join_display(display, SITE_FILE)
+    shown = SITE_FILE
     if not os.path.lexists(path):
         return SiteConfig(), ()
     text, problem = read_text(path, shown, ARTICLE_LIMIT)  # a named pipe is an error, never read

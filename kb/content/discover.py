@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Diagnostic, error, join_display
+from ..errors import Diagnostic, error
 from .outside import leads_out, links_out
 from .textio import file_kind
 
@@ -125,9 +125,9 @@ def _case_pairs(prefix: str, used: dict[str, list[str]]) -> list[tuple[str, str]
     ]
 
 
-def tree_problems(tree: SourceTree, display: str) -> list[Diagnostic]:
+def tree_problems(tree: SourceTree) -> list[Diagnostic]:
     """The problems discovery found, as errors with their paths."""
-    return [error(join_display(display, rel), 1, 1, message) for rel, message in tree.problems]
+    return [error(rel, 1, 1, message) for rel, message in tree.problems]
 
 
 # Files a browser runs scripts in, or runs as scripts, when the site's own address serves them:
@@ -140,7 +140,7 @@ ACTIVE_SUFFIXES = (
 )
 
 
-def active_files(tree: SourceTree, display: str, theme: Path | None = None, root: Path | None = None) -> list[Diagnostic]:
+def active_files(tree: SourceTree, theme: Path | None = None, root: Path | None = None) -> list[Diagnostic]:
     """An error for each file of the content folder that a browser would run script in (untrusted
     mode): its own files, and the static files of a theme kept in it (published as /assets/)."""
     rels = list(tree.assets)
@@ -153,6 +153,6 @@ def active_files(tree: SourceTree, display: str, theme: Path | None = None, root
         suffix = "." + rel.rpartition(".")[2].lower() if "." in rel.rpartition("/")[2] else ""
         if suffix in ACTIVE_SUFFIXES:
             hint = "convert it to PNG, JPEG or WebP" if suffix in (".svg", ".svgz") else "publish it elsewhere"
-            found.append(error(join_display(display, rel), 1, 1, f"active file is not published in untrusted mode: "
+            found.append(error(rel, 1, 1, f"active file is not published in untrusted mode: "
                                f"a browser runs the scripts of a {suffix} file as the site's own; {hint}"))
     return found

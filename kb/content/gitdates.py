@@ -8,7 +8,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Diagnostic, warning
+from ..errors import CONTENT_FOLDER, Diagnostic, warning
 from ..model import Article
 from ..runner import Runner
 
@@ -54,7 +54,7 @@ def git_head(root: Path) -> str | None:
 
 
 def date_articles(
-    root: Path, display: str, articles: list[Article], run: Runner,
+    root: Path, articles: list[Article], run: Runner,
 ) -> tuple[list[Article], list[Diagnostic]]:
     """An article without `updated` is updated when its file was last committed (`kb serve` reads
     the history again only after a commit)."""
@@ -73,7 +73,7 @@ def date_articles(
         return articles, []
     found = []
     if history.shallow:
-        found.append(warning(display, 1, 1, "the git clone is shallow, so last-updated dates from git may be wrong; "
+        found.append(warning(CONTENT_FOLDER, 1, 1, "the git clone is shallow, so last-updated dates from git may be wrong; "
                              "clone with full history (actions/checkout: fetch-depth: 0)", "shallow clone"))
     made: dict[str, tuple[Article, Article]] = memo.setdefault("dated", {}) if memo is not None else {}
     dated = []

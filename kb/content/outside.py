@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import Diagnostic, error, join_display
+from ..errors import Diagnostic, error
 
 
 def leads_out(path: Path, top: Path) -> bool:
@@ -35,7 +35,7 @@ def links_out(path: Path, top: Path) -> list[str]:
     return found
 
 
-def theme_links(theme: Path, root: Path, display: str, builtin: tuple[Path, ...]) -> list[Diagnostic]:
+def theme_links(theme: Path, root: Path, builtin: tuple[Path, ...]) -> list[Diagnostic]:
     """An error for each symbolic link in a theme that is not one of the `builtin` ones and leads out
     of its folder (its static files are published)."""
     top = theme.resolve()
@@ -45,6 +45,6 @@ def theme_links(theme: Path, root: Path, display: str, builtin: tuple[Path, ...]
     found = []
     for rel in links_out(theme, top):
         where = theme / rel if rel else theme
-        shown = join_display(display, where.absolute().relative_to(root.absolute()).as_posix()) if inside else str(where)
-        found.append(error(shown, 1, 1, "symbolic link leads outside the theme folder; refused"))
+        path = where.absolute().relative_to(root.absolute()).as_posix() if inside else str(where)
+        found.append(error(path, 1, 1, "symbolic link leads outside the theme folder; refused", in_content=inside))
     return found

@@ -8,7 +8,7 @@ from pathlib import Path
 from .discover import (  # noqa: F401 - kb.content's API
     CATEGORY_FILE, RESERVED_ROOT, SourceTree, active_files, discover, tree_problems,
 )
-from ..errors import Diagnostic, error, join_display, warning
+from ..errors import Diagnostic, error, warning
 from ..model import Article, Category, SiteConfig
 from .schema import Reader
 from .slugs import is_safe_slug, slugify, title_from_name
@@ -26,14 +26,14 @@ _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
 
 
 def load_categories(
-    root: Path, display: str, tree: SourceTree
+    root: Path, tree: SourceTree
 ) -> tuple[tuple[Category, ...], tuple[Diagnostic, ...]]:
     """One Category per first-level folder and one per second-level folder holding articles."""
     meta: dict[str, tuple[dict, Reader | None]] = {}
     diagnostics: list[Diagnostic] = []
     for rel in tree.category_files:
         folder = rel.rpartition("/")[0]
-        shown = join_display(display, rel)
+        shown = rel
         text, problem = read_text(root / rel, shown, ARTICLE_LIMIT)
         if problem:
             diagnostics.append(problem)
@@ -67,7 +67,7 @@ def load_categories(
         )
         slug = (reader.string("slug") if reader else None) or slugify(name or ROOT_CATEGORY_TITLE)
         if not is_safe_slug(slug):
-            shown = join_display(display, f"{key}/{CATEGORY_FILE}" if reader else key)
+            shown = f"{key}/{CATEGORY_FILE}" if reader else key
             pos = reader.doc.value_pos("slug") if reader else (1, 1)
             diagnostics.append(error(shown, *pos, f"folder '{name}' gives no usable URL; add a slug in {CATEGORY_FILE}"))
             slug = "category"

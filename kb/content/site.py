@@ -9,7 +9,7 @@ import posixpath
 import re
 from collections import defaultdict
 
-from ..errors import Diagnostic, error, join_display, warning
+from ..errors import Diagnostic, error, warning
 from ..runner import Runner
 from ..model import Article, Category, Site, SiteConfig
 from ..render.urls import alias_path, asset_path
@@ -42,42 +42,38 @@ def assemble_site(
     articles: tuple[Article, ...],
     assets: tuple[str, ...],
     now: dt.datetime,
-    display: str,
     drafts: bool = False,
     run: Runner | None = None,
 ) -> tuple[Site, tuple[Diagnostic, ...]]:
     """Check the rules that span files and return the Site, ordered for listing."""
-    def shown(rel: str) -> str:
-        return join_display(display, rel)
-
     kept = tuple(a for a in articles if drafts or not a.draft)
     diagnostics: list[Diagnostic] = []
     owners: dict[str, str] = {}
     for category in categories:
-        where = shown(category.key or ".")
+        where = category.key or "."
         if category.url in owners:
             diagnostics.append(error(where, 1, 1, f"folders '{owners[category.url]}' and '{category.key}' share the URL {category.url}"))
         owners[category.url] = category.key
     for article in kept:
         if article.url in owners:
             other = owners[article.url]
-            diagnostics.append(error(shown(article.source), article.lines.get("slug", 1), 1, f"'{article.source}' and '{other}' share the URL {article.url}"))
+            diagnostics.append(error(article.source, article.lines.get("slug", 1), 1, f"'{article.source}' and '{other}' share the URL {article.url}"))
         elif article.url.startswith(RESERVED_PATHS) or article.url == "/":
-            diagnostics.append(error(shown(article.source), article.lines.get("slug", 1), 1, f"URL {article.url} is reserved for kb's own pages"))
+            diagnostics.append(error(article.source, article.lines.get("slug", 1), 1, f"URL {article.url} is reserved for kb's own pages"))
         owners[article.url] = article.source
-    redirects = _redirects(kept, owners, shown, diagnostics)
+    redirects = _redirects(kept, owners, diagnostics)
     titles: dict[str, str] = {}
     for article in kept:
         key = article.title.casefold()
         if key in titles:
-            diagnostics.append(warning(shown(article.source), article.lines.get("title", 1), 1,
+            diagnostics.append(warning(article.source, article.lines.get("title", 1), 1,
                                        f"title '{article.title}' is also used by '{titles[key]}'", "duplicate title"))
         titles.setdefault(key, article.source)
     ids: dict[str, str] = {}
     for article in kept:
         if article.id:
             if article.id in ids:
-                diagnostics.append(error(shown(article.source), article.lines.get("id", 1), 1, f"id '{article.id}' is also used by '{ids[article.id]}'"))
+                diagnostics.append(error(article.source, article.lines.get("id", 1), 1, f"id '{article.id}' is also used by '{ids[article.id]}'"))
             ids.setdefault(article.id, article.source)
     by_source = {a.source: a for a in kept}
     related: dict[str, tuple[str, ...]] = {}
@@ -87,7 +83,7 @@ def assemble_site(
             target = _resolve(ref, article.source, by_source, ids)
             if target is None:
                 line = article.lines.get("related", 1)
-                diagnostics.append(warning(shown(article.source), line, 1, f"related article not found: '{ref}'", "related article not found"))
+                diagnostics.append(warning(article.source, line, 1, f"related article not found: '{ref}'", "related article not found"))
             elif target != article.source:
                 explicit.append(target)
         related[article.source] = tuple(dict.fromkeys(explicit))
@@ -109,7 +105,7 @@ def assemble_site(
     return site, tuple(diagnostics)
 
 
-def _redirects(articles: tuple[Article, ...], owners: dict[str, str], shown, diagnostics: list[Diagnostic]) -> dict[str, str]:
+def _redirects(articles: tuple[Article, ...], owners: dict[str, str], diagnostics: list[Diagnostic]) -> dict[str, str]:
     """Every alias of every article as old path → new URL; collisions and unsafe paths are errors."""
     redirects: dict[str, str] = {}
     claimed: dict[str, str] = {}
@@ -117,7 +113,7 @@ def _redirects(articles: tuple[Article, ...], owners: dict[str, str], shown, dia
         line = article.lines.get("aliases", 1)
         for alias in article.aliases:
             path = alias_path(alias)
-            where = shown(article.source)
+            where = article.source
             if path is None:
                 diagnostics.append(error(where, line, 1, f"alias '{alias}' is not a path on this site (write it as /old/path/)"))
             elif path in owners:

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Diagnostic, error, join_display
+from ..errors import Diagnostic, error
 from ..model import Site
 from .folder import MARKER
 from ..render.pages import MANIFEST, REDIRECTS, page_list, static_paths
@@ -30,13 +30,13 @@ class Origin:
     line: int = 1
     rank: int = 9  # 9: a file of kb's own, which no writer wrote
     url: str = ""  # the URL of a page or alias, whose clashes kb.site reports already
+    in_content: bool = True  # whether `shown` is relative to the content folder (a theme's file is not)
 
 
-def output_problems(site: Site, status: StatusFile | None, theme: Path | None, root: Path,
-                    display: str) -> list[Diagnostic]:
+def output_problems(site: Site, status: StatusFile | None, theme: Path | None, root: Path) -> list[Diagnostic]:
     """An error for each path two sources would write, each file where a folder is needed, and each
     name longer than NAME_MAX bytes."""
-    origin = _Origins(site, status, display)
+    origin = _Origins(site, status)
     owners: dict[str, tuple] = {}
     twice: dict[str, list[tuple]] = {}
     for path, source in _outputs(site, status, theme, root):
@@ -100,7 +100,8 @@ def _short(text: str, limit: int = 48) -> str:
 
 
 def _at(origin: Origin, message: str) -> Diagnostic:
-    return error(origin.shown or "site", origin.line, 1, message, "output path collision")
+    return error(origin.shown or "site", origin.line, 1, message, "output path collision",
+                 in_content=origin.in_content and bool(origin.shown))
 
 
 def _outputs(site: Site, status: StatusFile | None, theme: Path | None, root: Path) -> list[tuple[str, tuple]]:
@@ -124,37 +125,34 @@ class _Origins:
     """What writes a path, as a message names it and where it points the writer (made only for the
     paths with a problem)."""
 
-    def __init__(self, site: Site, status: StatusFile | None, display: str) -> None:
-        self.site, self.display = site, display
+    def __init__(self, site: Site, status: StatusFile | None) -> None:
+        self.site = site
         self.incidents = {i.key: i for i in status.incidents} if status is not None else {}
 
     def __call__(self, source: tuple) -> Origin:
         kind, site = source[0], self.site
         if kind == "article":
             article = source[1]
-            return Origin(f"the page of '{article.source}'", self.shown(article.source), article.lines.get("slug", 1), 2,
+            return Origin(f"the page of '{article.source}'", article.source, article.lines.get("slug", 1), 2,
                           article.url)
         if kind == "category":
-            return Origin(f"the page of the folder '{source[1].key}'", self.shown(source[1].key or "."), 1, 3,
+            return Origin(f"the page of the folder '{source[1].key}'", source[1].key or ".", 1, 3,
                           source[1].url)
         if kind == "tag":
             article, tag = next((a, t) for a in site.articles for t in a.tags if tag_key(t) == source[1])
-            return Origin(f"the page of the tag '{_short(tag)}'", self.shown(article.source), article.lines.get("tags", 1), 4)
+            return Origin(f"the page of the tag '{_short(tag)}'", article.source, article.lines.get("tags", 1), 4)
         if kind == "incident":
-            return Origin(f"the page of the incident '{_short(source[1])}'", self.shown("status.yaml"),
+            return Origin(f"the page of the incident '{_short(source[1])}'", "status.yaml",
                           self.incidents[source[1]].line, 4)
         if kind == "redirect":
             article = next(a for a in site.articles if a.url == site.redirects[source[1]])
-            return Origin(f"the alias {source[1]} of '{article.source}'", self.shown(article.source),
+            return Origin(f"the alias {source[1]} of '{article.source}'", article.source,
                           article.lines.get("aliases", 1), 1, source[1])
         if kind == "file":
-            return Origin(f"the file '{source[1]}'", self.shown(source[1]), 1, 0)
+            return Origin(f"the file '{source[1]}'", source[1], 1, 0)
         if kind == "theme":
-            return Origin(f"the theme's file '{Path(source[1]).name}'", source[1], 1, 5)
+            return Origin(f"the theme's file '{Path(source[1]).name}'", source[1], 1, 5, in_content=False)
         return Origin(f"kb's {source[1]}")
-
-    def shown(self, rel: str) -> str:
-        return join_display(self.display, rel)
 
 
 _CONTENT_PAGES = frozenset({"article", "category", "tag", "incident", "redirect"})

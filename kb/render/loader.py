@@ -20,6 +20,11 @@ def shown_path(filename: str) -> str:
     return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
 
 
+def _error(path: str, line: int, col: int, message: str) -> Diagnostic:
+    """An error in a template: its path is shown as it is, not after the content folder."""
+    return error(path, line, col, message, in_content=False)
+
+
 class TemplateFileError(jinja2.TemplateError):
     """A template file that cannot be used: not a regular file, or not UTF-8."""
 
@@ -43,10 +48,10 @@ class FileLoader(jinja2.FileSystemLoader):
             try:
                 data = read_bytes(filename)
             except OSError as exc:
-                raise TemplateFileError(error(shown, 1, 1, f"template error: {exc.strerror or exc}")) from None
+                raise TemplateFileError(_error(shown, 1, 1, f"template error: {exc.strerror or exc}")) from None
             text, problem = decode_text(data, shown)
             if problem is not None:
-                raise TemplateFileError(error(shown, problem.line, problem.col, f"template error: {problem.message}"))
+                raise TemplateFileError(_error(shown, problem.line, problem.col, f"template error: {problem.message}"))
             return text, os.path.normpath(filename), lambda: False
         return super().get_source(environment, template)  # raises TemplateNotFound, saying where it looked
 
@@ -58,7 +63,7 @@ def template_problem(exc: BaseException, env: jinja2.Environment, name: str, pag
         return exc.diagnostic
     if isinstance(exc, jinja2.TemplateSyntaxError):  # unknown tags and filters too
         where = exc.filename or _filename(env, name) or name
-        return error(shown_path(where), exc.lineno or 1, 1, f"template error: {exc.message}")
+        return _error(shown_path(where), exc.lineno or 1, 1, f"template error: {exc.message}")
     folders = [os.path.normpath(os.path.abspath(f)) + os.sep for f in getattr(env.loader, "searchpath", [])]
     frames = [f for f in traceback.extract_tb(exc.__traceback__)
               if any(os.path.abspath(f.filename).startswith(folder) for folder in folders)]
@@ -74,7 +79,7 @@ def template_problem(exc: BaseException, env: jinja2.Environment, name: str, pag
         what = str(exc)
     else:  # `{{ 1/0 }}`, a filter given the wrong type, ...
         what = f"{type(exc).__name__}: {exc}"
-    return error(shown_path(filename), line, 1, f"template error while rendering /{page}: {what}")
+    return _error(shown_path(filename), line, 1, f"template error while rendering /{page}: {what}")
 
 
 def _filename(env: jinja2.Environment, name: str) -> str | None:

@@ -20,7 +20,7 @@ from ..load import Loaded, load_site
 from ..options import BuildOptions
 from ..output.folder import write_site
 from ..runner import Runner
-from ..errors import ContentError, Diagnostic, KbError, TemplateProblem, summarise
+from ..errors import ContentError, Diagnostic, KbError, NoContentFolder, TemplateProblem, located, summarise
 from ..content.markdown import MarkdownRenderer
 from ..model import LinkContext, OutputFile
 from .overlay import LIVE_PATH, LIVE_SCRIPT, inject, problems_data
@@ -46,9 +46,10 @@ class Plan:
 class Preview:
     """The latest good site, its warnings, the latest errors, and a version to reload on."""
 
-    def __init__(self, options: BuildOptions, say: Callable[[str], None]) -> None:
+    def __init__(self, options: BuildOptions, say: Callable[[str], None], display: str = "") -> None:
         self.options = options
         self.say = say
+        self.display = display  # the content folder as the user typed it: what diagnostics' paths start with
         self.run = make_runner(options, serve=True)  # what one build keeps for the next
         self.plan: Plan | None = None
         self.problems: tuple[Diagnostic, ...] = ()  # the errors of the latest build, when it failed
@@ -70,22 +71,24 @@ class Preview:
         try:
             prepared = load_site(self.options, self.run)
         except ContentError as exc:
-            problems = exc.errors
+            problems = located(exc.errors, self.display)
             for diagnostic in problems:
                 self.say(diagnostic.format())
             self.say(f"kb: {len(problems)} error{'s' if len(problems) != 1 else ''}; showing them on the page")
             self._publish(self.plan, problems, self.warnings)
             return
         except (KbError, OSError) as exc:  # the folder went away, or a file while it was read
-            message = exc.message if isinstance(exc, KbError) else f"{exc.strerror or exc}"
+            message = exc.named(self.display) if isinstance(exc, NoContentFolder) else \
+                exc.message if isinstance(exc, KbError) else f"{exc.strerror or exc}"
             where = f" '{exc.filename}'" if isinstance(exc, OSError) and exc.filename else ""
             self.say(f"kb: cannot build{where}: {message}; still serving the last good site")
             return
         pages = PageBuilder(prepared.site, prepared.rendered)
         jobs = {job[0]: job for job in page_jobs(prepared.site, pages)}
         files = {f.path: f for f in other_files(prepared.site, pages, prepared.theme, self.options.content)}
-        counted = self._report_warnings(prepared.warnings, first=self.plan is None)
-        self._publish(Plan(prepared, jobs, files, {}), (), prepared.warnings)
+        warnings = located(prepared.warnings, self.display)
+        counted = self._report_warnings(warnings, first=self.plan is None)
+        self._publish(Plan(prepared, jobs, files, {}), (), warnings)
         settle()
         seconds = time.perf_counter() - started
         count = len(prepared.site.articles)
@@ -180,7 +183,7 @@ class Preview:
             body = render_page(plan.prepared.env, plan.templates, job)
         except TemplateProblem as exc:
             body = b"<!doctype html><title>Template error</title><body></body>"
-            return self._page(body, (exc.diagnostic,))
+            return self._page(body, (exc.diagnostic.located(self.display),))
         return self._page(body) if job[0].endswith(".html") else body
 
     def _page(self, body: bytes, extra: tuple[Diagnostic, ...] = ()) -> bytes:

@@ -63,11 +63,12 @@ def watched(options: BuildOptions, preview: Preview) -> list[Path]:
 
 
 def serve(options: BuildOptions, port: int, say: Callable[[str], None], ready: Callable[[str], None],
-          host: str | None = None) -> None:
-    """Build, serve on `host` (127.0.0.1 by default) and `port`, rebuild on every change until interrupted."""
+          host: str | None = None, display: str = "") -> None:
+    """Build, serve on `host` (127.0.0.1 by default) and `port`, rebuild on every change until interrupted;
+    messages name the content folder as `display` (as the user typed it)."""
     if threading.current_thread() is threading.main_thread():  # stop cleanly on SIGTERM as on Ctrl+C
         signal.signal(signal.SIGTERM, _interrupt)
-    preview = Preview(options, say)
+    preview = Preview(options, say, display)
     folders = watched(options, preview)
     watcher = Watcher(folders)  # before the first build: a save while it runs is a change after it
     before = snapshot(folders)
@@ -111,7 +112,7 @@ def _watch(options: BuildOptions, preview: Preview, folders: list[Path], watcher
                     pass
             if not options.content.is_dir():  # renamed, moved or deleted: wait for it, serving what was built
                 if not absent:
-                    preview.say(f"kb: the content folder '{options.display}' is gone; still serving the last "
+                    preview.say(f"kb: the content folder '{preview.display}' is gone; still serving the last "
                                 "good site, and waiting for the folder to come back")
                 absent = True
                 continue

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from .. import __version__
 
-FORMAT = 3  # 3: one key scheme for every kind of job (kb.speed.runner); 2: untrusted articles are sanitised
+FORMAT = 4  # 4: diagnostics kept with parsed and rendered articles name paths relative to the content
+# folder (the folder as typed is no longer in a key); 3: one key scheme for every kind of job
+# (kb.speed.runner); 2: untrusted articles are sanitised
 MISSING = object()
 
 

@@ -8,7 +8,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Diagnostic, error, join_display
+from ..errors import Diagnostic, error
 from ..model import Site
 from ..content.schema import Reader
 from ..content.textio import read_text
@@ -71,12 +71,12 @@ def _lookup(table: dict[str, str], ref: str) -> str | None:
     return None
 
 
-def load_status(root: Path, display: str, links: StatusLinks) -> tuple[StatusFile | None, tuple[Diagnostic, ...]]:
+def load_status(root: Path, links: StatusLinks) -> tuple[StatusFile | None, tuple[Diagnostic, ...]]:
     """Read `status.yaml` under `root`; None (and no problem) when there is none."""
     path = root / STATUS_FILE
     if not os.path.lexists(path):  # anything else there is read, or said why it cannot be
         return None, ()
-    shown = join_display(display, STATUS_FILE)
+    shown = STATUS_FILE
     text, problem = read_text(path, shown)
     if problem is not None:
         return None, (problem,)

@@ -109,7 +109,7 @@ def test_site_yaml_text(scratch: Path, text: str) -> None:
     COUNTS["site.yaml"] += 1
     (scratch / "site.yaml").write_text(text, encoding="utf-8")
     with time_limit(5):
-        _, diagnostics = load_config(scratch, "content")
+        _, diagnostics = load_config(scratch)
         _check(diagnostics)
 
 
@@ -122,7 +122,7 @@ def test_category_yaml_text(scratch: Path, text: str) -> None:
     (folder / "a.md").write_text("# A\n", encoding="utf-8")
     (folder / "_category.yaml").write_text(text, encoding="utf-8")
     with time_limit(5):
-        categories, diagnostics = load_categories(scratch / "cat", "content", discover(scratch / "cat"))
+        categories, diagnostics = load_categories(scratch / "cat", discover(scratch / "cat"))
         _check(diagnostics)
         assert [c.key for c in categories] == ["billing"]
         assert all(".." not in c.url.split("/") for c in categories)
@@ -134,7 +134,7 @@ def test_status_yaml_text(scratch: Path, text: str) -> None:
     COUNTS["status.yaml"] += 1
     (scratch / "status.yaml").write_text(text, encoding="utf-8")
     with time_limit(5):
-        status, diagnostics = load_status(scratch, "content", LINKS)
+        status, diagnostics = load_status(scratch, LINKS)
         _check(diagnostics)
         if status is not None and not any(d.is_error for d in diagnostics):
             report = status_report(status, NOW)
@@ -199,7 +199,7 @@ def _project(root: Path, front: str, body: str, site: str, category: str, status
 
 
 def _options(content: Path, out: Path, cache: Path | None = None, search: bool = False) -> BuildOptions:
-    return BuildOptions(content=content, out=out, display="content", search=search, now=NOW, git_dates=False,
+    return BuildOptions(content=content, out=out, search=search, now=NOW, git_dates=False,
                         cache=cache, jobs=1)
 
 

@@ -23,6 +23,6 @@ def load_site(content: Path, now: str | dt.datetime | None = None, drafts: bool 
     dates from git are not read, as in a project outside any repository."""
     if isinstance(now, str):
         now = dt.datetime.fromisoformat(now.replace("Z", "+00:00"))
-    options = BuildOptions(content=Path(content), display=str(content), drafts=drafts, search=False, now=now,
+    options = BuildOptions(content=Path(content), drafts=drafts, search=False, now=now,
                            git_dates=False)
     return load(options, Runner()).site

@@ -15,7 +15,7 @@ import kb.output.folder
 from kbtest import snapshot, write_tree
 from kb.build import BuildOptions, build_clock, build_site, check_output
 from kb.output.folder import write_site
-from kb.errors import ContentError, OutputError, UnsafePath
+from kb.errors import ContentError, NoContentFolder, OutputError, Reporting, UnsafePath
 from kb.model import OutputFile
 from kb.output.folder import MARKER_TEXT
 
@@ -36,7 +36,7 @@ def _siblings(out: Path) -> list[str]:
 
 
 def _options(tmp_path: Path, out: Path, **kw) -> BuildOptions:
-    return BuildOptions(content=tmp_path / "project" / "content", out=out, display="content", now=NOW, **kw)
+    return BuildOptions(content=tmp_path / "project" / "content", out=out, now=NOW, **kw)
 
 
 # --- check_output -----------------------------------------------------------------------
@@ -269,7 +269,7 @@ def test_content_error_leaves_the_previous_site_byte_identical(tmp_path: Path) -
     with pytest.raises(ContentError) as caught:
         build_site(_options(tmp_path, out))
     assert [d.format() for d in caught.value.diagnostics] == [
-        "content/billing/bad.md:3:1: invalid YAML: did not find expected ',' or ']' "
+        "billing/bad.md:3:1: invalid YAML: did not find expected ',' or ']' "
         "while parsing a flow sequence that began on line 2"
     ]
     assert snapshot(out) == before
@@ -280,18 +280,20 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
     write_tree(tmp_path / "project", PROJECT)
     (tmp_path / "project/content/billing/other.md").write_text("---\ntitle: Other\nauthor: sam\n---\n")
     report = build_site(_options(tmp_path, tmp_path / "a"))
-    assert [d.format() for d in report.warnings] == ["content/billing/other.md:3:1: warning: unknown field 'author'"]
+    assert [d.format() for d in report.warnings] == ["billing/other.md:3:1: warning: unknown field 'author'"]
     with pytest.raises(ContentError) as caught:
         build_site(_options(tmp_path, tmp_path / "b", strict=True))
-    assert [d.format() for d in caught.value.diagnostics] == ["content/billing/other.md:3:1: unknown field 'author'"]
+    assert [d.format() for d in caught.value.diagnostics] == ["billing/other.md:3:1: unknown field 'author'"]
+    assert caught.value.messages(Reporting(content="content")) == [  # the reporter names the folder as typed
+        "content/billing/other.md:3:1: unknown field 'author'", "kb: build failed: 1 error, 0 warnings"]
     assert not (tmp_path / "b").exists()
     assert _siblings(tmp_path / "b") == []
 
 
 def test_missing_content_folder(tmp_path: Path) -> None:
-    with pytest.raises(OutputError) as caught:
+    with pytest.raises(NoContentFolder) as caught:
         build_site(_options(tmp_path, tmp_path / "out"))
-    assert caught.value.message == "content folder 'content' does not exist"
+    assert caught.value.messages(Reporting(content="./content")) == ["Error: content folder './content' does not exist"]
 
 
 def test_swap_failure_leaves_no_folders_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -42,7 +42,7 @@ markdown:
 def _load(tmp_path: Path, text: str | bytes | None):
     if text is not None:
         write_tree(tmp_path, {"site.yaml": text})
-    return load_config(tmp_path, "content")
+    return load_config(tmp_path)
 
 
 def _formatted(diagnostics) -> list[str]:
@@ -113,7 +113,7 @@ def test_notice_as_a_plain_string_gives_an_info_notice(tmp_path: Path) -> None:
 def test_notice_without_text_is_an_error(tmp_path: Path) -> None:
     config, diagnostics = _load(tmp_path, "notice:\n  level: warning\n")
     assert config.notice is None
-    assert _formatted(diagnostics) == ["content/site.yaml:1:1: missing required field 'notice.text'"]
+    assert _formatted(diagnostics) == ["site.yaml:1:1: missing required field 'notice.text'"]
 
 
 def test_notice_level_and_dates_are_checked(tmp_path: Path) -> None:
@@ -122,8 +122,8 @@ def test_notice_level_and_dates_are_checked(tmp_path: Path) -> None:
     )
     assert config.notice == Notice("Hi", "info", dt.date(2020, 3, 5), dt.date(2020, 3, 1))
     assert _formatted(diagnostics) == [
-        "content/site.yaml:3:10: notice level must be one of info, warning, critical, not 'loud'",
-        "content/site.yaml:5:8: notice ends before it starts",
+        "site.yaml:3:10: notice level must be one of info, warning, critical, not 'loud'",
+        "site.yaml:5:8: notice ends before it starts",
     ]
 
 
@@ -134,10 +134,10 @@ def test_unknown_setting_warns_with_a_suggestion(tmp_path: Path) -> None:
     )
     assert config.tagline == ""
     assert _formatted(diagnostics) == [
-        "content/site.yaml:2:1: warning: unknown setting 'tagine' (did you mean 'tagline'?)",
-        "content/site.yaml:3:1: warning: unknown setting 'colour'",
-        "content/site.yaml:5:3: warning: unknown setting 'emial' (did you mean 'email'?)",
-        "content/site.yaml:7:3: warning: unknown setting 'tocdepth' (did you mean 'toc_depth'?)",
+        "site.yaml:2:1: warning: unknown setting 'tagine' (did you mean 'tagline'?)",
+        "site.yaml:3:1: warning: unknown setting 'colour'",
+        "site.yaml:5:3: warning: unknown setting 'emial' (did you mean 'email'?)",
+        "site.yaml:7:3: warning: unknown setting 'tocdepth' (did you mean 'toc_depth'?)",
     ]
     assert {d.kind for d in diagnostics} == {"unknown setting"}
     assert not any(d.is_error for d in diagnostics)
@@ -146,23 +146,23 @@ def test_unknown_setting_warns_with_a_suggestion(tmp_path: Path) -> None:
 def test_duplicate_setting_is_an_error(tmp_path: Path) -> None:
     config, diagnostics = _load(tmp_path, "title: One\ntitle: Two\n")
     assert config.title == "Two"
-    assert _formatted(diagnostics) == ["content/site.yaml:2:1: duplicate key 'title'"]
+    assert _formatted(diagnostics) == ["site.yaml:2:1: duplicate key 'title'"]
 
 
 def test_bad_base_url(tmp_path: Path) -> None:
     config, diagnostics = _load(tmp_path, "base_url: help.acme.test\n")
     assert config.base_url == ""
     assert _formatted(diagnostics) == [
-        "content/site.yaml:1:11: base_url must start with http://, https:// or /, not 'help.acme.test'"
+        "site.yaml:1:11: base_url must start with http://, https:// or /, not 'help.acme.test'"
     ]
 
 
 def test_wrong_types(tmp_path: Path) -> None:
     _, diagnostics = _load(tmp_path, "title: [a]\nmarkdown:\n  raw_html: sometimes\n  toc_depth: deep\n")
     assert _formatted(diagnostics) == [
-        "content/site.yaml:1:8: 'title' must be a string, not a list",
-        "content/site.yaml:4:14: 'markdown.toc_depth' must be a whole number, not 'deep'",
-        "content/site.yaml:3:13: 'markdown.raw_html' must be true or false, not 'sometimes'",
+        "site.yaml:1:8: 'title' must be a string, not a list",
+        "site.yaml:4:14: 'markdown.toc_depth' must be a whole number, not 'deep'",
+        "site.yaml:3:13: 'markdown.raw_html' must be true or false, not 'sometimes'",
     ]
 
 
@@ -173,36 +173,36 @@ def test_footer_links_are_validated(tmp_path: Path) -> None:
         "each footer link needs a title and a url",
         "missing required field 'footer_links.url'",
     ]
-    assert diagnostics[0].format() == "content/site.yaml:2:5: each footer link needs a title and a url"
+    assert diagnostics[0].format() == "site.yaml:2:5: each footer link needs a title and a url"
     assert all(d.is_error for d in diagnostics)
 
 
 def test_footer_link_missing_url_points_at_the_item(tmp_path: Path) -> None:
     _, diagnostics = _load(tmp_path, "footer_links:\n  - just a string\n  - title: Only title\n")
-    assert diagnostics[1].format() == "content/site.yaml:3:5: missing required field 'footer_links.url'"
+    assert diagnostics[1].format() == "site.yaml:3:5: missing required field 'footer_links.url'"
 
 
 def test_site_yaml_must_be_a_mapping(tmp_path: Path) -> None:
     config, diagnostics = _load(tmp_path, "- a\n- b\n")
     assert config == SiteConfig()
-    assert _formatted(diagnostics) == ["content/site.yaml:1:1: site.yaml must be a mapping of settings"]
+    assert _formatted(diagnostics) == ["site.yaml:1:1: site.yaml must be a mapping of settings"]
 
 
 def test_site_yaml_syntax_error(tmp_path: Path) -> None:
     _, diagnostics = _load(tmp_path, "title: Acme\n\tlogo: x\n")
-    assert _formatted(diagnostics) == ["content/site.yaml:2:1: tab character in YAML; indent with spaces"]
+    assert _formatted(diagnostics) == ["site.yaml:2:1: tab character in YAML; indent with spaces"]
 
 
 def test_site_yaml_with_bom(tmp_path: Path) -> None:
     _, diagnostics = _load(tmp_path, b"\xef\xbb\xbftitle: Acme\n")
     assert _formatted(diagnostics) == [
-        "content/site.yaml:1:1: file starts with a byte-order mark (BOM); save it as UTF-8 without BOM"
+        "site.yaml:1:1: file starts with a byte-order mark (BOM); save it as UTF-8 without BOM"
     ]
 
 
 def test_display_dot_shows_the_bare_file_name(tmp_path: Path) -> None:
     write_tree(tmp_path, {"site.yaml": "tagine: x\n"})
-    _, diagnostics = load_config(tmp_path, ".")
+    _, diagnostics = load_config(tmp_path)
     assert _formatted(diagnostics) == ["site.yaml:1:1: warning: unknown setting 'tagine' (did you mean 'tagline'?)"]
 
 
@@ -225,17 +225,17 @@ def test_url_prefix(base_url: str, prefix: str) -> None:
 
 def test_missing_logo_file_is_a_warning_at_its_value(tmp_path: Path) -> None:
     write_tree(tmp_path, {"site.yaml": "title: Help\nlogo: media/logo.svg\n"})
-    _, diagnostics = load_config(tmp_path, "content")
+    _, diagnostics = load_config(tmp_path)
     assert [d.format() for d in diagnostics] == [
-        "content/site.yaml:2:7: warning: logo file not found: 'media/logo.svg'"
+        "site.yaml:2:7: warning: logo file not found: 'media/logo.svg'"
     ]
     write_tree(tmp_path, {"media/logo.svg": "<svg/>"})
-    assert load_config(tmp_path, "content")[1] == ()
+    assert load_config(tmp_path)[1] == ()
 
 
 def test_logo_as_a_full_url_is_not_looked_up(tmp_path: Path) -> None:
     write_tree(tmp_path, {"site.yaml": "logo: https://cdn.acme.test/logo.png\n"})
-    assert load_config(tmp_path, "content")[1] == ()
+    assert load_config(tmp_path)[1] == ()
 
 
 # --- favicon: a file in the content folder (checked like the logo) or an http(s) URL ----------
@@ -244,7 +244,7 @@ def test_logo_as_a_full_url_is_not_looked_up(tmp_path: Path) -> None:
 @pytest.mark.parametrize("value", ["media/icon.png", "/media/icon.png", "./media//icon.png", "media\\\\icon.png"])
 def test_favicon_in_the_content_folder(tmp_path: Path, value: str) -> None:
     write_tree(tmp_path, {"media/icon.png": b"\x89PNG", "site.yaml": f"favicon: '{value}'\n"})
-    assert load_config(tmp_path, "content") == (SiteConfig(favicon="media/icon.png"), ())
+    assert load_config(tmp_path) == (SiteConfig(favicon="media/icon.png"), ())
 
 
 @pytest.mark.parametrize("value", ["https://cdn.acme.test/icon.png", "HTTP://cdn.acme.test/i.ico"])
@@ -256,7 +256,7 @@ def test_missing_favicon_file_is_a_warning_at_its_value_and_the_theme_s_is_used(
     config, diagnostics = _load(tmp_path, "title: Help\nfavicon: media/icon.png\n")
     assert config.favicon is None
     assert _formatted(diagnostics) == [
-        "content/site.yaml:2:10: warning: favicon file not found: 'media/icon.png'; the theme's is used"
+        "site.yaml:2:10: warning: favicon file not found: 'media/icon.png'; the theme's is used"
     ]
 
 
@@ -277,19 +277,19 @@ EXAMPLE = "give a file in the content folder, such as media/favicon.png, or an h
 ])
 def test_favicon_outside_the_content_folder_is_an_error_at_its_value(tmp_path: Path, value: str, message: str) -> None:
     write_tree(tmp_path, {"content/site.yaml": f"title: Help\nfavicon: '{value}'\n", "outside.png": b"\x89PNG"})
-    config, diagnostics = load_config(tmp_path / "content", "content")
+    config, diagnostics = load_config(tmp_path / "content")
     assert config.favicon is None
-    assert _formatted(diagnostics) == [f"content/site.yaml:2:10: {message}"]
+    assert _formatted(diagnostics) == [f"site.yaml:2:10: {message}"]
 
 
 def test_favicon_through_a_link_out_of_the_content_folder_is_an_error(tmp_path: Path) -> None:
     write_tree(tmp_path, {"content/site.yaml": "favicon: media/icon.png\n", "secret.png": b"\x89PNG"})
     (tmp_path / "content" / "media").mkdir()
     (tmp_path / "content" / "media" / "icon.png").symlink_to(tmp_path / "secret.png")
-    config, diagnostics = load_config(tmp_path / "content", "content")
+    config, diagnostics = load_config(tmp_path / "content")
     assert config.favicon is None
     assert _formatted(diagnostics) == [
-        "content/site.yaml:1:10: favicon 'media/icon.png' is a link that leads out of the content folder; " + EXAMPLE
+        "site.yaml:1:10: favicon 'media/icon.png' is a link that leads out of the content folder; " + EXAMPLE
     ]
 
 
@@ -297,7 +297,7 @@ def test_favicon_through_a_link_out_of_the_content_folder_is_an_error(tmp_path: 
 def test_favicon_that_kb_does_not_publish_is_a_warning(tmp_path: Path, value: str) -> None:
     write_tree(tmp_path, {value: "x", "site.yaml": f"favicon: {value}\n"} if value != "site.yaml"
                else {"site.yaml": f"favicon: {value}\n"})
-    config, diagnostics = load_config(tmp_path, "content")
+    config, diagnostics = load_config(tmp_path)
     assert config.favicon is None
     assert [(d.level, d.line, d.col) for d in diagnostics] == [("warning", 1, 10)]
     assert diagnostics[0].message.startswith(f"favicon '{value}' is not published")
@@ -308,7 +308,7 @@ def test_favicon_message_escapes_control_characters_and_is_short(tmp_path: Path)
     (message,) = _formatted(diagnostics)
     assert "\x1b" not in message and "\n" not in message
     assert message.startswith(
-        "content/site.yaml:1:10: warning: favicon file not found: '\\x1b[31m../x\\x0afake.md:1:1: error: injected")
+        "site.yaml:1:10: warning: favicon file not found: '\\x1b[31m../x\\x0afake.md:1:1: error: injected")
     assert "aaa...'; the theme's is used" in message and len(message) <= 140
 
 
@@ -341,14 +341,14 @@ def test_untrusted_with_raw_html_true_warns_that_raw_html_is_escaped(tmp_path: P
     config, diagnostics = _load(tmp_path, "untrusted: true\nmarkdown:\n  raw_html: true\n")
     assert (config.untrusted, config.markdown.raw_html) == (True, False)
     assert _formatted(diagnostics) == [
-        "content/site.yaml:3:3: warning: markdown.raw_html: true has no effect with untrusted: true; raw HTML is escaped",
+        "site.yaml:3:3: warning: markdown.raw_html: true has no effect with untrusted: true; raw HTML is escaped",
     ]
 
 
 def test_untrusted_must_be_true_or_false(tmp_path: Path) -> None:
     config, diagnostics = _load(tmp_path, "untrusted: sometimes\n")
     assert config.untrusted is False
-    assert _formatted(diagnostics) == ["content/site.yaml:1:12: 'untrusted' must be true or false, not 'sometimes'"]
+    assert _formatted(diagnostics) == ["site.yaml:1:12: 'untrusted' must be true or false, not 'sometimes'"]
 
 
 def test_the_switch_set_in_code_keeps_both_fields_in_step() -> None:
@@ -367,35 +367,35 @@ WITH_MAIL = "must start with http://, https://, mailto: or tel:, or be a relativ
 
 @pytest.mark.parametrize(("yaml_text", "message"), [
     ('edit_url: "javascript:alert(1)//{path}"\n',
-     f"content/site.yaml:1:11: edit_url {WEB_ONLY}, not 'javascript:alert(1)//{{path}}'"),
+     f"site.yaml:1:11: edit_url {WEB_ONLY}, not 'javascript:alert(1)//{{path}}'"),
     ("footer_links:\n  - {title: Privacy, url: 'javascript:alert(document.domain)'}\n",
-     f"content/site.yaml:2:27: footer_links.url {WITH_MAIL}, not 'javascript:alert(document.domain)'"),
+     f"site.yaml:2:27: footer_links.url {WITH_MAIL}, not 'javascript:alert(document.domain)'"),
     ("contact:\n  url: 'JaVaScRiPt:alert(1)'\n",
-     f"content/site.yaml:2:8: contact.url {WITH_MAIL}, not 'JaVaScRiPt:alert(1)'"),
+     f"site.yaml:2:8: contact.url {WITH_MAIL}, not 'JaVaScRiPt:alert(1)'"),
     ("contact:\n  url: ' javascript:alert(1)'\n",
-     f"content/site.yaml:2:8: contact.url {WITH_MAIL}, not 'javascript:alert(1)'"),
+     f"site.yaml:2:8: contact.url {WITH_MAIL}, not 'javascript:alert(1)'"),
     ('contact:\n  form: "java\\tscript:alert(1)"\n',
-     f"content/site.yaml:2:9: contact.form {WEB_ONLY}, not 'java\\tscript:alert(1)'"),
+     f"site.yaml:2:9: contact.form {WEB_ONLY}, not 'java\\tscript:alert(1)'"),
     ('contact:\n  form: "java\\nscript:alert(1)"\n',
-     f"content/site.yaml:2:9: contact.form {WEB_ONLY}, not 'java\\nscript:alert(1)'"),
+     f"site.yaml:2:9: contact.form {WEB_ONLY}, not 'java\\nscript:alert(1)'"),
     ('contact:\n  form: "\\x01javascript:alert(1)"\n',
-     f"content/site.yaml:2:9: contact.form {WEB_ONLY}, not '\\x01javascript:alert(1)'"),
+     f"site.yaml:2:9: contact.form {WEB_ONLY}, not '\\x01javascript:alert(1)'"),
     ("contact:\n  url: '&#106;avascript:alert(38)'\n",
-     f"content/site.yaml:2:8: contact.url {WITH_MAIL}, not '&#106;avascript:alert(38)'"),
+     f"site.yaml:2:8: contact.url {WITH_MAIL}, not '&#106;avascript:alert(38)'"),
     ("contact:\n  url: '&#x6A;avascript&colon;alert(40)'\n",
-     f"content/site.yaml:2:8: contact.url {WITH_MAIL}, not '&#x6A;avascript&colon;alert(40)'"),
+     f"site.yaml:2:8: contact.url {WITH_MAIL}, not '&#x6A;avascript&colon;alert(40)'"),
     ("contact:\n  form: mailto:help@acme.test\n",
-     f"content/site.yaml:2:9: contact.form {WEB_ONLY}, not 'mailto:help@acme.test'; put a mail address in contact.email"),
-    ("logo: 'javascript:alert(1)'\n", f"content/site.yaml:1:7: {LOGO}, not 'javascript:alert(1)'"),
+     f"site.yaml:2:9: contact.form {WEB_ONLY}, not 'mailto:help@acme.test'; put a mail address in contact.email"),
+    ("logo: 'javascript:alert(1)'\n", f"site.yaml:1:7: {LOGO}, not 'javascript:alert(1)'"),
     ("logo: 'data:image/svg+xml,<svg onload=alert(1)>'\n",
-     f"content/site.yaml:1:7: {LOGO}, not 'data:image/svg+xml,<svg onload=alert(1)>'"),
-    ("logo: '&#106;avascript:alert(1)'\n", f"content/site.yaml:1:7: {LOGO}, not '&#106;avascript:alert(1)'"),
+     f"site.yaml:1:7: {LOGO}, not 'data:image/svg+xml,<svg onload=alert(1)>'"),
+    ("logo: '&#106;avascript:alert(1)'\n", f"site.yaml:1:7: {LOGO}, not '&#106;avascript:alert(1)'"),
     ("footer_links:\n  - {title: Call, url: 'vbscript:msgbox(1)'}\n",
-     f"content/site.yaml:2:24: footer_links.url {WITH_MAIL}, not 'vbscript:msgbox(1)'"),
+     f"site.yaml:2:24: footer_links.url {WITH_MAIL}, not 'vbscript:msgbox(1)'"),
     ("base_url: 'JaVaScRiPt:alert(1)'\n",
-     "content/site.yaml:1:11: base_url must start with http://, https:// or /, not 'JaVaScRiPt:alert(1)'"),
+     "site.yaml:1:11: base_url must start with http://, https:// or /, not 'JaVaScRiPt:alert(1)'"),
     ("base_url: ' javascript:alert(1)'\n",
-     "content/site.yaml:1:11: base_url must start with http://, https:// or /, not 'javascript:alert(1)'"),
+     "site.yaml:1:11: base_url must start with http://, https:// or /, not 'javascript:alert(1)'"),
 ])
 def test_a_script_url_in_site_yaml_is_an_error_at_its_position(tmp_path: Path, yaml_text: str, message: str) -> None:
     config, diagnostics = _load(tmp_path, yaml_text)
@@ -417,21 +417,21 @@ def test_http_mailto_and_relative_links_are_accepted(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("title: '   '\n", "content/site.yaml:1:8: title is blank"),
-    ("theme: ''\n", "content/site.yaml:1:8: theme is blank"),
-    ("contact: some-string\n", "content/site.yaml:1:10: contact must be a mapping with email, url, form"),
-    ("markdown: [1]\n", "content/site.yaml:1:11: markdown must be a mapping with toc_depth, toc_min_headings, raw_html"),
-    ("markdown: {toc_depth: 0}\n", "content/site.yaml:1:23: markdown.toc_depth must be a heading level from 1 to 6, not 0"),
-    ("markdown: {toc_min_headings: -1}\n", "content/site.yaml:1:30: markdown.toc_min_headings must be 0 or more, not -1"),
-    ("logo: ../../../x\n", "content/site.yaml:1:7: logo must be a file inside the content folder or an http(s) URL, "
+    ("title: '   '\n", "site.yaml:1:8: title is blank"),
+    ("theme: ''\n", "site.yaml:1:8: theme is blank"),
+    ("contact: some-string\n", "site.yaml:1:10: contact must be a mapping with email, url, form"),
+    ("markdown: [1]\n", "site.yaml:1:11: markdown must be a mapping with toc_depth, toc_min_headings, raw_html"),
+    ("markdown: {toc_depth: 0}\n", "site.yaml:1:23: markdown.toc_depth must be a heading level from 1 to 6, not 0"),
+    ("markdown: {toc_min_headings: -1}\n", "site.yaml:1:30: markdown.toc_min_headings must be 0 or more, not -1"),
+    ("logo: ../../../x\n", "site.yaml:1:7: logo must be a file inside the content folder or an http(s) URL, "
                            "not '../../../x'"),
-    ("logo: media/../../x.png\n", "content/site.yaml:1:7: logo must be a file inside the content folder or an "
+    ("logo: media/../../x.png\n", "site.yaml:1:7: logo must be a file inside the content folder or an "
                                   "http(s) URL, not 'media/../../x.png'"),
-    ("logo: javascript:alert(1)\n", "content/site.yaml:1:7: logo must be a file inside the content folder or an "
+    ("logo: javascript:alert(1)\n", "site.yaml:1:7: logo must be a file inside the content folder or an "
                                     "http(s) URL, not 'javascript:alert(1)'"),
-    ("logo: _drafts/logo.svg\n", "content/site.yaml:1:7: logo must be a file inside the content folder or an "
+    ("logo: _drafts/logo.svg\n", "site.yaml:1:7: logo must be a file inside the content folder or an "
                                  "http(s) URL, not '_drafts/logo.svg' (names starting with '_' or '.' are not published)"),
-    ("footer_links: [{title: '  ', url: /x}]\n", "content/site.yaml:1:16: missing required field 'footer_links.title'"),
+    ("footer_links: [{title: '  ', url: /x}]\n", "site.yaml:1:16: missing required field 'footer_links.title'"),
 ])
 def test_settings_of_the_wrong_shape_or_blank_are_errors(tmp_path: Path, text: str, expected: str) -> None:
     _, diagnostics = _load(tmp_path, text)
@@ -443,9 +443,9 @@ def test_a_logo_link_leading_outside_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "content").mkdir()
     (tmp_path / "content" / "logo.svg").symlink_to(tmp_path / "outside.svg")
     write_tree(tmp_path / "content", {"site.yaml": "logo: logo.svg\n"})
-    _, diagnostics = load_config(tmp_path / "content", "content")
+    _, diagnostics = load_config(tmp_path / "content")
     assert _formatted(diagnostics) == [
-        "content/site.yaml:1:7: logo 'logo.svg' is a symbolic link that leads outside the content folder"]
+        "site.yaml:1:7: logo 'logo.svg' is a symbolic link that leads outside the content folder"]
 
 
 def test_a_good_logo_passes(tmp_path: Path) -> None:

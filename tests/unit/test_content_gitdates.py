@@ -102,7 +102,7 @@ def test_kb_serve_reads_the_history_again_only_after_a_commit(repo: Path, monkey
     real = gitdates.git_dates
     monkeypatch.setattr("kb.content.gitdates.git_dates", lambda root: logs.append(1) or real(root))
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", "")
-    options = BuildOptions(content=repo / "content", out=repo / "site", display="content", search=False)
+    options = BuildOptions(content=repo / "content", out=repo / "site", search=False)
     run = Speed(serve=True)
 
     def updated() -> dt.date | None:

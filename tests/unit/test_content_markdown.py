@@ -46,7 +46,7 @@ def _article(body: str, source: str = "billing/pay.md", summary: str = "") -> Ar
 def _render(body: str, context: LinkContext = CONTEXT, renderer: MarkdownRenderer = RENDERER,
             source: str = "billing/pay.md", summary: str = "") -> RenderedArticle:
     article = _article(body, source, summary)
-    return renderer.render(article, context, f"content/{source}")
+    return renderer.render(article, context, source)
 
 
 def _warnings(rendered: RenderedArticle) -> list[str]:
@@ -207,14 +207,14 @@ def test_missing_targets_warn_at_their_line_and_column() -> None:
     )
     rendered = _render(body)
     assert _warnings(rendered) == [
-        "content/billing/pay.md:6:12: warning: link to missing article 'gone.md'",
-        "content/billing/pay.md:6:32: warning: missing image 'img/nope.png'",
-        "content/billing/pay.md:8:9: warning: missing image 'img/Card.png' (the file is 'card.png': letter case differs)",
-        "content/billing/pay.md:8:31: warning: link to missing file 'terms.pdf' "
+        "billing/pay.md:6:12: warning: link to missing article 'gone.md'",
+        "billing/pay.md:6:32: warning: missing image 'img/nope.png'",
+        "billing/pay.md:8:9: warning: missing image 'img/Card.png' (the file is 'card.png': letter case differs)",
+        "billing/pay.md:8:31: warning: link to missing file 'terms.pdf' "
         "(the file is 'Terms.PDF': letter case differs)",
-        "content/billing/pay.md:11:15: warning: link to missing article '../away.md'",
-        "content/billing/pay.md:12:8: warning: link to missing article '../nope/x.md'",
-        "content/billing/pay.md:12:28: warning: link to missing article 'My Missing.md'",
+        "billing/pay.md:11:15: warning: link to missing article '../away.md'",
+        "billing/pay.md:12:8: warning: link to missing article '../nope/x.md'",
+        "billing/pay.md:12:28: warning: link to missing article 'My Missing.md'",
     ]
     assert [d.kind for d in rendered.diagnostics] == [
         "link to missing article", "missing image", "missing image", "link to missing file",
@@ -228,8 +228,8 @@ def test_missing_targets_warn_at_their_line_and_column() -> None:
 def test_repeated_missing_link_is_located_each_time() -> None:
     rendered = _render("First [gone](gone.md).\n\nSecond [again](gone.md).\n")
     assert _warnings(rendered) == [
-        "content/billing/pay.md:4:14: warning: link to missing article 'gone.md'",
-        "content/billing/pay.md:6:16: warning: link to missing article 'gone.md'",
+        "billing/pay.md:4:14: warning: link to missing article 'gone.md'",
+        "billing/pay.md:6:16: warning: link to missing article 'gone.md'",
     ]
 
 
@@ -384,10 +384,10 @@ def test_links_to_missing_anchors_are_found_after_rendering() -> None:
     body = "## Here\n\n[ok](#here) [gone](#nowhere) [other](b.md#steps) [bad](b.md#step) [top](#top)\n"
     a = renderer.render(_article(source="billing/a.md", body=body), context, "content/billing/a.md")
     b = renderer.render(_article(source="billing/b.md", body="## Steps\n\nText.\n"), context, "content/billing/b.md")
-    found = [d.format() for d in check_anchors({"billing/a.md": a, "billing/b.md": b}, "content")]
+    found = [d.format() for d in check_anchors({"billing/a.md": a, "billing/b.md": b})]
     assert found == [
-        "content/billing/a.md:6:20: warning: link to missing anchor '#nowhere'",
-        "content/billing/a.md:6:56: warning: link to missing anchor '#step' in 'billing/b.md'",
+        "billing/a.md:6:20: warning: link to missing anchor '#nowhere'",
+        "billing/a.md:6:56: warning: link to missing anchor '#step' in 'billing/b.md'",
     ]
 
 
@@ -400,10 +400,10 @@ def _articles_of(folder, every: int = 1):
     from kb.content.parse import discover, load_categories
 
     root = Path(folder)
-    config, _ = load_config(root, str(root))
+    config, _ = load_config(root)
     tree = discover(root)
-    categories, _ = load_categories(root, str(root), tree)
-    articles, _ = parse_articles(root, str(root), tree.articles[::every], config, categories, Runner())
+    categories, _ = load_categories(root, tree)
+    articles, _ = parse_articles(root, tree.articles[::every], config, categories, Runner())
     return config, articles, LinkContext(urls={a.source: a.url for a in articles}, assets=frozenset(tree.assets))
 
 

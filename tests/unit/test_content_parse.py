@@ -15,7 +15,7 @@ FOLDER_URLS = {"": "/general/", "billing": "/billing/", "billing/cards": "/billi
 
 
 def _parse(rel: str, text: str, config: SiteConfig = SiteConfig()):
-    return parse_article(rel, text, f"content/{rel}", config, FOLDER_URLS)
+    return parse_article(rel, text, rel, config, FOLDER_URLS)
 
 
 def _formatted(diagnostics) -> list[str]:
@@ -181,7 +181,7 @@ def test_missing_title_in_front_matter_warns() -> None:
     assert article is not None
     assert article.title == "Pay by card"
     assert _formatted(diagnostics) == [
-        "content/billing/pay_by_card.md:1:1: warning: missing field 'title'; using 'Pay by card' from the file name"
+        "billing/pay_by_card.md:1:1: warning: missing field 'title'; using 'Pay by card' from the file name"
     ]
     assert diagnostics[0].kind == "missing title"
 
@@ -213,9 +213,9 @@ def test_unknown_field_warns_with_did_you_mean() -> None:
     article, diagnostics = _parse("billing/x.md", "---\ntitle: T\ntitel: x\ntgas: [a]\nauthor: sam\n---\n")
     assert article is not None
     assert _formatted(diagnostics) == [
-        "content/billing/x.md:3:1: warning: unknown field 'titel' (did you mean 'title'?)",
-        "content/billing/x.md:4:1: warning: unknown field 'tgas' (did you mean 'tags'?)",
-        "content/billing/x.md:5:1: warning: unknown field 'author'",
+        "billing/x.md:3:1: warning: unknown field 'titel' (did you mean 'title'?)",
+        "billing/x.md:4:1: warning: unknown field 'tgas' (did you mean 'tags'?)",
+        "billing/x.md:5:1: warning: unknown field 'author'",
     ]
     assert {d.kind for d in diagnostics} == {"unknown field"}
 
@@ -249,7 +249,7 @@ def test_unsafe_slug_is_an_error() -> None:
     article, diagnostics = _parse("billing/x.md", "---\ntitle: T\nslug: ../evil\n---\n")
     assert article is None
     assert _formatted(diagnostics) == [
-        "content/billing/x.md:3:7: slug '../evil' must be one URL segment: no '/', '\\', '..' or leading '.'"
+        "billing/x.md:3:7: slug '../evil' must be one URL segment: no '/', '\\', '..' or leading '.'"
     ]
 
 
@@ -257,25 +257,25 @@ def test_file_name_without_usable_slug() -> None:
     article, diagnostics = _parse("billing/!!!.md", "---\ntitle: T\n---\n")
     assert article is None
     assert _formatted(diagnostics) == [
-        "content/billing/!!!.md:1:1: file name '!!!.md' gives no usable URL; add a slug"
+        "billing/!!!.md:1:1: file name '!!!.md' gives no usable URL; add a slug"
     ]
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("", "content/billing/x.md:1:1: file is empty"),
-        ("  \n\n", "content/billing/x.md:1:1: file is empty"),
-        ("---\ntitle: T\nBody\n", "content/billing/x.md:1:1: front matter opened with '---' on line 1 is never closed"),
-        ("---\n- a\n---\n", "content/billing/x.md:2:1: front matter must be a mapping of fields"),
-        ("---\ntitle: T\ntitle: U\n---\n", "content/billing/x.md:3:1: duplicate field 'title'"),
-        ("---\ntitle: T\n\ttags: x\n---\n", "content/billing/x.md:3:1: tab character in YAML; indent with spaces"),
+        ("", "billing/x.md:1:1: file is empty"),
+        ("  \n\n", "billing/x.md:1:1: file is empty"),
+        ("---\ntitle: T\nBody\n", "billing/x.md:1:1: front matter opened with '---' on line 1 is never closed"),
+        ("---\n- a\n---\n", "billing/x.md:2:1: front matter must be a mapping of fields"),
+        ("---\ntitle: T\ntitle: U\n---\n", "billing/x.md:3:1: duplicate field 'title'"),
+        ("---\ntitle: T\n\ttags: x\n---\n", "billing/x.md:3:1: tab character in YAML; indent with spaces"),
         ("---\ntitle: T\ndate: 2020-13-45\n---\n",
-         "content/billing/x.md:3:7: 'date' is not a date: '2020-13-45' (use YYYY-MM-DD)"),
+         "billing/x.md:3:7: 'date' is not a date: '2020-13-45' (use YYYY-MM-DD)"),
         ("---\ntitle: T\nupdated: 4/5/2020\n---\n",
-         "content/billing/x.md:3:10: 'updated' is ambiguous: '4/5/2020' (use YYYY-MM-DD)"),
+         "billing/x.md:3:10: 'updated' is ambiguous: '4/5/2020' (use YYYY-MM-DD)"),
         ("---\ntitle: T\ndate: 2020-02-01\nupdated: 2020-01-01\n---\n",
-         "content/billing/x.md:4:10: 'updated' is earlier than 'date'"),
+         "billing/x.md:4:10: 'updated' is earlier than 'date'"),
     ],
 )
 def test_article_errors(text: str, message: str) -> None:
@@ -289,7 +289,7 @@ def test_slashed_date_is_read_with_a_warning() -> None:
     assert article is not None
     assert article.date == dt.date(2020, 3, 16)
     assert _formatted(diagnostics) == [
-        "content/billing/x.md:3:7: warning: 'date' '3/16/2020' read as 2020-03-16; write dates as YYYY-MM-DD"
+        "billing/x.md:3:7: warning: 'date' '3/16/2020' read as 2020-03-16; write dates as YYYY-MM-DD"
     ]
 
 
@@ -298,7 +298,7 @@ def test_slashed_date_is_read_with_a_warning() -> None:
 
 def _categories(tmp_path: Path, files: dict[str, str]):
     write_tree(tmp_path, files)
-    return load_categories(tmp_path, "content", discover(tmp_path))
+    return load_categories(tmp_path, discover(tmp_path))
 
 
 def test_category_titles_from_folder_names(tmp_path: Path) -> None:
@@ -335,7 +335,7 @@ def test_category_yaml_title_slug_and_fields(tmp_path: Path) -> None:
                  order=2, icon="card"),
         Category(key="billing/cards", slug="cards", title="Cards!", url="/pay/cards/", parent="billing"),
     )
-    assert _formatted(diagnostics) == ["content/billing/_category.yaml:6:1: warning: unknown category field 'colour'"]
+    assert _formatted(diagnostics) == ["billing/_category.yaml:6:1: warning: unknown category field 'colour'"]
 
 
 def test_category_unsafe_slug(tmp_path: Path) -> None:
@@ -345,14 +345,14 @@ def test_category_unsafe_slug(tmp_path: Path) -> None:
     })
     assert categories[0].slug == "category"
     assert _formatted(diagnostics) == [
-        "content/billing/_category.yaml:2:7: folder 'billing' gives no usable URL; add a slug in _category.yaml"
+        "billing/_category.yaml:2:7: folder 'billing' gives no usable URL; add a slug in _category.yaml"
     ]
 
 
 def test_folder_name_without_usable_slug(tmp_path: Path) -> None:
     _, diagnostics = _categories(tmp_path, {"!!!/x.md": "x"})
     assert _formatted(diagnostics) == [
-        "content/!!!:1:1: folder '!!!' gives no usable URL; add a slug in _category.yaml"
+        "!!!:1:1: folder '!!!' gives no usable URL; add a slug in _category.yaml"
     ]
 
 
@@ -364,7 +364,7 @@ def test_category_yaml_problems(tmp_path: Path) -> None:
         "b/x.md": "x",
     })
     assert _formatted(diagnostics) == [
-        "content/a/_category.yaml:1:1: _category.yaml must be a mapping",
-        "content/b/_category.yaml:2:1: invalid YAML: did not find expected ',' or ']' "
+        "a/_category.yaml:1:1: _category.yaml must be a mapping",
+        "b/_category.yaml:2:1: invalid YAML: did not find expected ',' or ']' "
         "while parsing a flow sequence that began on line 1",
     ]

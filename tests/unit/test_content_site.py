@@ -37,7 +37,7 @@ def _a(rel: str, front: str = "") -> Article:
 
 
 def _assemble(*articles: Article, categories: tuple[Category, ...] = CATEGORIES, drafts: bool = False):
-    return assemble_site(SiteConfig(), categories, tuple(articles), ("billing/x.png",), NOW, "content", drafts)
+    return assemble_site(SiteConfig(), categories, tuple(articles), ("billing/x.png",), NOW, drafts)
 
 
 def _formatted(diagnostics) -> list[str]:
@@ -59,7 +59,7 @@ def test_duplicate_url_names_both_files() -> None:
         _a("billing/refund-policy.md", "other: x\nslug: refund\n"),
     )
     assert _formatted(diagnostics) == [
-        "content/billing/refund-policy.md:4:1: "
+        "billing/refund-policy.md:4:1: "
         "'billing/refund-policy.md' and 'billing/refund.md' share the URL /billing/refund/"
     ]
 
@@ -70,21 +70,21 @@ def test_duplicate_url_points_at_the_slug_line() -> None:
         _a("billing/b.md", "order: 1\nslug: a\n"),
     )
     assert _formatted(diagnostics) == [
-        "content/billing/b.md:4:1: 'billing/b.md' and 'billing/a.md' share the URL /billing/a/"
+        "billing/b.md:4:1: 'billing/b.md' and 'billing/a.md' share the URL /billing/a/"
     ]
 
 
 def test_url_clash_with_a_category() -> None:
     _, diagnostics = _assemble(_a("billing/x.md", "slug: cards\n"))
     assert _formatted(diagnostics) == [
-        "content/billing/x.md:3:1: 'billing/x.md' and 'billing/cards' share the URL /billing/cards/"
+        "billing/x.md:3:1: 'billing/x.md' and 'billing/cards' share the URL /billing/cards/"
     ]
 
 
 def test_two_folders_with_one_url() -> None:
     categories = CATEGORIES + (Category("Billing", "billing", "Billing too", "/billing/"),)
     _, diagnostics = _assemble(categories=categories)
-    assert _formatted(diagnostics) == ["content/Billing:1:1: folders 'billing' and 'Billing' share the URL /billing/"]
+    assert _formatted(diagnostics) == ["Billing:1:1: folders 'billing' and 'Billing' share the URL /billing/"]
 
 
 def test_reserved_paths() -> None:
@@ -92,7 +92,7 @@ def test_reserved_paths() -> None:
         _a("tags/foo.md"),
         _a("setup/a.md", "slug: x\n"),
     )
-    assert _formatted(diagnostics) == ["content/tags/foo.md:1:1: URL /tags/foo/ is reserved for kb's own pages"]
+    assert _formatted(diagnostics) == ["tags/foo.md:1:1: URL /tags/foo/ is reserved for kb's own pages"]
 
 
 def test_duplicate_ids() -> None:
@@ -101,7 +101,7 @@ def test_duplicate_ids() -> None:
         _a("billing/b.md", "tags: [x]\nid: pay\n"),
         _a("billing/c.md", "id: other\n"),
     )
-    assert _formatted(diagnostics) == ["content/billing/b.md:4:1: id 'pay' is also used by 'billing/a.md'"]
+    assert _formatted(diagnostics) == ["billing/b.md:4:1: id 'pay' is also used by 'billing/a.md'"]
 
 
 def test_related_by_path_and_by_id() -> None:
@@ -121,7 +121,7 @@ def test_unresolved_related_warns() -> None:
         _a("billing/a.md", "tags: [x]\nrelated: [nowhere.md, b.md]\n"),
         _a("billing/b.md"),
     )
-    assert _formatted(diagnostics) == ["content/billing/a.md:4:1: warning: related article not found: 'nowhere.md'"]
+    assert _formatted(diagnostics) == ["billing/a.md:4:1: warning: related article not found: 'nowhere.md'"]
     assert diagnostics[0].kind == "related article not found"
     assert site.related["billing/a.md"] == ("billing/b.md",)
 
@@ -165,7 +165,7 @@ def test_drafts_are_excluded_unless_asked() -> None:
     articles = (_a("billing/a.md"), _a("billing/b.md", "draft: true\n"), _a("billing/c.md", "related: b.md\n"))
     site, diagnostics = _assemble(*articles)
     assert [a.source for a in site.articles] == ["billing/a.md", "billing/c.md"]
-    assert _formatted(diagnostics) == ["content/billing/c.md:3:1: warning: related article not found: 'b.md'"]
+    assert _formatted(diagnostics) == ["billing/c.md:3:1: warning: related article not found: 'b.md'"]
     assert "billing/b.md" not in site.related
     site, diagnostics = _assemble(*articles, drafts=True)
     assert [a.source for a in site.articles] == ["billing/a.md", "billing/b.md", "billing/c.md"]
@@ -245,8 +245,8 @@ def test_related_articles_worked_out_again_only_where_an_edit_reaches_are_the_sa
     try:
         run = Speed(serve=True)
         for articles in versions:
-            kept, _ = assemble_site(SiteConfig(), CATEGORIES, articles, (), NOW, "content", run=run)
-            scratch, _ = assemble_site(SiteConfig(), CATEGORIES, articles, (), NOW, "content")
+            kept, _ = assemble_site(SiteConfig(), CATEGORIES, articles, (), NOW, run=run)
+            scratch, _ = assemble_site(SiteConfig(), CATEGORIES, articles, (), NOW)
             assert kept.related == scratch.related
             assert list(kept.related) == list(scratch.related)
     finally:

@@ -61,7 +61,7 @@ def test_kb_serve_shows_a_failing_template_in_its_overlay(tmp_path: Path) -> Non
 
     write_tree(tmp_path, {"content/billing/pay.md": OK, "content/templates/404.html": "a\n{{ 1/0 }}\n"})
     said: list[str] = []
-    preview = Preview(BuildOptions(content=tmp_path / "content", out=tmp_path / "content", display="content",
+    preview = Preview(BuildOptions(content=tmp_path / "content", out=tmp_path / "content",
                                    base_url="/", drafts=True, search=False, git_dates=False), said.append)
     try:
         preview.rebuild()

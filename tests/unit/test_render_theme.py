@@ -469,7 +469,7 @@ def test_the_default_theme_renders_every_page_the_same_in_the_sandbox(tmp_path: 
     from kb.render.theme import make_environment
     from kbtest import REPO
 
-    options = BuildOptions(content=REPO / "content", out=tmp_path / "out", display="content",
+    options = BuildOptions(content=REPO / "content", out=tmp_path / "out",
                            now=dt.datetime(2026, 11, 26, 20, tzinfo=dt.UTC), git_dates=False)
     prepared = load_site(options, Speed())
     sandboxed = make_environment(prepared.theme, options.content, prepared.site.config.url_prefix, sandboxed=True)

@@ -45,7 +45,7 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _build(tmp_path: Path, out: str = "site", search: bool = False, **kw) -> Path:
-    options = BuildOptions(content=tmp_path / "content", out=tmp_path / out, display="content", search=search,
+    options = BuildOptions(content=tmp_path / "content", out=tmp_path / out, search=search,
                            cache=tmp_path / ".kb-cache", jobs=1, git_dates=False, **kw)
     build_site(options)
     return tmp_path / out
@@ -70,6 +70,30 @@ def test_an_edited_article_is_rendered_again_alone(tmp_path: Path, renders: list
     site = _build(tmp_path)
     assert renders == ["billing/alone.md"]
     assert "New words." in (site / "billing/alone/index.html").read_text()
+
+
+def test_the_content_folder_named_another_way_reuses_the_cache_and_is_named_as_typed(
+    tmp_path: Path, renders: list[str], kb,
+) -> None:
+    project = tmp_path / "project"
+    write_tree(project, {**PROJECT, "content/billing/alone.md": "---\ntitle: Alone\nauthor: sam\n---\n[x](gone.md)\n"})
+    (tmp_path / "elsewhere").mkdir()
+    ways = [(project, "./content"), (project, "content/"), (tmp_path / "elsewhere", "../project/content")]
+    for number, (cwd, typed) in enumerate(ways):
+        renders.clear()
+        built = kb(["build", "--content", typed, "--out", str(project / f"site{number}"), "--no-search", "-j", "1"],
+                   cwd=cwd)
+        assert built.exit_code == 0, built.stderr
+        assert renders == ([] if number else ["billing/alone.md", "billing/pay.md", "billing/refund.md"])
+        shown = typed.rstrip("/")
+        assert built.stderr.splitlines() == [  # parsed (unknown field) and rendered (missing link) warnings
+            f"{shown}/billing/alone.md:3:1: warning: unknown field 'author'",
+            f"{shown}/billing/alone.md:5:5: warning: link to missing article 'gone.md'",
+        ]
+        checked = kb(["check", "--content", typed], cwd=cwd)
+        assert checked.exit_code == 1  # kb check keeps no cache; a broken link is an error there
+        assert f"{shown}/billing/alone.md:5:5: link to missing article 'gone.md'" in checked.stderr.splitlines()
+    assert (project / ".kb-cache").is_dir()
 
 
 def test_a_moved_link_target_re_renders_the_articles_that_link_to_it(tmp_path: Path, renders: list[str]) -> None:
@@ -102,7 +126,7 @@ def test_kb_serve_renders_again_only_what_an_edit_or_a_moved_link_target_changed
     from kb.serve.server import snapshot
 
     write_tree(tmp_path, PROJECT)
-    options = BuildOptions(content=tmp_path / "content", out=tmp_path / "site", display="content", search=False,
+    options = BuildOptions(content=tmp_path / "content", out=tmp_path / "site", search=False,
                            jobs=1, git_dates=False)
     run = Speed(jobs=1, serve=True)
 
@@ -128,7 +152,7 @@ def test_kb_serve_renders_again_only_what_an_edit_or_a_moved_link_target_changed
 
 def test_kb_serve_compiles_templates_once_and_again_when_one_changes(tmp_path: Path) -> None:
     write_tree(tmp_path, {**PROJECT, "content/templates/404.html": "Lost A"})
-    options = BuildOptions(content=tmp_path / "content", out=tmp_path / "site", display="content", search=False,
+    options = BuildOptions(content=tmp_path / "content", out=tmp_path / "site", search=False,
                            jobs=1, git_dates=False)
     run = Speed(jobs=1, serve=True)
     first = load_site(options, run).env

@@ -150,7 +150,7 @@ def test_a_build_that_finds_the_cache_in_use_builds_without_it(tmp_path: Path) -
     write_tree(tmp_path, PROJECT)
     cache = tmp_path / ".kb-cache"
     mark_cache(cache)  # as the build holding it did
-    options = BuildOptions(content=tmp_path / "content", out=tmp_path / "site", display="content", now=NOW,
+    options = BuildOptions(content=tmp_path / "content", out=tmp_path / "site", now=NOW,
                            cache=cache, search=False)
     with Lock(cache / ".lock"):
         report = build_site(options)
