@@ -74,9 +74,8 @@ class Diagnostic:
         """The diagnostic with its path after the content folder as the user typed it (`display`)."""
         if not self.in_content:
             return self
-        path = display if self.path == CONTENT_FOLDER else self.path if display in ("", ".") else \
-            f"{display.rstrip('/')}/{self.path}"
-        return Diagnostic(path, self.line, self.col, self.message, self.level, self.kind, False)
+        path = self.path if display in ("", ".") else f"{display.rstrip('/')}/{self.path}"
+        return Diagnostic(display if self.path == CONTENT_FOLDER else path, self.line, self.col, self.message, self.level, self.kind, False)
 
     @property
     def is_error(self) -> bool:
