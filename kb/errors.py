@@ -49,10 +49,8 @@ def unicode_only(text: str) -> str:
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
-    """One problem found in the input, at a position in a file. Inside the build, `path` is relative
-    to the content folder (`CONTENT_FOLDER` for the folder itself) unless `in_content` is False (a
-    template, the manifest: shown as it is); the reporter puts the content folder as the user typed
-    it before the path (`located`)."""
+    """One problem found in the input, at a position in a file: `path` relative to the content folder
+    unless `in_content` is False (a template, the manifest); the reporter adds the folder (`located`)."""
 
     path: str
     line: int
@@ -73,13 +71,11 @@ class Diagnostic:
                 for f in dataclasses.fields(self) if f.name != "in_content"}
 
     def located(self, display: str) -> Diagnostic:
-        """The diagnostic with its path as the user should see it: after the content folder as they
-        typed it (`display`: "", "." or "docs/help/"), when the path is relative to that folder."""
+        """The diagnostic with its path after the content folder as the user typed it (`display`)."""
         if not self.in_content:
             return self
-        path = display if self.path == CONTENT_FOLDER else self.path if display in ("", ".") else \
-            f"{display.rstrip('/')}/{self.path}"
-        return Diagnostic(path, self.line, self.col, self.message, self.level, self.kind, False)
+        path = self.path if display in ("", ".") else f"{display.rstrip('/')}/{self.path}"
+        return Diagnostic(display if self.path == CONTENT_FOLDER else path, self.line, self.col, self.message, self.level, self.kind, False)
 
     @property
     def is_error(self) -> bool:
@@ -140,9 +136,8 @@ def plural(number: int, noun: str) -> str:
 
 @dataclass(frozen=True)
 class Reporting:
-    """What the command line knows that an error's lines depend on: the content folder as the user
-    typed it (before every path in it), the output folder as typed (a failed build leaves it as it
-    was), and whether warnings are left out (--quiet)."""
+    """What an error's lines depend on: the content and output folders as the user typed them (a
+    failed build leaves the output as it was), and whether warnings are left out (--quiet)."""
 
     out: str | None = None
     quiet: bool = False

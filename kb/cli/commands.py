@@ -198,7 +198,7 @@ def serve_command(content: str, port: int, host: str | None, no_search: bool, no
 
     try:
         with os_errors_as(lambda problem: CannotServe(host or "127.0.0.1", port, problem)):
-            serve(options, port, say, ready, host, display)
+            serve(options, port, say, ready, host, display=display)
     except KeyboardInterrupt:
         click.echo("kb: stopped", err=True)
 

@@ -51,7 +51,7 @@ def new_article(root: Path, title: str, category: str, section: str | None, toda
     if not root.is_dir():
         raise ArgumentError(f"content folder '{root}' {'is not a folder' if root.exists() else 'does not exist'}")
     try:
-        categories, _ = load_categories(root, str(root), discover(root))
+        categories, _ = load_categories(root, discover(root))
     except OSError as exc:
         raise KbError(f"cannot read the content folder '{root}': {exc.strerror or exc}") from None
     top = [c for c in categories if c.parent is None and c.key]

@@ -46,7 +46,7 @@ def test_serve_takes_the_flag(kb, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     import kb.serve.server as serve_module
 
     seen = []
-    monkeypatch.setattr(serve_module, "serve", lambda options, port, say, ready, host=None: seen.append(options.untrusted))
+    monkeypatch.setattr(serve_module, "serve", lambda options, port, say, ready, host=None, display="": seen.append(options.untrusted))
     project = write_tree(tmp_path / "p", {"content/billing/pay.md": "# Pay\n"})
     for args in (["serve", "--untrusted"], ["serve"]):
         assert kb(args, cwd=project).exit_code == 0
