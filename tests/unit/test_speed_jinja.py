@@ -70,7 +70,7 @@ def test_the_example_site_renders_the_same_pages_with_jinjas_own_environment(tmp
     from kb.runner import Runner
     from kb.speed.runner import Speed
 
-    options = BuildOptions(content=REPO / "content", out=tmp_path / "out", display="content",
+    options = BuildOptions(content=REPO / "content", out=tmp_path / "out",
                            now=dt.datetime(2026, 11, 26, 20, tzinfo=dt.UTC), git_dates=False)
     prepared = load_site(options, Speed())
     plain = make_environment(prepared.theme, options.content, prepared.site.config.url_prefix, quick=False)
