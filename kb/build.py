@@ -55,7 +55,8 @@ def build_site(options: BuildOptions, progress: Progress | None = None, runner: 
             files, found = render_site(loaded.site, loaded.rendered, loaded.env, loaded.theme, options.content, run)
             warnings = fail_on_errors([*loaded.warnings, *found], options.strict)
             run.write(staging, files)
-            search = index_site(staging, loaded.site.config.language, run) if options.search else None
+            paths = [f.path for f in files]
+            search = index_site(staging, loaded.site.config.language, run, paths) if options.search else None
             swap(staging, out, large=len(files) >= BACKGROUND_DELETE)
         notes = run.publish(search.keys if search is not None else None)
     site = loaded.site

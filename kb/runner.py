@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import jinja2
 
 from .model import OutputFile
+from .content.textio import read_bytes
 from .output.folder import write_files
 from .render.theme import make_environment
 
@@ -53,6 +54,10 @@ class Runner:
     def environment(self, theme: Path, root: Path, url_prefix: str, sandboxed: bool) -> jinja2.Environment:
         """The Jinja environment to render the theme's pages with."""
         return make_environment(theme, root, url_prefix, sandboxed=sandboxed, quick=self.quick)
+
+    def read(self, path: str, limit: int | None = None) -> bytes:
+        """The bytes of a file a job depends on (see `map`'s `file`): an OSError when it cannot be read."""
+        return read_bytes(path, limit)
 
     def store(self, path: str, produce: Callable[[], bytes], key: object = None) -> OutputFile:
         """A file of the site made by `produce`, which depends on nothing but `key` (see `map`)."""

@@ -8,12 +8,13 @@ from pathlib import Path
 
 from .parse import parse_article
 from ..errors import Diagnostic, warning
-from .markdown import MarkdownRenderer, dependencies_hold
+from .links import dependencies_hold
+from .markdown import MarkdownRenderer
 from ..model import Article, Category, LinkContext, MarkdownOptions, RenderedArticle, SiteConfig
 from ..status.model import StatusFile
 from ..runner import Runner
 from ..status import STATUS_FILE
-from .textio import ARTICLE_LIMIT, read_text
+from .textio import ARTICLE_LIMIT, decode_text, read_text
 
 _Parsed = tuple[Article | None, tuple[Diagnostic, ...]]
 
@@ -26,7 +27,10 @@ def parse_articles(
     folder_urls = {c.key: c.url for c in categories}
 
     def parse(rel: str) -> _Parsed:
-        text, problem = read_text(root / rel, rel, ARTICLE_LIMIT)
+        try:
+            text, problem = decode_text(run.read(str(root / rel), ARTICLE_LIMIT), rel)
+        except OSError:
+            text, problem = read_text(root / rel, rel, ARTICLE_LIMIT)  # to say why it cannot be read
         return (None, (problem,)) if problem else parse_article(rel, text, rel, config, folder_urls)
 
     salt = (config, tuple(sorted(folder_urls.items())))

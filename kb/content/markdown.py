@@ -1,28 +1,26 @@
-"""Markdown → HTML: link rewriting, table of contents, callouts, excerpts."""
+"""Markdown → HTML: kb's extension (callouts, links rewritten by kb.content.links), the extensions
+an article needs, the table of contents and the excerpt."""
 
 from __future__ import annotations
 
-import functools
 import html
-import posixpath
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
-from dataclasses import dataclass
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote
 
 import markdown
 from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
-from markdown.treeprocessors import Treeprocessor
 
 from ..errors import error, warning
 from ..speed.highlight import pygments_formatter
 from .mdlimits import check_cost
 from ..speed.mdquick import quicken
-from .rawlinks import rewrite_pieces
-from ..render.urls import URL_SCHEME as _SCHEME
+from .excerpt import TAGS as _TAGS
+from .excerpt import make_excerpt, plain_text
+from .links import LinkRewriter
 from ..model import (
     Article,
     Fragment,
@@ -35,21 +33,10 @@ from .sanitize import sanitize_html
 from .slugs import heading_id
 
 CALLOUT_TYPES = ("note", "tip", "important", "warning", "caution")
-EXCERPT_CHARS = 200
 _CALLOUT = re.compile(r"^(\s*)>\s?\[!(" + "|".join(CALLOUT_TYPES) + r")\][ \t]*(.*)$", re.I)
 _FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})")
 _DOCFX_IMAGE = re.compile(r"^(\s*):::image\s+(.*?):::\s*$")
 _ATTR = re.compile(r'([\w-]+)="([^"]*)"')
-_STRIP_BLOCKS = re.compile(
-    r'<pre\b.*?</pre>|<script\b.*?</script>|<style\b.*?</style>|<h[1-6]\b.*?</h[1-6]>|<table\b.*?</table>|<div class="footnote">.*?</div>|<a class="headerlink"[^>]*>.*?</a>'
-    r'|<p class="admonition-title">.*?</p>|<sup[^>]*>.*?</sup>',
-    re.S,
-)
-_TAGS = re.compile(r"<[^>]+>")
-_BLOCK_TAGS = re.compile(
-    r"</?(?:p|li|h\d|div|td|th|tr|br|hr|blockquote|dd|dt|ul|ol|table|figure|figcaption)\b[^>]*>"
-)
-_SPACE = re.compile(r"\s+")
 _IDS = re.compile(r'\sid="([^"]+)"')
 
 
@@ -108,124 +95,6 @@ class _Callouts(Preprocessor):
         return out
 
 
-class _Links(Treeprocessor):
-    """Point links to `.md` files and relative files at their published URLs."""
-
-    def __init__(self, md: markdown.Markdown, raw_html: bool) -> None:
-        super().__init__(md)
-        self.raw_html = raw_html
-        self.source = ""
-        self.context = LinkContext()
-        self.problems: list[tuple[str, str]] = []
-        self.fragments: list[tuple[str, str, str]] = []  # (article source, #fragment, link as written)
-        self.deps: list[tuple] = []  # what the output depended on in the context (see link_dependency)
-
-    def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            attr, image = _ELEMENT_LINKS.get(element.tag, ("", False))
-            value = element.get(attr) if attr else None
-            if value is not None:
-                new = self._rewrite_value(value, image)
-                if new is not None:
-                    element.set(attr, new)
-            if element.tag == "img":
-                element.set("loading", "lazy")
-        if self.raw_html:  # raw HTML is kept aside as text: its links are rewritten there
-            stash = self.md.htmlStash.rawHtmlBlocks
-            stash[:] = rewrite_pieces(stash, self._rewrite_value)
-
-    def _rewrite_value(self, value: str, image: bool) -> str | None:
-        """A link's new value (None: as it was), noting its problem, fragment and dependency."""
-        found = resolve_link(value, image, self.source, self.context, self.raw_html)
-        if found.dependency is not None:
-            self.deps.append(found.dependency)
-        if found.problem is not None:
-            self.problems.append((value.strip(), found.problem))
-        if found.fragment is not None:
-            self.fragments.append((*found.fragment, value.strip()))
-        return found.value
-
-
-_ELEMENT_LINKS = {"a": ("href", False), "img": ("src", True)}  # Markdown's links and images: (attribute, an image?)
-
-
-@dataclass(frozen=True)
-class ResolvedLink:
-    """What a link resolved to: its new value (None: keep it), and what the rendering notes of it."""
-
-    value: str | None = None
-    dependency: tuple | None = None  # what it looked up in the context (see link_dependency)
-    problem: str | None = None  # a warning's message
-    fragment: tuple[str, str] | None = None  # (article source, #fragment) to check
-
-
-def resolve_link(written: str, image: bool, source: str, context: LinkContext, raw_html: bool) -> ResolvedLink:
-    """A link or image target written in the article `source`, pointed at its published URL."""
-    value = written.strip()
-    if _SCHEME.match(value):
-        if not raw_html and value.lower().startswith(("javascript:", "vbscript:", "data:")):
-            return ResolvedLink("#")
-        return ResolvedLink()
-    if value.startswith("#") and len(value) > 1 and not image:
-        return ResolvedLink(fragment=(source, unquote(value[1:])))
-    if not value or value.startswith(("#", "//", "?")):
-        return ResolvedLink()
-    parts = urlsplit(value.replace("\\", "/"))
-    target = unquote(parts.path)
-    if not target:
-        return ResolvedLink()
-    here = posixpath.dirname(source)
-    path = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(here, target))
-    fragment = f"#{parts.fragment}" if parts.fragment else ""
-    dependency = link_dependency(path, context)  # what the context says of this target
-    if dependency[0] == "md":
-        _, _, url, draft = dependency
-        if draft:
-            return ResolvedLink(None, dependency, f"link to draft article '{target}' (drafts are not published)")
-        if url is None:
-            return ResolvedLink(None, dependency, f"link to missing article '{target}'")
-        new = quote(context.url_prefix + url.lstrip("/")) + fragment
-        return ResolvedLink(new, dependency, fragment=(path, unquote(parts.fragment)) if parts.fragment else None)
-    if dependency[2]:  # the file exists
-        return ResolvedLink(quote(context.url_prefix + dependency[4]) + fragment, dependency)
-    if target.startswith("/"):
-        return ResolvedLink(None, dependency)  # a site path we do not manage (another app on the same host)
-    if image:
-        return ResolvedLink(None, dependency, f"missing image '{target}'{dependency[3]}")
-    if "." in posixpath.basename(path):
-        return ResolvedLink(None, dependency, f"link to missing file '{target}'{dependency[3]}")
-    return ResolvedLink(None, dependency)
-
-
-def link_dependency(path: str, context: LinkContext) -> tuple:
-    """What a link to `path` made of the context: an article's URL and draft flag, or whether a file exists."""
-    if path.lower().endswith(".md"):
-        return ("md", path, context.urls.get(path), path in context.drafts)
-    present = path in context.assets
-    return ("file", path, present, "" if present else _case_hint(path, context.assets),
-            context.asset_urls.get(path, path))
-
-
-def dependencies_hold(deps: tuple, context: LinkContext) -> bool:
-    """True when every link target an earlier rendering looked up is the same in `context`."""
-    return all(link_dependency(dep[1], context) == dep for dep in deps)
-
-
-def _case_hint(path: str, assets: frozenset[str]) -> str:
-    """A hint when the file exists with other letter case (it breaks on most web hosts)."""
-    match = _folded(assets).get(path.casefold())
-    return f" (the file is '{posixpath.basename(match)}': letter case differs)" if match else ""
-
-
-@functools.lru_cache(maxsize=4)
-def _folded(assets: frozenset[str]) -> dict[str, str]:
-    """Each file by its case-folded path (the first in sorted order when several fold alike)."""
-    found: dict[str, str] = {}
-    for asset in sorted(assets):
-        found.setdefault(asset.casefold(), asset)
-    return found
-
-
 class _Markup(Postprocessor):
     """Code blocks and tables may scroll sideways, so keyboard users must reach them (tabindex);
     heading permalinks are not words of the article, so search leaves them out."""
@@ -245,7 +114,7 @@ class _KbExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.preprocessors.register(_Callouts(md), "kb_callouts", 27)
-        md.treeprocessors.register(_Links(md, self.raw_html), "kb_links", 15)
+        md.treeprocessors.register(LinkRewriter(md, self.raw_html), "kb_links", 15)
         md.postprocessors.register(_Markup(md), "kb_markup", 0)
         if not self.raw_html:
             md.preprocessors.deregister("html_block")
@@ -301,9 +170,9 @@ class MarkdownRenderer:
         self.quick = quick
         self.all_extensions = all_extensions
         self.quick = quick
-        self.instances: dict[tuple[str, ...], tuple[markdown.Markdown, _Links]] = {}
+        self.instances: dict[tuple[str, ...], tuple[markdown.Markdown, LinkRewriter]] = {}
 
-    def _instance(self, text: str) -> tuple[markdown.Markdown, _Links]:
+    def _instance(self, text: str) -> tuple[markdown.Markdown, LinkRewriter]:
         wanted = tuple(name for name, needed in OPTIONAL_EXTENSIONS if self.all_extensions or needed(text))
         found = self.instances.get(wanted)
         if found is None:
@@ -401,18 +270,3 @@ def _locate(lines: list[str], raw: str, start: tuple[int, int]) -> tuple[int, in
 
 def _kind(message: str) -> str:
     return message.split(" '")[0].split(":")[0]
-
-
-def plain_text(body_html: str) -> str:
-    """The running text of rendered HTML: no headings, tables, code blocks, footnotes or anchors."""
-    text = _TAGS.sub("", _BLOCK_TAGS.sub(" ", _STRIP_BLOCKS.sub(" ", body_html)))
-    return _SPACE.sub(" ", html.unescape(text)).strip()
-
-
-def make_excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
-    """At most `limit` characters, cut at a word, ending in `…` when cut."""
-    text = _SPACE.sub(" ", text).strip()
-    if len(text) <= limit:
-        return text
-    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
-    return cut.rstrip(" ,;:.-–—") + "…"

@@ -7,7 +7,7 @@ import html
 import json
 import re
 
-from ..content.markdown import plain_text
+from ..content.excerpt import plain_text
 
 _H2 = re.compile(r"<h2\b[^>]*>(.*?)</h2>(.*?)(?=<h2\b|\Z)", re.DOTALL)
 _TAGS = re.compile(r"<[^>]+>")

@@ -23,6 +23,7 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,11 +82,12 @@ def shard_of(path: str, shards: int) -> int:
     return int.from_bytes(hashlib.sha256(path.encode("utf-8", "surrogatepass")).digest()[:4], "big") % shards
 
 
-def index_site(site_dir: Path, language: str, run: Runner) -> SearchReport:
+def index_site(site_dir: Path, language: str, run: Runner, paths: Iterable[str] | None = None) -> SearchReport:
     """Index the pages of `site_dir` into `site_dir/pagefind/` (with the other shards under it);
-    the runner may know the pages' digests (else they are read) and keep shards between builds."""
+    `paths`: the site's files (else the folder is read). The runner may know the pages' digests
+    (else they are read) and keep shards between builds."""
     started = time.perf_counter()
-    pages = searchable(site_dir, run.facts())
+    pages = searchable(site_dir, run.facts(), paths)
     shards = shard_count(len(pages))
     groups: list[list[tuple[str, str]]] = [[] for _ in range(shards)]
     for path, (digest, _) in sorted(pages.items()):

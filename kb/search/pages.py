@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 SUBDIR = "pagefind"  # the index's folder in the site (its pages are not indexed)
@@ -78,14 +79,18 @@ def body_only_of(site_dir: Path, path: str, known: bool | None) -> bool:
         return False
 
 
-def searchable(site_dir: Path, known: dict[str, tuple[str, bool, bool | None]]) -> dict[str, tuple[str, bool | None]]:
+def searchable(
+    site_dir: Path, known: dict[str, tuple[str, bool, bool | None]], paths: Iterable[str] | None = None,
+) -> dict[str, tuple[str, bool | None]]:
     """The pages Pagefind indexes (path -> digest of the bytes, and whether `body_only` if known):
-    the marked ones, or all when none is. `known`: what the build knows of some pages already."""
+    the marked ones, or all when none is. `known`: what the build knows of some pages already;
+    `paths`: the site's files (else the folder is read)."""
     marked: dict[str, tuple[str, bool | None]] = {}
     plain: dict[str, tuple[str, bool | None]] = {}
-    paths = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html") if p.is_file())
-    for path in paths:
-        if path.startswith(f"{SUBDIR}/"):
+    if paths is None:
+        paths = (p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html") if p.is_file())
+    for path in sorted(paths):
+        if not path.endswith(".html") or path.startswith(f"{SUBDIR}/"):
             continue
         if path in known:
             digest, has_body, alone = known[path]

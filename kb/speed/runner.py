@@ -55,6 +55,7 @@ class Speed(Runner):
         self._side: list[tuple] = []  # what `store` learnt in this process, sent back with the job's result
         self._made: set[str] = set()  # folders made in the staging folder by this process
         self._shards: set[str] = set()
+        self._read: tuple[str, int | None, bytes] | None = None  # the file `map` read to key a job, for `read`
         self._keyed: dict[str, dict[int, tuple]] = {}  # `kb serve`: kind -> id of an item -> (item, salt, its key)
 
     @contextlib.contextmanager
@@ -125,7 +126,9 @@ class Speed(Runner):
 
         many = self.workers > 1 and len(todo) >= POOL_MIN.get(kind, 0)
         workers = self.workers if many else 1
-        done: Iterable[Any] = fork_map(job, todo, workers, chunk_size(kind, len(todo), workers), self._meanwhile)
+        # the tables are written aside while the pages render (the other steps' workers need the cores)
+        meanwhile = self._meanwhile if kind == "pages" else self._load_tables
+        done: Iterable[Any] = fork_map(job, todo, workers, chunk_size(kind, len(todo), workers), meanwhile)
         if progress and self.progress is not None:
             done = self.progress(Sized(done, len(todo)))
         done = iter(done)
@@ -224,11 +227,18 @@ class Speed(Runner):
             return (*known, salted, key)
         return hashlib.sha256(salted + pickle.dumps(key, protocol=5)).hexdigest()
 
+    def read(self, path: str, limit: int | None = None) -> bytes:
+        read, self._read = self._read, None
+        if read is not None and read[0] == path and read[1] == limit:  # read for the job's key just now
+            return read[2]
+        return super().read(path, limit)
+
     def _bytes_key(self, salted: bytes, key: object, file: str) -> str | None:
         try:
             data = read_bytes(file, ARTICLE_LIMIT)
         except OSError:
             return None  # the job reads it again, to say why it cannot
+        self._read = (file, ARTICLE_LIMIT, data)
         digest = hashlib.sha256(salted + pickle.dumps(key, protocol=5))
         digest.update(data)
         return digest.hexdigest()
@@ -248,6 +258,10 @@ class Speed(Runner):
             if kind in self._done and table is not None and table.folder is not None:
                 table.save(self._staged)
                 table.folder = None  # saved once
+
+    def _load_tables(self) -> None:
+        for kind in TABLES:
+            self._table(kind)
 
     def _save_quietly(self) -> None:
         """The build failed on content: the next build after the fix reuses what this one did."""

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from kb.content.articles import check_anchors
 from kb.content.parse import parse_article
-from kb.content.markdown import OPTIONAL_EXTENSIONS, MarkdownRenderer, make_excerpt, plain_text
+from kb.content.excerpt import make_excerpt, plain_text
+from kb.content.markdown import OPTIONAL_EXTENSIONS, MarkdownRenderer
 from kb.model import (
     Article,
     LinkContext,
