@@ -7,6 +7,5 @@ builds; files: Pagefind's output made the same from build to build.
 
 from .index import SearchReport, index_site
 from .pages import BODY, SUBDIR, body_only
-from .shards import keep_shards, kept_shards
 
-__all__ = ["BODY", "SUBDIR", "SearchReport", "body_only", "index_site", "keep_shards", "kept_shards"]
+__all__ = ["BODY", "SUBDIR", "SearchReport", "body_only", "index_site"]

@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 from ..output.folder import write_file
-from ..speed.tables import is_digest
 
 DIGESTS = "digests.json"  # beside a cached shard's files: what each file's bytes were
 
@@ -55,29 +54,3 @@ def load_shard(entry: Path) -> tuple[dict[str, str], int] | None:
     except (OSError, ValueError, TypeError, AttributeError):
         return None
     return found, size
-
-
-def kept_shards(cache: Path | None) -> set[str]:
-    """The shards the cache folder holds now (their keys)."""
-    try:
-        return {entry.name for entry in os.scandir(cache / "search")} if cache is not None else set()
-    except OSError:
-        return set()
-
-
-def keep_shards(cache: Path | None, keys: set[str]) -> None:
-    """Keep in the cache folder only the shards named: those of a failed build's cache as it was
-    before it (`kept_shards`), or those a published index uses (SearchReport.keys)."""
-    if cache is not None:
-        _prune(cache / "search", keys)
-
-
-def _prune(folder: Path, keep: set[str]) -> None:
-    """Remove the cached shards no longer used."""
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:  # only the folders kb names (a digest): nothing else is kb's to remove
-        if entry.name not in keep and is_digest(entry.name) and entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(entry.path, ignore_errors=True)

@@ -20,12 +20,12 @@ from ..output.locks import Busy, Lock
 from ..model import OutputFile
 from ..output.folder import write_file, write_files
 from ..runner import Progress, Runner
-from ..search import BODY, body_only, keep_shards, kept_shards
+from ..search import BODY, body_only
 from ..content.textio import ARTICLE_LIMIT, read_bytes
 from .cachedir import check_cache, mark_cache, remove_stale
 from .pages import PageCache, page_salt, theme_digest
 from .pool import Sized, chunk_size, fork_map, workers_for
-from .tables import FORMAT, MISSING, Staged, Table
+from .tables import FORMAT, MISSING, Staged, Table, keep_shards, kept_shards
 
 TABLES = {"parse": "parsed.pickle", "render": "render.pickle"}  # the kinds of job kept in the cache folder
 POOL_MIN = {"parse": 600, "render": 150, "pages": 400}  # fewer jobs than this run faster in one process

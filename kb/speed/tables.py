@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -138,3 +139,29 @@ class Staged:
         for temp, _ in self.written:
             temp.unlink(missing_ok=True)
         self.written, self.removed = [], []
+
+
+def kept_shards(cache: Path | None) -> set[str]:
+    """The search index's shards the cache folder holds now (their keys; see kb.search.shards)."""
+    try:
+        return {entry.name for entry in os.scandir(cache / "search")} if cache is not None else set()
+    except OSError:
+        return set()
+
+
+def keep_shards(cache: Path | None, keys: set[str]) -> None:
+    """Keep in the cache folder only the shards named: those of a failed build's cache as it was
+    before it (`kept_shards`), or those a published index uses (SearchReport.keys)."""
+    if cache is not None:
+        _prune(cache / "search", keys)
+
+
+def _prune(folder: Path, keep: set[str]) -> None:
+    """Remove the cached shards no longer used."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:  # only the folders kb names (a digest): nothing else is kb's to remove
+        if entry.name not in keep and is_digest(entry.name) and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
