@@ -222,7 +222,10 @@ class Speed(Runner):
         if file is not None:  # `kb serve`: a file is the same while its time, size and inode are
             known = self.stats.get(file) if self.stats is not None else None
             if known is None:
-                stat = os.stat(file)
+                try:
+                    stat = os.stat(file)
+                except OSError:  # gone since it was found: the job runs, and says why it cannot read it
+                    return None
                 known = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
             return (*known, salted, key)
         return hashlib.sha256(salted + pickle.dumps(key, protocol=5)).hexdigest()

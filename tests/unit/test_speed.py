@@ -428,3 +428,18 @@ def test_a_context_that_is_not_plain_data_has_no_key() -> None:
             return "same"
 
     assert cache.key("a.html", {"thing": Opaque()}) is None
+
+
+def test_kb_serve_runs_the_job_of_a_file_gone_since_it_was_found(tmp_path: Path) -> None:
+    """A file deleted between discovery and the rebuild's keying: its job runs (and reports it), the
+    rebuild goes on; before, the stat raised out of the runner and the whole rebuild was abandoned."""
+    kept = tmp_path / "kept.md"
+    kept.write_text("here")
+    run = Speed(jobs=1, serve=True)
+
+    def job(path: str) -> str:
+        return Path(path).read_text() if Path(path).exists() else f"gone: {Path(path).name}"
+
+    files = [str(kept), str(tmp_path / "deleted.md")]
+    assert list(run.map("parse", job, files, salt=1, key=lambda p: p, file=lambda p: p)) == ["here", "gone: deleted.md"]
+    assert list(run.map("parse", job, files, salt=1, key=lambda p: p, file=lambda p: p)) == ["here", "gone: deleted.md"]
