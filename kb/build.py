@@ -16,7 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .check import broken_links_are_errors, compare_manifests
+from .check import broken_links_are_errors, check_alternates, compare_manifests
+from .render.urls import is_absolute_base
 from .errors import ContentError, Diagnostic, OutputError
 from .load import fail_on_errors, load_site
 from .model import OutputFile, Site
@@ -52,7 +53,7 @@ def build_site(options: BuildOptions, progress: Progress | None = None, runner: 
         loaded = load_site(options, run)  # config → discover → parse → assemble → render articles → status
         with staging_folder(out) as staging:
             run.staging = staging  # where the quick runner writes each page as it is rendered
-            files, found = render_site(loaded.site, loaded.rendered, loaded.env, loaded.theme, options.content, run)
+            files, found = render_site(loaded.site, loaded.rendered, loaded.env, loaded.theme, options.content, run, loaded.catalogs)
             warnings = fail_on_errors([*loaded.warnings, *found], options.strict)
             run.write(staging, files)
             paths = [f.path for f in files]
@@ -77,6 +78,8 @@ def check_site(options: BuildOptions, against: Path | None = None) -> tuple[Diag
     except ContentError as exc:
         return broken_links_are_errors(exc.diagnostics)
     problems = list(broken_links_are_errors(compiled.warnings))
+    if is_absolute_base(compiled.site.config.base_url):
+        problems.extend(check_alternates(compiled.files, compiled.site.config.base_url))
     if against is not None:
         new = next(f for f in compiled.files if f.path == MANIFEST)
         problems.extend(compare_manifests(against, json.loads(new.data or b"{}")))
@@ -96,7 +99,7 @@ def compile_site(options: BuildOptions) -> Compiled:
     """Every step of a build but writing, in memory; raise ContentError with every problem."""
     run = make_runner(options)
     loaded = load_site(options, run)
-    files, found = render_site(loaded.site, loaded.rendered, loaded.env, loaded.theme, options.content, run)
+    files, found = render_site(loaded.site, loaded.rendered, loaded.env, loaded.theme, options.content, run, loaded.catalogs)
     return Compiled(loaded.site, files, fail_on_errors([*loaded.warnings, *found], options.strict))
 
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import html
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import unquote
 
 from .errors import ERROR, INFO, Diagnostic
+from .model import OutputFile
 from .errors import error as _error
 
 # Links that would be broken on the published site: warnings for `kb build` (it may still
@@ -76,3 +80,44 @@ def _not_an_article(url: str, listed: list[str], articles: set[str] | None) -> s
         after = bisect.bisect_right(listed, url)  # `listed` is sorted: pages under `url` follow it
         return what if after < len(listed) and listed[after].startswith(url) else None
     return what
+
+
+_ALTERNATE = re.compile(r"<link\b[^>]*\brel=\"alternate\"[^>]*>", re.I)
+_ATTRIBUTE = re.compile(r"\b(hreflang|href)=\"([^\"]*)\"", re.I)
+
+
+def check_alternates(files: Iterable[OutputFile], base_url: str) -> list[Diagnostic]:
+    """An error for each page whose hreflang links do not pair up: each must be an absolute URL of a
+    page of the site that links back to it in the page's own language, with an x-default."""
+    base = base_url.rstrip("/")
+    pages: dict[str, dict[str, str]] = {}  # a page's URL -> {hreflang: href}
+    for file in files:
+        if not file.path.endswith(".html") or file.data is None or b'hreflang="' not in file.data:
+            continue
+        url = base + "/" + (file.path[: -len("index.html")] if file.path.endswith("index.html") else file.path)
+        links: dict[str, str] = {}
+        for tag in _ALTERNATE.findall(file.data.decode("utf-8", "replace").partition("</head>")[0]):
+            found = dict((k.lower(), html.unescape(v)) for k, v in _ATTRIBUTE.findall(tag))
+            if "hreflang" in found:
+                links[found["hreflang"]] = found.get("href", "")
+        if links:
+            pages[unquote(url)] = {lang: unquote(href) for lang, href in links.items()}
+    problems = []
+    for url, links in sorted(pages.items()):
+        shown = url[len(base) + 1:] or "/"
+        own = [lang for lang, href in links.items() if href == url and lang != "x-default"]
+        if not own:
+            problems.append(_error(shown, 1, 1, "its hreflang links do not name the page itself", in_content=False))
+        if "x-default" not in links:
+            problems.append(_error(shown, 1, 1, "its hreflang links have no x-default", in_content=False))
+        for lang, href in sorted(links.items()):
+            if not href.startswith(base + "/") or not href.startswith(("http://", "https://")):
+                problems.append(_error(shown, 1, 1, f"hreflang '{lang}' is not an absolute URL of the site: {href}",
+                                       in_content=False))
+            elif href not in pages:
+                problems.append(_error(shown, 1, 1, f"hreflang '{lang}' points at {href}, which has no hreflang "
+                                       "links (or is not a page of the site)", in_content=False))
+            elif lang != "x-default" and own and pages[href].get(own[0]) != url:
+                problems.append(_error(shown, 1, 1, f"hreflang '{lang}' points at {href}, which does not "
+                                       f"point back with hreflang '{own[0]}'", in_content=False))
+    return problems

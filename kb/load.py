@@ -23,6 +23,7 @@ from .content.outside import theme_links
 from .runner import Runner
 from .content.scaffold import placeholder_warnings
 from .content.site import assemble_site
+from .content.translations import place_translations, translated_links
 from .status import STATUS_FILE, load_status, status_links
 from .status.report import status_report
 from .render.theme import BUILTIN_THEMES, theme_dir
@@ -37,6 +38,7 @@ class Loaded:
     env: jinja2.Environment
     theme: Path
     warnings: tuple[Diagnostic, ...]
+    catalogs: object = None  # kb.render.i18n.Catalogs: the theme's words in every language of the site
 
 
 def load_site(options: BuildOptions, run: Runner) -> Loaded:
@@ -44,9 +46,10 @@ def load_site(options: BuildOptions, run: Runner) -> Loaded:
     root, found = options.content, _Found()  # every path found is relative to the content folder
     tree = found.take(discover_content(root))
     config = found.take(read_config(options, tree))
-    categories = found.take(load_categories(root, tree))
+    categories = found.take(load_categories(root, tree, config.languages))
     articles = found.take(parse_articles(root, tree.articles, config, categories, run))
     articles = found.take(date_articles(root, articles, run) if options.git_dates else (articles, []))
+    articles = found.take(place_translations(config, categories, articles))
     found.extend(d for a in articles for d in placeholder_warnings(a, a.source))
     now = build_clock(options.now)
     site = found.take(assemble_site(config, categories, tuple(articles), tree.assets, now, options.drafts, run))
@@ -105,6 +108,7 @@ def link_context(tree: Tree, site: Site, articles: list[Article]) -> LinkContext
         asset_urls=site.asset_urls,
         url_prefix=site.config.url_prefix,
         drafts=frozenset(a.source for a in articles if a.source not in published),
+        translated=translated_links(site.translations, site.config.default_language),
     )
 
 

@@ -12,6 +12,14 @@ if TYPE_CHECKING:
     from .status.model import StatusReport
 
 NOTICE_LEVELS = ("info", "warning", "critical")
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi"})
+RTL_SCRIPTS = frozenset({"arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg"})
+
+
+def is_rtl(code: str) -> bool:
+    """Whether `code` is written right to left: Arabic, Hebrew, Persian, Urdu… or in such a script."""
+    parts = code.lower().split("-")
+    return parts[0] in RTL_LANGUAGES or any(part in RTL_SCRIPTS for part in parts[1:])
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,33 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Language:
+    """One language of the site: its BCP 47 code, its own name, its direction, and the folder its
+    pages are under ("" for the default language, whose pages are at the root)."""
+
+    code: str
+    name: str
+    rtl: bool = False
+    path: str = ""
+
+    @property
+    def home(self) -> str:
+        """The site path of this language's home page: `/` or `/es/`."""
+        return f"/{self.path}/" if self.path else "/"
+
+
+@dataclass(frozen=True)
+class Localized:
+    """The site strings site.yaml gives for one language (`i18n: {es: {...}}`); None: the default's."""
+
+    title: str | None = None
+    tagline: str | None = None
+    notice_text: str | None = None
+    contact: Contact | None = None
+    footer_links: tuple[Link, ...] | None = None
+
+
+@dataclass(frozen=True)
 class MarkdownOptions:
     """Markdown settings from `site.yaml`."""
 
@@ -74,13 +109,50 @@ class SiteConfig:
     extra_keys: tuple[str, ...] = ()
     markdown: MarkdownOptions = MarkdownOptions()
     untrusted: bool = False  # writers are not trusted: see README, "Untrusted writers"
+    languages: tuple[Language, ...] = ()  # the default first; () on a one-language site: (language,)
+    fallback: str = "show"  # an untranslated article in a language's listings: "show" (its original) or "hide"
+    i18n: tuple[tuple[str, Localized], ...] = ()  # (code, its strings), in languages' order
 
     def __post_init__(self) -> None:
+        if not self.languages:
+            object.__setattr__(self, "languages", (Language(self.language, self.language, is_rtl(self.language)),))
         # one switch, two spellings: `untrusted: true` and the older `markdown: {raw_html: false}`
         if self.untrusted and self.markdown.raw_html:
             object.__setattr__(self, "markdown", dataclasses.replace(self.markdown, raw_html=False))
         elif not self.markdown.raw_html:
             object.__setattr__(self, "untrusted", True)
+
+    @property
+    def default_language(self) -> str:
+        """The default language's code (its pages are at the root)."""
+        return self.languages[0].code
+
+    @property
+    def multilingual(self) -> bool:
+        """Whether the site has more than one language."""
+        return len(self.languages) > 1
+
+    def language_of(self, code: str) -> Language:
+        """The Language of `code` (the default's when it is not one of the site's)."""
+        return next((lang for lang in self.languages if lang.code == code), self.languages[0])
+
+    def for_language(self, code: str) -> SiteConfig:
+        """This config as a page in `code` sees it: `language` is `code`, and the site strings are
+        that language's where site.yaml gives them."""
+        if code == self.language:
+            return self
+        strings = dict(self.i18n).get(code, Localized())
+        notice = self.notice
+        if notice is not None and strings.notice_text is not None:
+            notice = dataclasses.replace(notice, text=strings.notice_text)
+        return dataclasses.replace(
+            self, language=code,
+            title=strings.title if strings.title is not None else self.title,
+            tagline=strings.tagline if strings.tagline is not None else self.tagline,
+            notice=notice,
+            contact=strings.contact if strings.contact is not None else self.contact,
+            footer_links=strings.footer_links if strings.footer_links is not None else self.footer_links,
+        )
 
     @property
     def url_prefix(self) -> str:
@@ -100,6 +172,8 @@ class Category:
     order: int | None = None
     icon: str = ""
     parent: str | None = None  # the category's key, for a section
+    lang: str = ""  # the language of its title and URL ("" on a one-language site: the site's)
+    language: str = ""  # `language:` of its _category.yaml: the language its articles are written in
 
 
 @dataclass(frozen=True)
@@ -126,6 +200,11 @@ class Article:
     aliases: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     lines: dict[str, int] = field(default_factory=dict, compare=False)  # field -> line
+    lang: str = ""  # its language's code ("" until the translations are placed: see kb.content.translations)
+    original: str | None = None  # a translation: the source of the article it translates
+    translation_of: str | None = None  # `translation_of:` as written
+    source_hash: str | None = None  # `source_hash:`: the digest of the original's body it was translated from
+    suffix: str = ""  # the language suffix of its file name (`refund.es.md`: "es")
 
 
 @dataclass(frozen=True)
@@ -146,6 +225,7 @@ class LinkContext:
     asset_urls: dict[str, str] = field(default_factory=dict)  # such a file -> its path in the site, where not the same
     url_prefix: str = "/"
     drafts: frozenset[str] = frozenset()  # articles left out of this build as drafts
+    translated: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> {an article -> its version in it}
 
 
 @dataclass(frozen=True)
@@ -187,6 +267,9 @@ class Site:
     redirects: dict[str, str] = field(default_factory=dict)  # old path (an alias) -> the article's URL
     status: StatusReport | None = None
     asset_urls: dict[str, str] = field(default_factory=dict)  # a file's relative path -> its path in the site
+    localized: tuple[Category, ...] = ()  # the categories of the other languages (lang set)
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)  # original's source -> {code: source}, itself included
+    outdated: frozenset[str] = frozenset()  # translations whose original changed since they were translated
 
     def asset_url(self, rel: str) -> str:
         """Where a content file is published: under its folders' slugs (`Billing/media/x.png` at

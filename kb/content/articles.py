@@ -24,7 +24,7 @@ def parse_articles(
     run: Runner,
 ) -> tuple[list[Article], list[Diagnostic]]:
     """Every article file read and parsed, in order; the problems of those that cannot be."""
-    folder_urls = {c.key: c.url for c in categories}
+    folder_urls = {c.key: c.url for c in categories if not c.lang}
 
     def parse(rel: str) -> _Parsed:
         try:
@@ -56,7 +56,7 @@ def render_articles(
         return renderer.render(article, context, article.source)
 
     results = run.map("render", render, articles, salt=(repr(options), context.url_prefix),
-                      key=lambda a: (a.source, a.body_line, a.summary, a.body),
+                      key=lambda a: (a.source, a.lang, a.body_line, a.summary, a.body),
                       valid=lambda found: dependencies_hold(found.deps, context), progress=True)
     rendered = {article.source: result for article, result in zip(articles, results, strict=True)}
     found = [d for result in rendered.values() for d in result.diagnostics]

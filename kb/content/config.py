@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..errors import Diagnostic, error, printable, warning
 from ..model import NOTICE_LEVELS, Contact, Link, MarkdownOptions, Notice, SiteConfig
+from .languages import read_fallback, read_i18n, read_language, read_languages
 from .schema import Reader
 from ..render.sitefile import read_site_file
 from ..render.urls import URL_SCHEME, is_absolute_base
@@ -22,6 +23,7 @@ SITE_FILE = "site.yaml"
 SITE_KEYS = (
     "title", "tagline", "base_url", "language", "logo", "contact", "notice",
     "footer_links", "theme", "extra_keys", "markdown", "edit_url", "favicon", "untrusted",
+    "languages", "fallback", "i18n",
 )
 CONTACT_KEYS = ("email", "url", "form")
 NOTICE_KEYS = ("text", "level", "start", "end")
@@ -69,19 +71,20 @@ def parse_config(doc: YamlDoc, shown: str, root: Path | None = None) -> tuple[Si
     if base_url and not (is_absolute_base(base_url) or base_url.startswith("/")):
         r.at(("base_url",), f"base_url must start with http://, https:// or /, not '{base_url}'")
         base_url = ""
+    languages = read_languages(r, read_language(r))
     config = SiteConfig(
         title=r.string("title", default=defaults.title) or defaults.title,
         tagline=r.string("tagline", default="") or "",
         base_url=base_url,
-        language=_language(r),
+        language=languages[0].code,
+        languages=languages,
+        fallback=read_fallback(r),
+        i18n=read_i18n(r, languages, lambda at: _contact(r, at), lambda at: _links(r, at)),
         logo=r.string("logo"),
         favicon=read_site_file(r, "favicon", root),
-        contact=Contact(
-            email=r.string("contact", "email"), url=_url(r, ("contact", "url"), MAIL),
-            form=_url(r, ("contact", "form"), WEB),
-        ),
+        contact=_contact(r, ("contact",)),
         notice=_notice(r),
-        footer_links=_links(r),
+        footer_links=_links(r, ("footer_links",)),
         theme=_theme(r, root),
         edit_url=_edit_url(r),
         extra_keys=r.strings("extra_keys"),
@@ -138,30 +141,6 @@ def _check_logo(r: Reader, logo: str, root: Path | None) -> bool:
         r.at(("logo",), f"logo '{logo}' is a symbolic link that leads outside the content folder")
         return False
     return True
-
-
-# a well-formed BCP 47 tag (RFC 5646 section 2.1) with a two- or three-letter language: language, script,
-# region, variants, extensions, private use
-_BCP47 = re.compile(
-    r"[a-z]{2,3}(?:-[a-z]{3}){0,3}(?:-[a-z]{4})?(?:-(?:[a-z]{2}|[0-9]{3}))?"
-    r"(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*(?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*(?:-x(?:-[a-z0-9]{1,8})+)?"
-    r"|x(?:-[a-z0-9]{1,8})+",
-    re.I | re.A,
-)
-
-
-def _language(r: Reader) -> str:
-    """`language`: a BCP 47 tag such as `en`, `pt-BR` or `zh-Hant`; `en_US` is read as `en-US`."""
-    code = r.string("language", default="en") or "en"
-    if _BCP47.fullmatch(code):
-        return code
-    hyphens = code.replace("_", "-")
-    if _BCP47.fullmatch(hyphens):
-        r.warn(("language",), f"language '{code}' is written '{hyphens}' (BCP 47 joins its parts with '-')",
-               kind="language with '_'")
-        return hyphens
-    r.at(("language",), f"language '{code}' is not a language code such as 'en', 'fr' or 'pt-BR' (BCP 47)")
-    return "en"
 
 
 def _theme(r: Reader, root: Path | None) -> str:
@@ -229,20 +208,30 @@ def _notice(r: Reader) -> Notice | None:
     return Notice(text=text, level=level, start=start, end=end) if text else None
 
 
-def _links(r: Reader) -> tuple[Link, ...]:
-    raw = r.raw("footer_links")
+def _contact(r: Reader, at: tuple) -> Contact:
+    """`contact` (or a language's, at `at`): how readers reach the team."""
+    if len(at) > 1:
+        if r.raw(*at) is not None and not isinstance(r.raw(*at), dict):
+            r.at(at, "contact must be a mapping with email, url, form")
+        r.unknown_keys(at, CONTACT_KEYS, what="setting")
+    return Contact(email=r.string(*at, "email"), url=_url(r, (*at, "url"), MAIL), form=_url(r, (*at, "form"), WEB))
+
+
+def _links(r: Reader, at: tuple) -> tuple[Link, ...]:
+    """`footer_links` (or a language's, at `at`): a list of {title, url}."""
+    raw = r.raw(*at)
     if not isinstance(raw, list):
         if raw is not None:
-            r.at(("footer_links",), "footer_links must be a list of {title, url}")
+            r.at(at, "footer_links must be a list of {title, url}")
         return ()
     links = []
     for index, _ in enumerate(raw):
         if not isinstance(raw[index], dict):
-            r.at(("footer_links", index), "each footer link needs a title and a url")
+            r.at((*at, index), "each footer link needs a title and a url")
             continue
-        r.unknown_keys(("footer_links", index), LINK_KEYS, what="setting")
-        title = r.string("footer_links", index, "title", required=True)
-        url = r.string("footer_links", index, "url", required=True) and _url(r, ("footer_links", index, "url"), MAIL)
+        r.unknown_keys((*at, index), LINK_KEYS, what="setting")
+        title = r.string(*at, index, "title", required=True)
+        url = r.string(*at, index, "url", required=True) and _url(r, (*at, index, "url"), MAIL)
         if title and url:
             links.append(Link(title, url))
     return tuple(links)

@@ -49,7 +49,7 @@ def discover(root: Path) -> SourceTree:
                 if not prefix and name in RESERVED_ROOT:  # read by kb, not published: they must be inside too
                     outside.extend(f"{rel}/{found}" if found else rel for found in links_out(Path(entry.path), top))
                     continue
-                if name == CATEGORY_FILE:
+                if name == CATEGORY_FILE or (name.startswith("_category.") and name.endswith(".yaml")):  # `_category.es.yaml` too
                     if leads_out(Path(entry.path), top):
                         outside.append(rel)
                     else:

@@ -24,6 +24,7 @@ class LinkRewriter(Treeprocessor):
         super().__init__(md)
         self.raw_html = raw_html
         self.source = ""
+        self.lang = ""  # the article's language, when not the default: its links go to that language's versions
         self.context = LinkContext()
         self.problems: list[tuple[str, str]] = []
         self.fragments: list[tuple[str, str, str]] = []  # (article source, #fragment, link as written)
@@ -45,7 +46,7 @@ class LinkRewriter(Treeprocessor):
 
     def _rewrite_value(self, value: str, image: bool) -> str | None:
         """A link's new value (None: as it was), noting its problem, fragment and dependency."""
-        found = resolve_link(value, image, self.source, self.context, self.raw_html)
+        found = resolve_link(value, image, self.source, self.context, self.raw_html, self.lang)
         if found.dependency is not None:
             self.deps.append(found.dependency)
         if found.problem is not None:
@@ -68,8 +69,9 @@ class ResolvedLink:
     fragment: tuple[str, str] | None = None  # (article source, #fragment) to check
 
 
-def resolve_link(written: str, image: bool, source: str, context: LinkContext, raw_html: bool) -> ResolvedLink:
-    """A link or image target written in the article `source`, pointed at its published URL."""
+def resolve_link(written: str, image: bool, source: str, context: LinkContext, raw_html: bool, lang: str = "") -> ResolvedLink:
+    """A link or image target written in the article `source` (in language `lang`, "" for the
+    default), pointed at its published URL: a link to an article, at its version in `lang` if any."""
     value = written.strip()
     if _SCHEME.match(value):
         if not raw_html and value.lower().startswith(("javascript:", "vbscript:", "data:")):
@@ -86,9 +88,10 @@ def resolve_link(written: str, image: bool, source: str, context: LinkContext, r
     here = posixpath.dirname(source)
     path = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(here, target))
     fragment = f"#{parts.fragment}" if parts.fragment else ""
-    dependency = link_dependency(path, context)  # what the context says of this target
+    dependency = link_dependency(path, context, lang)  # what the context says of this target
     if dependency[0] == "md":
-        _, _, url, draft = dependency
+        url, draft = dependency[2], dependency[3]
+        path = dependency[5] if len(dependency) > 4 else path  # the version in the article's language
         if draft:
             return ResolvedLink(None, dependency, f"link to draft article '{target}' (drafts are not published)")
         if url is None:
@@ -106,9 +109,13 @@ def resolve_link(written: str, image: bool, source: str, context: LinkContext, r
     return ResolvedLink(None, dependency)
 
 
-def link_dependency(path: str, context: LinkContext) -> tuple:
-    """What a link to `path` made of the context: an article's URL and draft flag, or whether a file exists."""
+def link_dependency(path: str, context: LinkContext, lang: str = "") -> tuple:
+    """What a link to `path` made of the context: an article's URL and draft flag (from an article
+    in another language than the default, of the version in its language), or whether a file exists."""
     if path.lower().endswith(".md"):
+        if context.translated:  # a site of several languages
+            target = context.translated.get(lang, {}).get(path, path)
+            return ("md", path, context.urls.get(target), path in context.drafts, lang, target)
         return ("md", path, context.urls.get(path), path in context.drafts)
     present = path in context.assets
     return ("file", path, present, "" if present else _case_hint(path, context.assets),
@@ -117,7 +124,7 @@ def link_dependency(path: str, context: LinkContext) -> tuple:
 
 def dependencies_hold(deps: tuple, context: LinkContext) -> bool:
     """True when every link target an earlier rendering looked up is the same in `context`."""
-    return all(link_dependency(dep[1], context) == dep for dep in deps)
+    return all(link_dependency(dep[1], context, dep[4] if len(dep) > 4 and dep[0] == "md" else "") == dep for dep in deps)
 
 
 def _case_hint(path: str, assets: frozenset[str]) -> str:

@@ -215,6 +215,7 @@ class MarkdownRenderer:
         md, links = self._instance(article.body)
         md.reset()
         links.source = article.source
+        links.lang = article.lang
         links.context = context
         links.problems = []
         links.fragments = []

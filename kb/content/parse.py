@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -10,79 +11,20 @@ from .discover import (  # noqa: F401 - kb.content's API
 )
 from ..errors import Diagnostic, error, warning
 from ..model import Article, Category, SiteConfig
+from .languages import looks_like_language, suffix_language
 from .schema import Reader
+from .categories import CATEGORY_KEYS, ROOT_CATEGORY_TITLE, load_categories  # noqa: F401 - kb.content's API
 from .slugs import is_safe_slug, slugify, title_from_name
 from .textio import ARTICLE_LIMIT, read_text
 from .yamlpos import YamlProblem, load_yaml
 
 ARTICLE_KEYS = (
     "title", "summary", "description", "slug", "tags", "date", "updated", "draft",
-    "featured", "order", "id", "aliases", "related", "faq",
+    "featured", "order", "id", "aliases", "related", "faq", "language", "translation_of", "source_hash",
 )
-CATEGORY_KEYS = ("title", "description", "order", "icon", "slug")
-ROOT_CATEGORY_TITLE = "General"
+_HASH = re.compile(r"[0-9a-f]{8,64}")
 _FENCE = re.compile(r"^---[ \t]*$")
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
-
-
-def load_categories(
-    root: Path, tree: SourceTree
-) -> tuple[tuple[Category, ...], tuple[Diagnostic, ...]]:
-    """One Category per first-level folder and one per second-level folder holding articles."""
-    meta: dict[str, tuple[dict, Reader | None]] = {}
-    diagnostics: list[Diagnostic] = []
-    for rel in tree.category_files:
-        folder = rel.rpartition("/")[0]
-        shown = rel
-        text, problem = read_text(root / rel, shown, ARTICLE_LIMIT)
-        if problem:
-            diagnostics.append(problem)
-            continue
-        try:
-            doc = load_yaml(text, anchors_in=CATEGORY_FILE)
-        except YamlProblem as exc:
-            diagnostics.append(error(shown, exc.line, exc.col, exc.message))
-            continue
-        if doc.data is not None and not isinstance(doc.data, dict):
-            diagnostics.append(error(shown, 1, 1, "_category.yaml must be a mapping"))
-            continue
-        reader = Reader(doc, shown)
-        reader.unknown_keys((), CATEGORY_KEYS, what="category field")
-        reader.blank("title")
-        reader.blank("slug")
-        meta[folder] = (doc.data or {}, reader)
-    folders: set[str] = set()
-    for rel in tree.articles:
-        parts = rel.split("/")[:-1]
-        folders.add(parts[0] if parts else "")
-        if len(parts) >= 2:
-            folders.add("/".join(parts[:2]))
-    categories = []
-    for key in sorted(folders, key=lambda k: (k.count("/"), k)):
-        data, reader = meta.get(key, ({}, None))
-        name = key.rpartition("/")[2]
-        parent = key.rpartition("/")[0] if "/" in key else None
-        title = (reader.string("title") if reader else None) or (
-            title_from_name(name) if key else ROOT_CATEGORY_TITLE
-        )
-        slug = (reader.string("slug") if reader else None) or slugify(name or ROOT_CATEGORY_TITLE)
-        if not is_safe_slug(slug):
-            shown = f"{key}/{CATEGORY_FILE}" if reader else key
-            pos = reader.doc.value_pos("slug") if reader else (1, 1)
-            diagnostics.append(error(shown, *pos, f"folder '{name}' gives no usable URL; add a slug in {CATEGORY_FILE}"))
-            slug = "category"
-        base = next((c.url for c in categories if c.key == parent), "/") if parent is not None else "/"
-        categories.append(Category(
-            key=key, slug=slug, title=title, url=f"{base}{slug}/",
-            description=(reader.string("description", default="") if reader else "") or "",
-            order=reader.integer("order") if reader else None,
-            icon=(reader.string("icon", default="") if reader else "") or "",
-            parent=parent,
-        ))
-    for _, reader in meta.values():
-        if reader:
-            diagnostics.extend(reader.diagnostics)
-    return tuple(categories), tuple(diagnostics)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int] | str:
@@ -102,7 +44,32 @@ def split_front_matter(text: str) -> tuple[str | None, str, int] | str:
 def parse_article(
     rel: str, text: str, shown: str, config: SiteConfig, folder_urls: dict[str, str]
 ) -> tuple[Article | None, tuple[Diagnostic, ...]]:
-    """Validate one article's front matter and place it in the site."""
+    """Validate one article's front matter and place it in the site; on a site of several
+    languages, note the language its file name gives (`refund.es.md`)."""
+    article, found = _parse_article(rel, text, shown, config, folder_urls)
+    if not config.multilingual:
+        return article, found
+    name = rel.rpartition("/")[2]
+    suffix = suffix_language(name, config.languages)
+    if suffix is None:
+        unknown = name[:-3].rpartition(".")[2] if name.count(".") >= 2 else ""
+        if unknown and looks_like_language(unknown):
+            listed = ", ".join(lang.code for lang in config.languages)
+            return None, (*found, error(shown, 1, 1, f"language '{unknown}' of the file name is not one of the "
+                                                       f"site's languages ({listed})"))
+        return article, found
+    if article is None:
+        return article, found
+    code = suffix[0]
+    if article.lang and article.lang != code:
+        line = article.lines.get("language", 1)
+        return None, (*found, error(shown, line, 1, f"language '{article.lang}' differs from the file name's '{code}'"))
+    return dataclasses.replace(article, lang=code, suffix=code), found
+
+
+def _parse_article(
+    rel: str, text: str, shown: str, config: SiteConfig, folder_urls: dict[str, str]
+) -> tuple[Article | None, tuple[Diagnostic, ...]]:
     if not text.strip():
         return None, (error(shown, 1, 1, "file is empty"),)
     split = split_front_matter(text)
@@ -151,6 +118,9 @@ def parse_article(
         "id": r.string("id"),
         "aliases": r.strings("aliases"),
         "related": r.strings("related"),
+        "lang": _language(r, config),
+        "translation_of": r.string("translation_of"),
+        "source_hash": _source_hash(r),
         "lines": {str(k): doc.key_pos(k)[0] + 1 for k in doc.data},
     }
     if fields["date"] and fields["updated"] and fields["updated"] < fields["date"]:
@@ -158,6 +128,28 @@ def parse_article(
     if any(d.is_error for d in r.diagnostics):
         return None, tuple(r.diagnostics)
     return _place(rel, shown, fields, r, body, body_line, folder_urls)
+
+
+def _language(r: Reader, config: SiteConfig) -> str:
+    """`language`: the language the article is written in, one of the site's ("" for the default)."""
+    written = r.string("language")
+    if not written:
+        return ""
+    code = next((lang.code for lang in config.languages if written.lower() in (lang.code.lower(), lang.path)), None)
+    if code is None:
+        r.at(("language",), f"language '{written}' is not one of the site's languages "
+                            f"({', '.join(lang.code for lang in config.languages)})")
+        return ""
+    return "" if code == config.default_language else code
+
+
+def _source_hash(r: Reader) -> str | None:
+    """`source_hash`: the digest `kb translate done` writes (hexadecimal)."""
+    value = r.string("source_hash")
+    if value is not None and not _HASH.fullmatch(value):
+        r.at(("source_hash",), f"source_hash '{value}' is not a hash; it is written by 'kb translate done'")
+        return None
+    return value
 
 
 def _place(rel, shown, fields, reader, body, body_line, folder_urls):

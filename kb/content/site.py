@@ -13,6 +13,7 @@ from ..errors import Diagnostic, error, warning
 from ..runner import Runner
 from ..model import Article, Category, Site, SiteConfig
 from ..render.urls import alias_path, asset_path
+from .translations import edition_articles, is_outdated, translation_groups
 
 RELATED_LIMIT = 5
 COMMON_TAG = 100  # a tag on more articles than this is not counted when ranking related articles
@@ -49,7 +50,10 @@ def assemble_site(
     kept = tuple(a for a in articles if drafts or not a.draft)
     diagnostics: list[Diagnostic] = []
     owners: dict[str, str] = {}
-    for category in categories:
+    localized = tuple(c for c in categories if c.lang)
+    categories = tuple(c for c in categories if not c.lang)
+    _language_folders(config, categories, kept, diagnostics)
+    for category in (*categories, *localized):
         where = category.key or "."
         if category.url in owners:
             diagnostics.append(error(where, 1, 1, f"folders '{owners[category.url]}' and '{category.key}' share the URL {category.url}"))
@@ -62,9 +66,9 @@ def assemble_site(
             diagnostics.append(error(article.source, article.lines.get("slug", 1), 1, f"URL {article.url} is reserved for kb's own pages"))
         owners[article.url] = article.source
     redirects = _redirects(kept, owners, diagnostics)
-    titles: dict[str, str] = {}
+    titles: dict[tuple[str, str], str] = {}
     for article in kept:
-        key = article.title.casefold()
+        key = (article.lang, article.title.casefold())
         if key in titles:
             diagnostics.append(warning(article.source, article.lines.get("title", 1), 1,
                                        f"title '{article.title}' is also used by '{titles[key]}'", "duplicate title"))
@@ -87,7 +91,8 @@ def assemble_site(
             elif target != article.source:
                 explicit.append(target)
         related[article.source] = tuple(dict.fromkeys(explicit))
-    related = _related(kept, related, run.memo("related") if run is not None else None)
+    groups = translation_groups(kept, config.default_language) if config.multilingual else {}
+    related = _related_by_language(config, kept, groups, related, run)
     ordered_categories = tuple(sorted(categories, key=category_sort_key))
     folders = {c.key: c.url for c in categories if c.key}
     published = {rel: path for rel in assets if (path := asset_path(rel, folders)) != rel}
@@ -101,8 +106,53 @@ def assemble_site(
         related=related,
         redirects=redirects,
         asset_urls=published,
+        localized=tuple(sorted(localized, key=category_sort_key)),
+        translations=groups,
+        outdated=frozenset(a.source for a in kept if a.original in by_source and is_outdated(a, by_source[a.original])),
     )
     return site, tuple(diagnostics)
+
+
+def _language_folders(config: SiteConfig, categories: tuple[Category, ...], articles: tuple[Article, ...],
+                      diagnostics: list[Diagnostic]) -> None:
+    """The other languages' folders (`/es/`) are theirs: no topic or article of the default language there."""
+    folders = {lang.path: lang for lang in config.languages[1:]}
+    if not folders:
+        return
+    for category in categories:
+        lang = folders.get(category.url.strip("/").partition("/")[0])
+        if lang is not None and category.parent is None:
+            diagnostics.append(error(category.key or ".", 1, 1, f"URL {category.url} is where the pages in {lang.name} "
+                                     f"go; give the folder another slug in _category.yaml"))
+    for article in articles:
+        lang = folders.get(article.url.strip("/").partition("/")[0])
+        if lang is not None and not article.lang and article.category == "":
+            diagnostics.append(error(article.source, article.lines.get("slug", 1), 1,
+                                     f"URL {article.url} is where the pages in {lang.name} go; give it another slug"))
+
+
+def _related_by_language(
+    config: SiteConfig, articles: tuple[Article, ...], groups: dict[str, dict[str, str]],
+    explicit: dict[str, tuple[str, ...]], run: Runner | None,
+) -> dict[str, tuple[str, ...]]:
+    """Related articles, chosen in each language among the articles its pages list."""
+    if not config.multilingual:
+        return _related(articles, explicit, run.memo("related") if run is not None else None)
+    related: dict[str, tuple[str, ...]] = {}
+    default = config.default_language
+    for lang in config.languages:
+        code = "" if lang.code == default else lang.code
+        listed = edition_articles(articles, groups, lang.code, default, config.fallback)
+        here = {a.source: tuple(_in_language(t, lang.code, groups) for t in explicit.get(a.source, ())) for a in listed}
+        memo = run.memo(f"related {lang.code}") if run is not None else None
+        found = _related(listed, here, memo)
+        related.update((a.source, found[a.source]) for a in listed if a.lang == code)
+    return related
+
+
+def _in_language(source: str, code: str, groups: dict[str, dict[str, str]]) -> str:
+    """The version of `source`'s article in language `code`, when it has one; else `source`."""
+    return groups.get(source, {}).get(code, source)
 
 
 def _redirects(articles: tuple[Article, ...], owners: dict[str, str], diagnostics: list[Diagnostic]) -> dict[str, str]:

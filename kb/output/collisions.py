@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import Diagnostic, error
 from ..model import Site
 from .folder import MARKER
-from ..render.pages import MANIFEST, REDIRECTS, page_list, static_paths
+from ..render.pages import MANIFEST, REDIRECTS, all_pages, static_paths
 from ..search import SUBDIR as SEARCH_FOLDER
 from ..status.api import API_FILES
 from ..status.model import StatusFile
@@ -109,7 +109,7 @@ def _outputs(site: Site, status: StatusFile | None, theme: Path | None, root: Pa
     keys = [i.key for i in status.incidents] if status is not None else None
     found: list[tuple[str, tuple]] = [
         (path, what if what[0] in _CONTENT_PAGES else ("kb", _KB_PAGES.get(what[0], path) if path.endswith(".html") else path))
-        for path, _, what in page_list(site, keys)
+        for path, _, what in all_pages(site, keys)
     ]
     found += [(site.asset_url(rel), ("file", rel)) for rel in site.assets]
     themes = [d for d in (theme_dir("default", root), theme) if d is not None]

@@ -19,9 +19,14 @@ from ..runner import Runner
 from ..status.api import api_files
 from .contexts import articles as article_pages, feeds as feed_pages, site as site_pages, status as status_pages
 from .contexts.shared import PageBuilder
+from .editions import editions
 from .loader import template_problem
 from ..content.textio import read_bytes
 from .theme import theme_dir
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .i18n import Catalogs
 from .urls import incident_path, index_file, is_absolute_base, redirect_file, site_url, tag_key
 
 REDIRECTS = "_redirects"
@@ -33,18 +38,28 @@ Job = tuple[str, str, Callable[[], dict]]  # output path, template name, the con
 
 def render_site(
     site: Site, rendered: dict[str, RenderedArticle], env: jinja2.Environment, theme: Path, root: Path, run: Runner,
+    catalogs: Catalogs | None = None,
 ) -> tuple[list[OutputFile], tuple[Diagnostic, ...]]:
-    """Every page, feed and file of the site; a template's problem becomes a diagnostic (the first
-    stops the rendering)."""
-    pages = PageBuilder(site, rendered)
+    """Every page, feed and file of the site, in every language; a template's problem becomes a
+    diagnostic (the first stops the rendering)."""
+    builders = page_builders(site, rendered, catalogs)
     folders = tuple(getattr(env.loader, "searchpath", []))
-    files, problems = render_pages(page_jobs(site, pages), env, run, (folders, site.config.url_prefix, site.config.untrusted))
-    files.extend(other_files(site, pages, theme, root))
+    salt = (folders, site.config.url_prefix, site.config.untrusted, getattr(catalogs, "digest", None))
+    jobs = [job for pages in builders for job in page_jobs(pages.site, pages)]
+    files, problems = render_pages(jobs, env, run, salt)
+    files.extend(other_files(site, builders[0], theme, root))
     files.append(OutputFile(MARKER, MARKER_TEXT))
     if site.redirects:
         files.append(OutputFile(REDIRECTS, redirects_file(site.redirects, site.config.url_prefix)))
     files.append(OutputFile(MANIFEST, manifest(files, site.redirects, [a.url for a in site.articles])))
     return files, tuple(problems)
+
+
+def page_builders(site: Site, rendered: dict[str, RenderedArticle], catalogs: Catalogs | None = None) -> list[PageBuilder]:
+    """A PageBuilder for each language's edition of the site, the default language's first."""
+    found = editions(site)
+    return [PageBuilder(edition, rendered, found, catalogs.gettext(code) if catalogs is not None else None)
+            for code, edition in found.items()]
 
 
 def render_pages(jobs: list[Job], env: jinja2.Environment, run: Runner, salt: object = None) -> tuple[list[OutputFile], list[Diagnostic]]:
@@ -85,18 +100,32 @@ def render_page(env: jinja2.Environment, templates: dict[str, jinja2.Template], 
 Page = tuple[str, str, tuple]  # output path, template name, what the page shows: ("article", Article), ("tag", key)…
 
 
+def all_pages(site: Site, incidents: list[str] | None = None) -> list[Page]:
+    """Every page of every language's edition of the site (see `page_list`)."""
+    return [page for edition in editions(site).values() for page in page_list(edition, incidents)]
+
+
 def page_list(site: Site, incidents: list[str] | None = None) -> list[Page]:
-    """Every page of the site, in a fixed order; with `incidents`, the status pages of these incident
-    keys (else of the status report's)."""
-    pages: list[Page] = [("index.html", "home.html", ("home",))]
+    """Every page of one language's edition of the site, in a fixed order; with `incidents`, the
+    status pages of these incident keys (else of the status report's). The pages made once for the
+    whole site (status, sitemap, robots.txt, redirects) are the default language's."""
+    config = site.config
+    own = "" if config.language == config.default_language else config.language
+    home = config.language_of(config.language).home.lstrip("/")  # "" or "es/"
+    articles = [a for a in site.articles if a.lang == own]
+    pages: list[Page] = [(home + "index.html", "home.html", ("home",))]
     pages += [(index_file(c.url), "category.html", ("category", c)) for c in site.categories]
-    pages += [(index_file(a.url), "article.html", ("article", a)) for a in site.articles]
+    pages += [(index_file(a.url), "article.html", ("article", a)) for a in articles]
     tags = sorted({tag_key(tag) for a in site.articles for tag in a.tags})
     if tags:
-        pages.append(("tags/index.html", "tags.html", ("tags",)))
-        pages += [(index_file(f"/tags/{key}/"), "tag.html", ("tag", key)) for key in tags]
-    pages.append(("search/index.html", "search.html", ("search",)))
-    pages.append(("contact/index.html", "contact.html", ("contact",)))
+        pages.append((home + "tags/index.html", "tags.html", ("tags",)))
+        pages += [(home + index_file(f"/tags/{key}/"), "tag.html", ("tag", key)) for key in tags]
+    pages.append((home + "search/index.html", "search.html", ("search",)))
+    pages.append((home + "contact/index.html", "contact.html", ("contact",)))
+    if own:
+        pages.append((home + "feed.xml", "feed.xml", ("feed",)))
+        pages.append((home + "404.html", "404.html", ("not found",)))
+        return pages
     if incidents is None and site.status is not None:
         incidents = [view.incident.key for view in (*site.status.incidents, *site.status.maintenances)]
     if incidents is not None:

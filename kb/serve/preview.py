@@ -24,7 +24,7 @@ from ..errors import ContentError, Diagnostic, KbError, NoContentFolder, Templat
 from ..content.markdown import MarkdownRenderer
 from ..model import LinkContext, OutputFile
 from .overlay import LIVE_PATH, LIVE_SCRIPT, inject, problems_data
-from ..render.pages import Job, other_files, page_jobs, render_page, render_site
+from ..render.pages import Job, other_files, page_builders, page_jobs, render_page, render_site
 from ..search import index_site
 from ..render.contexts.shared import PageBuilder
 
@@ -83,9 +83,9 @@ class Preview:
             where = f" '{exc.filename}'" if isinstance(exc, OSError) and exc.filename else ""
             self.say(f"kb: cannot build{where}: {message}; still serving the last good site")
             return
-        pages = PageBuilder(prepared.site, prepared.rendered)
-        jobs = {job[0]: job for job in page_jobs(prepared.site, pages)}
-        files = {f.path: f for f in other_files(prepared.site, pages, prepared.theme, self.options.content)}
+        builders = page_builders(prepared.site, prepared.rendered, prepared.catalogs)
+        jobs = {job[0]: job for pages in builders for job in page_jobs(pages.site, pages)}
+        files = {f.path: f for f in other_files(prepared.site, builders[0], prepared.theme, self.options.content)}
         warnings = located(prepared.warnings, self.display)
         counted = self._report_warnings(warnings, first=self.plan is None)
         self._publish(Plan(prepared, jobs, files, {}), (), warnings)
@@ -138,7 +138,8 @@ class Preview:
         if plan is None or version == self.search_version:
             return
         prepared = plan.prepared
-        files, _ = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, self.options.content, Runner())
+        files, _ = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, self.options.content, Runner(),
+                                  prepared.catalogs)
         try:
             write_site(files, self.search_dir,
                        before_swap=lambda staging: index_site(staging, prepared.site.config.language, Runner()))

@@ -12,7 +12,7 @@ from .shared import PageBuilder
 
 def home(b: PageBuilder) -> dict:
     """The home page: tagline, notice, featured articles, a card per category."""
-    context = b.common(b.site.config.title, "/", b.site.config.tagline)
+    context = b.common(b.site.config.title, b.home, b.site.config.tagline, versions=b.versions("own", "/"))
     context["featured"] = [b.item(a) for a in b.site.articles if a.featured]
     context["cards"] = [b.card(c) for c in b.top if b.articles_under(c)]
     return context
@@ -20,8 +20,8 @@ def home(b: PageBuilder) -> dict:
 
 def category(b: PageBuilder, category: Category) -> dict:
     """A category or section page: its sections, then every article with an excerpt."""
-    description = category.description or f"Articles about {category.title}."
-    context = b.common(category.title, category.url, description)
+    description = category.description or b._("Articles about %(topic)s.") % {"topic": category.title}
+    context = b.common(category.title, category.url, description, versions=b.versions("category", category.key))
     context["category"] = {"title": category.title, "description": category.description, "url": category.url}
     context["breadcrumbs"] = b.crumbs(category.parent) if category.parent else b.crumbs(None)
     trail = [(c["title"], b.absolute(c["url"])) for c in context["breadcrumbs"]]
@@ -39,7 +39,8 @@ def article(b: PageBuilder, article: Article) -> dict:
     """An article page: breadcrumbs, body, table of contents, tags, related articles."""
     rendered = b.rendered[article.source]
     config = b.site.config
-    context = b.common(article.title, article.url, rendered.excerpt, kind="article")
+    context = b.common(article.title, article.url, rendered.excerpt, kind="article",
+                       versions=b.versions("article", article.source))
     minimum = config.markdown.toc_min_headings
     context["breadcrumbs"] = b.crumbs(article.section or article.category)
     context["article"] = {
@@ -52,10 +53,11 @@ def article(b: PageBuilder, article: Article) -> dict:
         "updated": article.updated or article.date,
         "draft": article.draft,
         "toc": [e for e in rendered.toc] if minimum and len(rendered.toc) >= minimum else [],
-        "tags": [{"name": t, "url": tag_url(t)} for t in article.tags],
+        "tags": [{"name": t, "url": b.local(tag_url(t))} for t in article.tags],
         "related": [b.item(b.by_source[s]) for s in b.site.related.get(article.source, ()) if s in b.by_source],
         "known_issues": b.known_issues.get(article.source, []),
         "edit_url": config.edit_url.replace("{path}", quote(article.source)) if config.edit_url else "",
+        "outdated": b.outdated(article),
     }
     url = b.absolute(article.url)
     trail = [(c["title"], b.absolute(c["url"])) for c in context["breadcrumbs"]]

@@ -17,7 +17,7 @@ def feed(b: PageBuilder) -> dict:
     """/feed.xml: the newest and most recently updated articles (drafts never)."""
     site = b.site
     config = site.config
-    newest = sorted((a for a in site.articles if not a.draft),
+    newest = sorted((a for a in site.articles if not a.draft and a.lang == b.lang),
                     key=lambda a: (a.updated or a.date or dt.date.min, a.url), reverse=True)[:FEED_ARTICLES]
     entries = []
     for article in newest:
@@ -31,34 +31,44 @@ def feed(b: PageBuilder) -> dict:
             "category": b.categories[article.category].title,
         })
     updated = entries[0]["updated"] if entries else f"{site.today.isoformat()}T00:00:00Z"
-    return {"feed": {
-        "title": f"{config.title}: new and updated articles", "link": b.absolute("/"),
-        "self": b.absolute("/feed.xml"), "updated": updated, "entries": entries,
-        "id": uuid.uuid5(uuid.NAMESPACE_URL, "kb-feed:" + (config.base_url or config.title)).urn,
+    name = (config.base_url or config.title) + (b.home if b.lang else "")  # the default language's as it ever was
+    return {"lang": config.language, "feed": {
+        "title": b._("%(title)s: new and updated articles") % {"title": config.title}, "link": b.absolute(b.home),
+        "self": b.absolute(b.local("/feed.xml")), "updated": updated, "entries": entries, "language": config.language,
+        "id": uuid.uuid5(uuid.NAMESPACE_URL, "kb-feed:" + name).urn,
     }}
 
 
 def sitemap(b: PageBuilder) -> dict:
-    """Every listed URL with its last change, for sitemap.xml (and robots.txt, which names it)."""
-    site = b.site
-    base = site.config.base_url.rstrip("/")
-    newest = [a.updated or a.date for a in site.articles if not a.draft and (a.updated or a.date)]
-    entries = [{"loc": base + "/", "lastmod": max(newest, default=None)}]
-    for category in site.categories:
-        dates = [a.updated or a.date for a in b.articles_under(category) if not a.draft and (a.updated or a.date)]
-        entries.append({"loc": base + quote(category.url), "lastmod": max(dates, default=None)})
-    entries += [
-        {"loc": base + quote(a.url), "lastmod": a.updated or a.date}
-        for a in sorted(site.articles, key=lambda a: a.url) if not a.draft
-    ]
-    return {"entries": entries, "base_url": site.config.base_url}
+    """Every listed URL with its last change and its other languages' versions, for sitemap.xml
+    (and robots.txt, which names it)."""
+    base = b.site.config.base_url.rstrip("/")
+    entries = []
+    for code, site in b.editions.items():
+        pages = b if site is b.site else PageBuilder(site, b.rendered, b.editions, b._)
+        own = [a for a in site.articles if not a.draft and a.lang == pages.lang]
+        newest = [a.updated or a.date for a in own if a.updated or a.date]
+        entries.append({"loc": base + quote(pages.home), "lastmod": max(newest, default=None),
+                        "alternates": pages.languages(b.versions("own", "/"))[1]})
+        for category in site.categories:
+            dates = [a.updated or a.date for a in pages.articles_under(category)
+                     if not a.draft and (a.updated or a.date) and a.lang == pages.lang]
+            entries.append({"loc": base + quote(category.url), "lastmod": max(dates, default=None),
+                            "alternates": pages.languages(b.versions("category", category.key))[1]})
+        entries += [
+            {"loc": base + quote(a.url), "lastmod": a.updated or a.date,
+             "alternates": pages.languages(b.versions("article", a.source))[1]}
+            for a in sorted(own, key=lambda a: a.url)
+        ]
+    return {"lang": b.site.config.language, "entries": entries, "base_url": b.site.config.base_url}
 
 
 def redirect(b: PageBuilder, old: str) -> dict:
     """The page at an article's old path (an alias) that sends the reader on to the article."""
     config = b.site.config
     target = b.site.redirects[old]
+    article = b.all_by_url[target]
     return {
-        "language": config.language, "title": b.by_url[target].title,
+        "lang": config.language, "language": article.lang or config.default_language, "title": article.title,
         "target": site_url(target, config.url_prefix), "canonical": b.absolute(target),
     }
