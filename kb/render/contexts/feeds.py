@@ -47,12 +47,11 @@ def sitemap(b: PageBuilder) -> dict:
     for code, site in b.editions.items():
         pages = b if site is b.site else PageBuilder(site, b.rendered, b.editions, b._)
         own = [a for a in site.articles if not a.draft and a.lang == pages.lang]
-        newest = [a.updated or a.date for a in own if a.updated or a.date]
+        newest = [a.updated or a.date for a in site.articles if not a.draft and (a.updated or a.date)]
         entries.append({"loc": base + quote(pages.home), "lastmod": max(newest, default=None),
                         "alternates": pages.languages(b.versions("own", "/"))[1]})
         for category in site.categories:
-            dates = [a.updated or a.date for a in pages.articles_under(category)
-                     if not a.draft and (a.updated or a.date) and a.lang == pages.lang]
+            dates = [a.updated or a.date for a in pages.articles_under(category) if not a.draft and (a.updated or a.date)]
             entries.append({"loc": base + quote(category.url), "lastmod": max(dates, default=None),
                             "alternates": pages.languages(b.versions("category", category.key))[1]})
         entries += [
