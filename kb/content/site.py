@@ -47,7 +47,8 @@ def assemble_site(
     run: Runner | None = None,
 ) -> tuple[Site, tuple[Diagnostic, ...]]:
     """Check the rules that span files and return the Site, ordered for listing."""
-    kept = tuple(a for a in articles if drafts or not a.draft)
+    drafted = {a.source for a in articles if a.draft}  # a translation of a draft is a draft too
+    kept = tuple(a for a in articles if drafts or not (a.draft or a.original in drafted))
     diagnostics: list[Diagnostic] = []
     owners: dict[str, str] = {}
     localized = tuple(c for c in categories if c.lang)
