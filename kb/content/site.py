@@ -51,6 +51,9 @@ def assemble_site(
     kept = tuple(a for a in articles if drafts or not (a.draft or a.original in drafted))
     diagnostics: list[Diagnostic] = []
     owners: dict[str, str] = {}
+    if config.multilingual:  # a folder holding only translations published elsewhere (`es/`) has no page
+        used = {a.category for a in articles} | {a.section for a in articles if a.section is not None}
+        categories = tuple(c for c in categories if c.key in used)
     localized = tuple(c for c in categories if c.lang)
     categories = tuple(c for c in categories if not c.lang)
     _language_folders(config, categories, kept, diagnostics)
