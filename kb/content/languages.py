@@ -7,6 +7,7 @@ import functools
 import re
 from collections.abc import Callable
 
+from ..errors import warning
 from ..model import Contact, Language, Link, Localized, is_rtl
 from .schema import Reader
 
@@ -37,8 +38,9 @@ def _code(r: Reader, keypath: tuple, code: str) -> str | None:
         return code
     hyphens = code.replace("_", "-")
     if BCP47.fullmatch(hyphens):
-        r.warn(keypath, f"language '{code}' is written '{hyphens}' (BCP 47 joins its parts with '-')",
-               kind="language with '_'")
+        line, col = r.doc.value_pos(*keypath)  # at the code itself, also in a list of codes
+        r.diagnostics.append(warning(r.path, line + r.offset, col, f"language '{code}' is written '{hyphens}' "
+                                     "(BCP 47 joins its parts with '-')", "language with '_'"))
         return hyphens
     r.at(keypath, f"language '{code}' is not a language code such as 'en', 'fr' or 'pt-BR' (BCP 47)")
     return None
@@ -80,7 +82,12 @@ def read_languages(r: Reader, language: str) -> tuple[Language, ...]:
             r.at(at_code, f"language '{code}' would put its pages at /{folder}/, which kb's own pages use")
             continue
         seen[folder] = code
-        name = (r.string(*at, "name") if at_code != at else None) or language_name(code)
+        named = r.string(*at, "name") if at_code != at else None
+        if not named and not is_known(code):
+            r.at(at_code, f"language '{code}' is not a language CLDR knows; check the code, or give the "
+                          "language's name with name:")
+            continue
+        name = named or language_name(code)
         direction = (r.string(*at, "dir") if at_code != at else None) or ("rtl" if is_rtl(code) else "ltr")
         if direction not in ("ltr", "rtl"):
             r.at((*at, "dir"), f"dir must be ltr or rtl, not '{direction}'")
@@ -159,6 +166,27 @@ def language_name(code: str) -> str:
     except Exception:  # noqa: BLE001 - babel.UnknownLocaleError, ImportError…: not a language CLDR knows
         return code
     return name[:1].upper() + name[1:]
+
+
+def is_known(code: str) -> bool:
+    """Whether CLDR knows the language of `code` (`es`, `pt-BR`, `tlh`), or it is for private use
+    (`x-klingon`, `qaa`–`qtz`)."""
+    primary = code.split("-")[0].lower()
+    if primary == "x" or ("qaa" <= primary <= "qtz" and len(primary) == 3):
+        return True
+    known = _cldr_languages()
+    return known is None or primary in known
+
+
+@functools.lru_cache(maxsize=1)
+def _cldr_languages() -> frozenset[str] | None:
+    """The language codes CLDR names; None without CLDR (then every well-formed code is taken)."""
+    try:
+        import babel
+
+        return frozenset(key.lower() for key in babel.Locale("en").languages)
+    except Exception:  # noqa: BLE001 - babel missing or its data unreadable
+        return None
 
 
 def suffix_language(name: str, languages: tuple[Language, ...]) -> tuple[str, str] | None:

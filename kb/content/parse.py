@@ -22,7 +22,7 @@ ARTICLE_KEYS = (
     "title", "summary", "description", "slug", "tags", "date", "updated", "draft",
     "featured", "order", "id", "aliases", "related", "faq", "language", "translation_of", "source_hash",
 )
-_HASH = re.compile(r"[0-9a-f]{8,64}")
+_HASH = re.compile(r"[0-9a-f]{8,64}", re.I)
 _FENCE = re.compile(r"^---[ \t]*$")
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
 
@@ -120,7 +120,7 @@ def _parse_article(
         "related": r.strings("related"),
         "lang": _language(r, config),
         "translation_of": r.string("translation_of"),
-        "source_hash": _source_hash(r),
+        "source_hash": _source_hash(r, front),
         "lines": {str(k): doc.key_pos(k)[0] + 1 for k in doc.data},
     }
     if fields["date"] and fields["updated"] and fields["updated"] < fields["date"]:
@@ -143,13 +143,20 @@ def _language(r: Reader, config: SiteConfig) -> str:
     return "" if code == config.default_language else code
 
 
-def _source_hash(r: Reader) -> str | None:
-    """`source_hash`: the digest `kb translate done` writes (hexadecimal)."""
+def _source_hash(r: Reader, front: str) -> str | None:
+    """`source_hash`: the digest `kb translate done` writes (hexadecimal), as written: YAML reads
+    `0123456789ab` as a number and `1234e567` as a float, which are not the digest."""
+    raw = r.raw("source_hash")
     value = r.string("source_hash")
+    if value is not None and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        line, col = r.doc.value_pos("source_hash")
+        lines = front.split("\n")
+        written = lines[line - 1][col - 1:].split("#")[0].strip() if 0 < line <= len(lines) else ""
+        value = written.strip("'\"") or value
     if value is not None and not _HASH.fullmatch(value):
         r.at(("source_hash",), f"source_hash '{value}' is not a hash; it is written by 'kb translate done'")
         return None
-    return value
+    return value.lower() if value is not None else None
 
 
 def _place(rel, shown, fields, reader, body, body_line, folder_urls):

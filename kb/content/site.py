@@ -47,9 +47,13 @@ def assemble_site(
     run: Runner | None = None,
 ) -> tuple[Site, tuple[Diagnostic, ...]]:
     """Check the rules that span files and return the Site, ordered for listing."""
-    kept = tuple(a for a in articles if drafts or not a.draft)
+    drafted = {a.source for a in articles if a.draft}  # a translation of a draft is a draft too
+    kept = tuple(a for a in articles if drafts or not (a.draft or a.original in drafted))
     diagnostics: list[Diagnostic] = []
     owners: dict[str, str] = {}
+    if config.multilingual:  # a folder holding only translations published elsewhere (`es/`) has no page
+        used = {a.category for a in articles} | {a.section for a in articles if a.section is not None}
+        categories = tuple(c for c in categories if c.key in used)
     localized = tuple(c for c in categories if c.lang)
     categories = tuple(c for c in categories if not c.lang)
     _language_folders(config, categories, kept, diagnostics)

@@ -116,7 +116,7 @@ def page_list(site: Site, incidents: list[str] | None = None) -> list[Page]:
     pages: list[Page] = [(home + "index.html", "home.html", ("home",))]
     pages += [(index_file(c.url), "category.html", ("category", c)) for c in site.categories]
     pages += [(index_file(a.url), "article.html", ("article", a)) for a in articles]
-    tags = sorted({tag_key(tag) for a in site.articles for tag in a.tags})
+    tags = sorted({tag_key(tag) for a in articles for tag in a.tags})  # an original listed in its stead has its own
     if tags:
         pages.append((home + "tags/index.html", "tags.html", ("tags",)))
         pages += [(home + index_file(f"/tags/{key}/"), "tag.html", ("tag", key)) for key in tags]

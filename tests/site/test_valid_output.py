@@ -12,7 +12,7 @@ import pytest
 from kbtest import REPO, run_kb_process
 
 IN_CI = os.environ.get("CI", "").strip().lower() == "true"
-SITEMAP_XSD = Path(__file__).parent / "schemas" / "sitemap-0.9.xsd"
+SITEMAP_XSD = Path(__file__).parent / "schemas" / "sitemap-with-alternates.xsd"  # sitemap 0.9 + xhtml:link
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +82,36 @@ def test_the_article_feed_parses(site: Path) -> None:
     assert updated == sorted(updated, reverse=True), "newest first"
     assert all(e.link.startswith("https://support.casebook.example/") for e in feed.entries)
     assert "Connect Jira (beta)" not in {e.title for e in feed.entries}, "drafts stay out of the feed"
+
+
+MULTILINGUAL = {
+    "site.yaml": "title: T\nbase_url: https://x.example/\nlanguages: [en, es, pt-BR]\n",
+    "billing/refund.md": "---\ntitle: Refund\n---\nBody.\n",
+    "billing/refund.es.md": "---\ntitle: Reembolso\n---\nCuerpo.\n",
+    "billing/refund.pt-br.md": "---\ntitle: Reembolso\n---\nCorpo.\n",
+    "billing/keep.md": "---\ntitle: Keep\n---\nBody.\n",
+}
+
+
+def test_a_multilingual_sitemap_with_its_alternates_is_valid(tmp_path: Path) -> None:
+    etree = pytest.importorskip("lxml.etree")
+    from kbtest import write_tree
+
+    write_tree(tmp_path / "content", MULTILINGUAL)
+    done = run_kb_process(["build", "--content", "content", "--out", "site", "--no-search", "--no-cache"], cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    schema = etree.XMLSchema(etree.parse(str(SITEMAP_XSD)))
+    sitemap = etree.parse(str(tmp_path / "site" / "sitemap.xml"))
+    assert schema.validate(sitemap), schema.error_log
+    xhtml = {"x": "http://www.w3.org/1999/xhtml"}
+    links = sitemap.xpath("//x:link", namespaces=xhtml)
+    assert {link.get("hreflang") for link in links} == {"en", "es", "pt-BR", "x-default"}
+    for broken in ({"href": "/es/billing/refund/"}, {"hreflang": "español"}, {"rel": "canonical"}):
+        copy = etree.fromstring(etree.tostring(sitemap))
+        link = copy.xpath("//x:link", namespaces=xhtml)[0]
+        for name, value in broken.items():
+            link.set(name, value)
+        assert not schema.validate(copy), broken
+    copy = etree.fromstring(etree.tostring(sitemap))
+    del copy.xpath("//x:link", namespaces=xhtml)[0].attrib["href"]
+    assert not schema.validate(copy)

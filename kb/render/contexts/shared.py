@@ -45,7 +45,7 @@ class PageBuilder:
         self.tags: dict[str, list[Article]] = defaultdict(list)  # by tag slug
         self.tag_label: dict[str, str] = {}
         for article in site.articles:
-            for tag in article.tags:
+            for tag in article.tags if article.lang == self.lang else ():  # tag pages: this language's only
                 key = tag_key(tag)
                 self.tag_label.setdefault(key, tag)
                 self.tags[key].append(article)
