@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 from .errors import ERROR, INFO, Diagnostic
 from .model import OutputFile
+from .render.urls import is_absolute_base
 from .errors import error as _error
 
 # Links that would be broken on the published site: warnings for `kb build` (it may still
@@ -111,7 +112,7 @@ def check_alternates(files: Iterable[OutputFile], base_url: str) -> list[Diagnos
         if "x-default" not in links:
             problems.append(_error(shown, 1, 1, "its hreflang links have no x-default", in_content=False))
         for lang, href in sorted(links.items()):
-            if not href.startswith(base + "/") or not href.startswith(("http://", "https://")):
+            if not href.startswith(base + "/") or not is_absolute_base(href):
                 problems.append(_error(shown, 1, 1, f"hreflang '{lang}' is not an absolute URL of the site: {href}",
                                        in_content=False))
             elif href not in pages:

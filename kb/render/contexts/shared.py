@@ -67,7 +67,8 @@ class PageBuilder:
         if len(self.editions) == 1:
             return {}
         if kind == "own":
-            return {code: e.config.language_of(code).home.rstrip("/") + key for code, e in self.editions.items()}
+            return {code: e.config.language_of(code).home.rstrip("/") + key for code, e in self.editions.items()
+                    if key != "/tags/" or _has_tags(e)}
         if kind == "category":
             return {code: c.url for code, e in self.editions.items() for c in e.categories if c.key == key}
         article = self.all_articles.get(key)
@@ -214,3 +215,9 @@ class PageBuilder:
     def tag_keys(self) -> list[str]:
         """Tag slugs in alphabetical order."""
         return sorted(self.tags)
+
+
+def _has_tags(edition: Site) -> bool:
+    """Whether an edition has tag pages: whether one of its own articles has a tag."""
+    own = "" if edition.config.language == edition.config.default_language else edition.config.language
+    return any(a.tags for a in edition.articles if a.lang == own)
