@@ -143,7 +143,7 @@ def test_new_refuses_what_cannot_be_a_folder_with_a_message(kb, tmp_path: Path, 
     before = sorted(tmp_path.rglob("*"))
     result = kb(["new", "Card declined", *args], cwd=tmp_path)
     assert result.exit_code == 2  # a usage error: an argument kb cannot use
-    assert result.stderr.startswith("Usage: kb new [OPTIONS] TITLE\n") and result.stderr.endswith("\n\n" + message)
+    assert result.stderr.startswith("Usage: kb new [OPTIONS] TITLE|SOURCE\n") and result.stderr.endswith("\n\n" + message)
     assert sorted(tmp_path.rglob("*")) == before
 
 
