@@ -204,7 +204,7 @@ def test_a_title_that_is_not_utf8_is_a_usage_error(tmp_path: Path) -> None:
     _project(tmp_path)
     result = run_kb_process(["new", "Caf\udce9 menu", "--category", "billing-payments"], cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.endswith("Error: Invalid value for 'TITLE': is not UTF-8 text: 'Caf\\xe9 menu' "
+    assert result.stderr.endswith("Error: Invalid value for 'TITLE|SOURCE': is not UTF-8 text: 'Caf\\xe9 menu' "
                                   "(set the terminal to UTF-8)\n")
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in (tmp_path / "content" / "Billing & Payments").iterdir()) == ["Invoices", "_category.yaml", "refunds.md"]
