@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import KbError
 from .textio import BOM
 from .yamlpos import YamlProblem, load_yaml
 
@@ -19,8 +20,8 @@ _CLOSE = re.compile(rb"(?:---[ \t]*|\.\.\.\s*)")
 _ENDING = re.compile(rb"\r\n|\r|\n")
 
 
-class FrontMatterProblem(Exception):
-    """The front matter cannot be edited safely (never closed, not a mapping of lines…)."""
+class FrontMatterProblem(KbError):
+    """The front matter cannot be edited safely (never closed, not a mapping of lines…); exits with status 1."""
 
 
 def set_field(data: bytes, key: str, value: str) -> bytes:
