@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from ..content.config import SITE_FILE, load_config
 from ..content.scaffold import new_article
 from ..content.tfiles import ArgumentError, ReadingAround, content_path, language, new_translation, plan_done, write_done
 from ..content.tstatus import STATES, Row, load_articles, report, totals, translation_table
@@ -36,8 +37,12 @@ def translate() -> None:
               help="text for people, json for tools, markdown for a pull request or an issue.")
 def status(content: str, style: str) -> None:
     """Every article in every language of the site: original, up to date, outdated, unchecked or missing."""
-    config, articles, found = load_articles(Path(content))
-    _stop_on_errors(found, content)
+    root = Path(content)
+    quick = root.is_dir() and not (root / SITE_FILE).is_symlink()  # a link out of the folder: the loader says so
+    config, problems = load_config(root) if quick else (None, ())
+    if config is None or config.multilingual or any(d.is_error for d in problems):  # else: no article to read
+        config, articles, found = load_articles(root)
+        _stop_on_errors(found, content)
     rows = translation_table(config, articles) if config.multilingual else []
     if not config.multilingual:
         click.echo(f"kb: the site has one language ('{config.default_language}'); list its languages in "

@@ -273,3 +273,10 @@ def test_check_translations_lists_every_missing_one(kb, tmp_path: Path) -> None:
     result = kb(["check", "--translations"], cwd=_project(tmp_path, many))
     assert sum("note: missing translation" in line for line in result.stderr.splitlines()) == 5 * 2 + 2
     assert "more like this" not in result.stderr
+
+
+def test_a_broken_site_yaml_is_not_taken_for_one_language(kb, tmp_path: Path) -> None:
+    project = write_tree(tmp_path, {"content/site.yaml": "title: Acme\nlanguages: 5\n", "content/a/b.md": "# B\n"})
+    result = kb(["translate", "status"], cwd=project)
+    assert result.exit_code == 1
+    assert "content/site.yaml:2:" in result.stderr and "one language" not in result.stderr
