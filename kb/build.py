@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .content.tstatus import translation_notes
 from .check import broken_links_are_errors, check_alternates, compare_manifests
 from .render.urls import is_absolute_base
 from .errors import ContentError, Diagnostic, OutputError
@@ -66,12 +67,13 @@ def build_site(options: BuildOptions, progress: Progress | None = None, runner: 
                        len(site.redirects), notes)
 
 
-def check_site(options: BuildOptions, against: Path | None = None) -> tuple[Diagnostic, ...]:
+def check_site(options: BuildOptions, against: Path | None = None, translations: bool = False) -> tuple[Diagnostic, ...]:
     """Every step of a build but writing: every error and warning, sorted; a broken internal link
     (to a missing article, anchor, image or file, or to a draft) is an error.
 
     With `against` (a `kb-manifest.json` of the published site), an article published then and
-    neither published nor redirected now is an error; another page gone is for information.
+    neither published nor redirected now is an error; another page gone is for information. With
+    `translations`, each missing translation and each translation without source_hash is a note.
     """
     try:
         compiled = compile_site(options)
@@ -80,6 +82,8 @@ def check_site(options: BuildOptions, against: Path | None = None) -> tuple[Diag
     problems = list(broken_links_are_errors(compiled.warnings))
     if is_absolute_base(compiled.site.config.base_url):
         problems.extend(check_alternates(compiled.files, compiled.site.config.base_url))
+    if translations:
+        problems.extend(translation_notes(compiled.site))
     if against is not None:
         new = next(f for f in compiled.files if f.path == MANIFEST)
         problems.extend(compare_manifests(against, json.loads(new.data or b"{}")))

@@ -16,11 +16,10 @@ from .. import __version__
 from ..build import BuildOptions, build_clock, build_site, check_site
 from ..speed.cachedir import default_cache
 from ..errors import (
-    ERROR, INFO, CannotRead, CannotServe, CannotWrite, Diagnostic, KbError, Reporting, UsageError, json_escaped,
+    ERROR, INFO, SHOW_PER_KIND, CannotRead, CannotServe, CannotWrite, Diagnostic, KbError, Reporting, UsageError, json_escaped,
     located, os_errors_as, printable, summarise,
 )
 from ..errors import plural as _count
-from ..content.scaffold import new_article
 from ..render.urls import is_absolute_base
 from ..status.times import RANGE, in_range
 
@@ -127,13 +126,14 @@ def build(content: str, out: str, base_url: str | None, theme: Path | None, draf
               help="text for people, github for GitHub Actions annotations, json for tools.")
 @click.option("--against", type=click.Path(dir_okay=False, path_type=Path), metavar="MANIFEST",
               help="The kb-manifest.json of the published site: fail when one of its URLs would disappear.")
+@click.option("--translations", is_flag=True, help="Also note each missing translation and each one never marked done.")
 def check(content: str, base_url: str | None, theme: Path | None, drafts: bool, strict: bool,
-          now: dt.datetime | None, style: str, against: Path | None, untrusted: bool) -> None:
+          now: dt.datetime | None, style: str, against: Path | None, untrusted: bool, translations: bool) -> None:
     """Check the content as a build would, writing nothing; exit 1 on errors."""
     options = BuildOptions(content=Path(content), base_url=base_url,
                            drafts=drafts, strict=strict, search=False, now=now, theme=theme, untrusted=untrusted)
     with os_errors_as(CannotRead):  # a folder it may not read
-        found = located(check_site(options, against), typed(content))
+        found = located(check_site(options, against, translations), typed(content))
     errors = [d for d in found if d.is_error]
     notes = [d for d in found if d.level == INFO]
     if style == "json":
@@ -142,7 +142,9 @@ def check(content: str, base_url: str | None, theme: Path | None, drafts: bool, 
         for diagnostic in found:
             click.echo(github_annotation(diagnostic))
     else:
-        _print_summarised([d for d in found if not d.is_error])
+        listed = [d for d in found if d.kind in ("missing translation", "translation without source_hash")]
+        _print_summarised([d for d in found if not d.is_error and d not in listed])
+        _print_summarised(listed, per_kind=len(listed))
         for diagnostic in errors:
             click.echo(diagnostic.format(), err=True)
     if style != "json":
@@ -203,22 +205,6 @@ def serve_command(content: str, port: int, host: str | None, no_search: bool, no
         click.echo("kb: stopped", err=True)
 
 
-@cli.command()
-@click.argument("title", callback=lambda ctx, param, value: _text(value))
-@click.option("--category", required=True, metavar="TOPIC", callback=lambda ctx, param, value: _text(value),
-              help="The topic: its folder name, slug or title; a new name makes a new topic folder.")
-@click.option("--section", metavar="NAME", callback=lambda ctx, param, value: _text(value),
-              help="A section inside the topic (made when new).")
-@click.option("--content", "content", default="content", show_default=True, metavar="DIR", help="The content folder.")
-def new(title: str, category: str, section: str | None, content: str) -> None:
-    """Create a draft article for TITLE with its front matter filled in; prints its path."""
-    made = new_article(Path(content), title, category, section, build_clock().date())
-    for folder in made.created_folders:
-        click.echo(f"kb: made the folder '{folder}'", err=True)
-    click.echo("kb: a draft (shown by kb serve, not published): delete 'draft: true' when it is ready", err=True)
-    click.echo(str(made.path))
-
-
 def typed(content: str) -> str:
     """The content folder as the user typed it, as messages name it (a trailing slash dropped):
     the reporter puts it before the path of every diagnostic, which the build makes relative to it."""
@@ -272,9 +258,9 @@ def _bar(items: Sequence) -> Iterable:
         yield from bar
 
 
-def _print_summarised(diagnostics: Iterable[Diagnostic]) -> None:
-    """Print diagnostics; a kind seen more than a few times gets one summary line."""
-    for line in summarise(diagnostics):
+def _print_summarised(diagnostics: Iterable[Diagnostic], per_kind: int = SHOW_PER_KIND) -> None:
+    """Print diagnostics; a kind seen more than a few times (`per_kind`) gets one summary line."""
+    for line in summarise(diagnostics, per_kind):
         click.echo(line, err=True)
 
 

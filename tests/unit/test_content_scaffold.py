@@ -143,7 +143,7 @@ def test_new_refuses_what_cannot_be_a_folder_with_a_message(kb, tmp_path: Path, 
     before = sorted(tmp_path.rglob("*"))
     result = kb(["new", "Card declined", *args], cwd=tmp_path)
     assert result.exit_code == 2  # a usage error: an argument kb cannot use
-    assert result.stderr.startswith("Usage: kb new [OPTIONS] TITLE\n") and result.stderr.endswith("\n\n" + message)
+    assert result.stderr.startswith("Usage: kb new [OPTIONS] TITLE|SOURCE\n") and result.stderr.endswith("\n\n" + message)
     assert sorted(tmp_path.rglob("*")) == before
 
 
@@ -204,7 +204,7 @@ def test_a_title_that_is_not_utf8_is_a_usage_error(tmp_path: Path) -> None:
     _project(tmp_path)
     result = run_kb_process(["new", "Caf\udce9 menu", "--category", "billing-payments"], cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.endswith("Error: Invalid value for 'TITLE': is not UTF-8 text: 'Caf\\xe9 menu' "
+    assert result.stderr.endswith("Error: Invalid value for 'TITLE|SOURCE': is not UTF-8 text: 'Caf\\xe9 menu' "
                                   "(set the terminal to UTF-8)\n")
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in (tmp_path / "content" / "Billing & Payments").iterdir()) == ["Invoices", "_category.yaml", "refunds.md"]
