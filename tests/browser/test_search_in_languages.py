@@ -111,6 +111,10 @@ def test_the_spanish_search_page_finds_spanish_pages_and_the_checkbox_adds_the_e
     page.locator("#search-count").filter(has_text="1 result").wait_for()
     assert _results(page) == {spanish: None}
 
+    page.goto(f"{origin}/es/search/?q=zzyzx")  # nothing found: the Spanish contact page is offered
+    page.locator("#search-empty").wait_for()
+    assert _hrefs(page, "#search-empty a") == [f"{prefix}es/contact/?q=zzyzx"]
+
     page.goto(f"{origin}/search/?q=acmeplan")  # an English page: its own index, no checkbox
     page.locator("#search-count").filter(has_text="2 results").wait_for()
     assert _results(page) == {refunds: None, invoices: None}
@@ -129,6 +133,7 @@ def test_the_checkbox_in_the_suggestions_is_reached_with_tab_and_space(new_conte
     options = page.locator("#search-header-results [role=option]")
     page.wait_for_function("document.querySelectorAll('#search-header-results [role=option]').length === 2")
     assert _hrefs(page, "#search-header-results .search-suggestion:not(.search-suggestion-all)") == ["/" + ES_REFUNDS]
+    assert _hrefs(page, "#search-header-results .search-suggestion-all") == ["/es/search/?q=acmeplan"]
     toggle = page.get_by_role("checkbox", name=LABEL)
     assert toggle.is_visible() and not toggle.is_checked()
 

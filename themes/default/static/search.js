@@ -31,7 +31,7 @@
   const path = (u) => (u.origin === location.origin ? u.pathname : u.href);
   const own = ds.kbPagefind ? path(at(ds.kbPagefind)) : root + "pagefind/";
   const other = ds.kbPagefindDefault && at(ds.kbPagefindDefault).href !== at(own).href ? at(ds.kbPagefindDefault).href : "";
-  const home = own.startsWith(root + "pagefind/") ? root + own.slice(root.length + 9) : root; // the language's pages
+  const home = own.startsWith(root + "pagefind/") ? root + own.slice(root.length + 9) : root; // the language's home: /es/
   const KEY = "kb-include-default";
   let include = false, otherLang = "";
   try {
@@ -74,7 +74,7 @@
       try {
         sessionStorage.setItem(KEY, include ? "1" : "0");
       } catch { /* no storage */ }
-      for (const [box, search] of toggles) box.checked = include, search();
+      for (const [each, search] of toggles) each.checked = include, search();
     });
     return box;
   };
@@ -163,8 +163,8 @@
       });
       const enc = encodeURIComponent(term), n = data.length, none = "No articles match " + q(term) + ".";
       list.append(n
-        ? option(n, root + "search/?q=" + enc, "See all results for " + q(term))
-        : option(0, root + "contact/?q=" + enc, none + " Ask us instead"));
+        ? option(n, home + "search/?q=" + enc, "See all results for " + q(term))
+        : option(0, home + "contact/?q=" + enc, none + " Ask us instead"));
       show(true);
       select(-1);
       status.textContent = n
@@ -249,7 +249,7 @@
       const qs = String(url);
       history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
       const ask = empty.querySelector("a");
-      if (ask) ask.href = root + "contact/" + (term ? "?q=" + encodeURIComponent(term) : "");
+      if (ask) ask.href = home + "contact/" + (term ? "?q=" + encodeURIComponent(term) : "");
       const both = include;
       let found;
       try {
