@@ -8,6 +8,7 @@ language), then indexed with index_site as kb build indexes a site in two langua
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -27,12 +28,15 @@ SPANISH = {
     "Refunds for Acmeplan": "Reembolsos de Acmeplan",
     "We give prorated refunds for annual Acmeplan subscriptions within thirty days.":
         "Damos reembolsos prorrateados de las suscripciones anuales de Acmeplan durante treinta días.",
+    ">Invoices<": ">Facturas<",
+    "Download an invoice for Acmeplan from the billing page.": "Descargue una factura de Acmeplan desde la página de facturación.",
 }
 ES_REFUNDS = "es/facturacion/reembolsos/"
 
 
-def _site(tmp_path: Path, prefix: str) -> Path:
-    """Build the English site into root/<prefix>, add its Spanish pages and index both languages."""
+def _site(tmp_path: Path, prefix: str, invoices: bool = False) -> Path:
+    """Build the English site into root/<prefix>, add its Spanish pages (with `invoices`, the
+    invoices article too) and index both languages."""
     content = write_tree(tmp_path / "content", {
         "site.yaml": "title: Acme Help\ncontact:\n  email: help@acme.example\n",
         "billing/refunds.md": "---\ntitle: Refunds for Acmeplan\n---\n\n"
@@ -49,6 +53,8 @@ def _site(tmp_path: Path, prefix: str) -> Path:
     root = f'data-kb-root="{prefix}"'
     spanish = {"billing/refunds/index.html": ES_REFUNDS + "index.html", "search/index.html": "es/search/index.html",
                "contact/index.html": "es/contact/index.html"}
+    if invoices:
+        spanish["billing/invoices/index.html"] = "es/facturacion/facturas/index.html"
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert root in html, page
@@ -62,7 +68,7 @@ def _site(tmp_path: Path, prefix: str) -> Path:
                 html = html.replace(english, words)
             write_tree(site, {spanish[rel]: html})
     report = index_site(site, [("en", ""), ("es", "es")], Runner())
-    assert (report.pages, report.shards) == (3, 2)
+    assert report.pages == 3 + invoices
     return site
 
 
@@ -197,3 +203,27 @@ def test_the_checkbox_and_marked_results_have_no_axe_violations(new_context, ser
     page.locator("#search-count").filter(has_text="3 results").wait_for()
     violations = axe(page)
     assert not violations, axe.format(violations)
+
+
+def test_the_shards_of_both_languages_are_merged(new_context, serve_folder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each language's index in two shards: the Spanish page merges its own, and the checkbox adds
+    the English index with its shards."""
+    import kb.search.index
+
+    monkeypatch.setattr(kb.search.index, "SHARD_PAGES", 2)
+    site = _site(tmp_path, "/help/", invoices=True)
+    assert json.loads((site / "pagefind/kb-shards.json").read_text()) == ["shard-1/"]
+    assert json.loads((site / "pagefind/es/kb-shards.json").read_text()) == ["shard-1/"]
+    origin = serve_folder(tmp_path / "root") + "/help"
+    page = new_context().new_page()
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(urllib.parse.urlsplit(request.url).path))
+    page.goto(f"{origin}/es/search/?q=acmeplan")
+    page.locator("#search-count").filter(has_text="2 results").wait_for()
+    assert _results(page) == {"/help/es/facturacion/reembolsos/": None, "/help/es/facturacion/facturas/": None}
+    assert any(p.startswith("/help/pagefind/es/shard-1/") for p in fetched)
+    page.get_by_role("checkbox", name=LABEL).check()
+    page.locator("#search-count").filter(has_text="4 results").wait_for()
+    assert _results(page) == {"/help/es/facturacion/reembolsos/": None, "/help/es/facturacion/facturas/": None,
+                              "/help/billing/refunds/": "en", "/help/billing/invoices/": "en"}
+    assert any(p.startswith("/help/pagefind/shard-1/") for p in fetched)
