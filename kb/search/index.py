@@ -31,14 +31,14 @@ from .. import __version__
 from ..errors import SearchError
 from ..output.folder import write_file
 from .files import normalise_index
-from .languages import Bundle, language_paths, split_pages
+from .languages import Bundle, split_pages
 from .pages import SUBDIR, body_only_of, searchable
 from .shards import DIGESTS, keep_shard, load_shard
 
 if TYPE_CHECKING:
     from ..runner import Runner
 
-SHARDS_FILE = "kb-shards.json"  # the other shards' folders, for the browser to merge
+SHARDS_FILE = "kb-shards.json"  # the other shards' folders, for the browser to merge ({"pages": 0}: no index)
 SHARD_PAGES = 1000  # pages per shard, about
 MAX_SHARDS = 8  # a query fetches a piece of every shard
 ROOT_SELECTOR = "[data-pagefind-body]"
@@ -94,7 +94,10 @@ def index_site(
     bundles = split_pages(languages, searchable(site_dir, run.facts(), paths))
     executable = pagefind_executable()
     jobs: list[_Job] = []
+    one_language = len(bundles) == 1
     for bundle in bundles:
+        if not bundle.pages and not one_language:
+            continue  # Pagefind makes no index of no page (a language of one page or more has one)
         shards = shard_count(len(bundle.pages))
         groups: list[list[tuple[str, str]]] = [[] for _ in range(shards)]
         for path, (digest, _) in sorted(bundle.pages.items()):
@@ -106,7 +109,6 @@ def index_site(
     # beside the site, named after it: a build that crashes leaves it where the next build cleans up
     work = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}-search-", dir=site_dir.parent))
     kept = run.kept("search")
-    one_language = len(language_paths(languages)) == 1
 
     def one(job: _Job) -> tuple[int, bool, int]:
         """Put a shard's index in place, from the cache or made now; its page count, whether it
@@ -144,6 +146,9 @@ def index_site(
         for bundle in bundles:
             count = shard_count(len(bundle.pages))
             shard_list = json.dumps([f"shard-{n}/" for n in range(1, count)]) + "\n"
+            if not bundle.pages and not one_language:  # no index: the browser finds nothing in this language
+                shard_list = json.dumps({"pages": 0}) + "\n"
+                (site_dir / bundle.folder).mkdir(parents=True, exist_ok=True)
             (site_dir / bundle.folder / SHARDS_FILE).write_text(shard_list, encoding="utf-8")
             size += len(shard_list)
     finally:

@@ -62,12 +62,11 @@ def site_languages(config: object) -> list[tuple[str, str]]:
 
 
 def split_pages(languages: str | Sequence[tuple[str, str]], pages: dict[str, Page]) -> list[Bundle]:
-    """The bundles of the index, default language first: every page in the bundle of its language.
-    A language without pages has no bundle, unless it is the only language (Pagefind says why then)."""
+    """The bundles of the index, one per language, default first: every page in the bundle of its language."""
     paths = language_paths(languages)
     shares: dict[str, dict[str, Page]] = {path: {} for _, path in paths}
     for page, info in pages.items():
         first = page.split("/", 1)[0] if "/" in page else ""
         shares[first if first in shares else ""][page] = info
     return [Bundle(f"{SUBDIR}/{path}" if path else SUBDIR, language_code(code), path, shares[path])
-            for code, path in paths if shares[path] or len(paths) == 1]
+            for code, path in paths]

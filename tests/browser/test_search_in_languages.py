@@ -34,9 +34,9 @@ SPANISH = {
 ES_REFUNDS = "es/facturacion/reembolsos/"
 
 
-def _site(tmp_path: Path, prefix: str, invoices: bool = False) -> Path:
-    """Build the English site into root/<prefix>, add its Spanish pages (with `invoices`, the
-    invoices article too) and index both languages."""
+def _site(tmp_path: Path, prefix: str, invoices: bool = False, refunds: bool = True) -> Path:
+    """Build the English site into root/<prefix>, add its Spanish pages (the refunds article unless
+    not `refunds`, the invoices article too with `invoices`) and index both languages."""
     content = write_tree(tmp_path / "content", {
         "site.yaml": "title: Acme Help\ncontact:\n  email: help@acme.example\n",
         "billing/refunds.md": "---\ntitle: Refunds for Acmeplan\n---\n\n"
@@ -55,6 +55,8 @@ def _site(tmp_path: Path, prefix: str, invoices: bool = False) -> Path:
                "contact/index.html": "es/contact/index.html"}
     if invoices:
         spanish["billing/invoices/index.html"] = "es/facturacion/facturas/index.html"
+    if not refunds:
+        del spanish["billing/refunds/index.html"]
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert root in html, page
@@ -68,7 +70,7 @@ def _site(tmp_path: Path, prefix: str, invoices: bool = False) -> Path:
                 html = html.replace(english, words)
             write_tree(site, {spanish[rel]: html})
     report = index_site(site, [("en", ""), ("es", "es")], Runner())
-    assert report.pages == 3 + invoices
+    assert report.pages == 2 + refunds + invoices
     return site
 
 
@@ -227,3 +229,18 @@ def test_the_shards_of_both_languages_are_merged(new_context, serve_folder, tmp_
     assert _results(page) == {"/help/es/facturacion/reembolsos/": None, "/help/es/facturacion/facturas/": None,
                               "/help/billing/refunds/": "en", "/help/billing/invoices/": "en"}
     assert any(p.startswith("/help/pagefind/shard-1/") for p in fetched)
+
+
+def test_a_language_without_articles_finds_nothing_and_the_checkbox_finds_the_english_ones(
+    new_context, serve_folder, tmp_path: Path,
+) -> None:
+    site = _site(tmp_path, "/", refunds=False)
+    assert not (site / "pagefind/es/pagefind.js").exists()
+    origin = serve_folder(tmp_path / "root")
+    page = new_context().new_page()
+    page.goto(f"{origin}/es/search/?q=acmeplan")
+    page.locator("#search-empty").wait_for()
+    assert page.locator("#search-count").inner_text() == "0 results for “acmeplan”"
+    page.get_by_role("checkbox", name=LABEL).check()
+    page.locator("#search-count").filter(has_text="2 results").wait_for()
+    assert _results(page) == {"/billing/refunds/": "en", "/billing/invoices/": "en"}

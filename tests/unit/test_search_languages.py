@@ -70,10 +70,16 @@ def test_a_language_path_that_would_leave_its_folder_or_meet_pagefind_s_own_is_r
         language_paths([("en", ""), ("xx", path)])
 
 
-def test_a_language_without_pages_has_no_bundle_unless_it_is_the_only_one() -> None:
+def test_a_language_without_pages_has_an_empty_bundle_that_says_so(tmp_path: Path) -> None:
     pages = {"index.html": ("d", None)}
-    assert [b.folder for b in split_pages(LANGUAGES, pages)] == ["pagefind"]
-    assert split_pages("en", {}) == [Bundle("pagefind", "en", "", {})]
+    assert [(b.folder, len(b.pages)) for b in split_pages(LANGUAGES, pages)] == [("pagefind", 1), ("pagefind/es", 0), ("pagefind/pt-br", 0)]
+    site = write_tree(tmp_path / "site", {"a/index.html": _article("en", "Refunds", "Money back."),
+                                          "es/index.html": "<!doctype html><html lang='es'><body><p>Inicio.</p></body></html>"})
+    report = search.index_site(site, [("en", ""), ("es", "es")], Runner())
+    assert _urls(site / "pagefind") == {"/a/"}
+    assert sorted(p.relative_to(site).as_posix() for p in (site / "pagefind/es").rglob("*")) == ["pagefind/es/kb-shards.json"]
+    assert json.loads((site / "pagefind/es/kb-shards.json").read_text()) == {"pages": 0}  # Pagefind makes no index of no page
+    assert (report.pages, report.shards) == (1, 1)
 
 
 def test_site_languages_reads_the_languages_of_the_config_or_its_one_language() -> None:

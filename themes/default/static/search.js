@@ -40,15 +40,22 @@
   const loading = {};
   // A large site's index comes in shards (kb-shards.json in each index names the others); Pagefind
   // searches them together and ranks all results by score.
-  const shards = (bundle) => fetch(bundle + "kb-shards.json").then((r) => (r.ok ? r.json() : [])).catch(() => [])
-    .then((list) => (Array.isArray(list) ? list.map((s) => bundle + s) : []));
+  const shards = (bundle) => fetch(bundle + "kb-shards.json").then((r) => (r.ok ? r.json() : [])).catch(() => []);
+  const folders = (bundle, list) => (Array.isArray(list) ? list.map((s) => bundle + s) : []);
   const language = () => fetch(other + "pagefind-entry.json").then((r) => r.json()).then((e) => Object.keys(e.languages)[0] || "").catch(() => "");
+  // A language without a page to index has no index ({"pages": 0}): nothing is found in it, and the
+  // checkbox searches the default language's alone.
+  const NONE = { search: async () => ({ results: [] }), preload: async () => {} };
   const load = (both = include) => loading[both] || (loading[both] = Promise.all(
-    [import(own + "pagefind.js"), shards(own), both ? shards(other) : [], both ? language() : ""],
+    [import(own + "pagefind.js").catch((e) => e), shards(own), both ? shards(other) : [], both ? language() : ""],
   ).then(async ([module, mine, theirs, lang]) => {
-    const pf = both ? module.createInstance({ basePath: own }) : module;
+    const empty = mine?.pages === 0;
+    if (module instanceof Error && !empty) throw module;
+    if (empty && !both) return NONE;
+    const pf = !both ? module : empty ? await import(other + "pagefind.js") : module.createInstance({ basePath: own });
     await pf.options({ baseUrl: root });
-    for (const bundle of [...mine, ...(both ? [other, ...theirs] : [])]) await pf.mergeIndex(bundle, { baseUrl: root });
+    const more = empty ? folders(other, theirs) : [...folders(own, mine), ...(both ? [other, ...folders(other, theirs)] : [])];
+    for (const bundle of more) await pf.mergeIndex(bundle, { baseUrl: root });
     await pf.init();
     if (both) otherLang = lang;
     return pf;
