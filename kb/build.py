@@ -26,7 +26,7 @@ from .options import BuildOptions, build_clock  # noqa: F401 - kb.build's API
 from .output.folder import BACKGROUND_DELETE, MARKER, output_lock, recover, staging_folder, swap
 from .render.pages import MANIFEST, render_site
 from .runner import Progress, Runner
-from .search import SearchReport, index_site
+from .search import SearchReport, index_site, site_languages
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def build_site(options: BuildOptions, progress: Progress | None = None, runner: 
             warnings = fail_on_errors([*loaded.warnings, *found], options.strict)
             run.write(staging, files)
             paths = [f.path for f in files]
-            search = index_site(staging, loaded.site.config.language, run, paths) if options.search else None
+            search = index_site(staging, site_languages(loaded.site.config), run, paths) if options.search else None
             swap(staging, out, large=len(files) >= BACKGROUND_DELETE)
         notes = run.publish(search.keys if search is not None else None)
     site = loaded.site

@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,13 +31,14 @@ from .. import __version__
 from ..errors import SearchError
 from ..output.folder import write_file
 from .files import normalise_index
+from .languages import Bundle, split_pages
 from .pages import SUBDIR, body_only_of, searchable
 from .shards import DIGESTS, keep_shard, load_shard
 
 if TYPE_CHECKING:
     from ..runner import Runner
 
-SHARDS_FILE = "kb-shards.json"  # the other shards' folders, for the browser to merge
+SHARDS_FILE = "kb-shards.json"  # the other shards' folders, for the browser to merge ({"pages": 0}: no index)
 SHARD_PAGES = 1000  # pages per shard, about
 MAX_SHARDS = 8  # a query fetches a piece of every shard
 ROOT_SELECTOR = "[data-pagefind-body]"
@@ -82,64 +83,91 @@ def shard_of(path: str, shards: int) -> int:
     return int.from_bytes(hashlib.sha256(path.encode("utf-8", "surrogatepass")).digest()[:4], "big") % shards
 
 
-def index_site(site_dir: Path, language: str, run: Runner, paths: Iterable[str] | None = None) -> SearchReport:
-    """Index the pages of `site_dir` into `site_dir/pagefind/` (with the other shards under it);
-    `paths`: the site's files (else the folder is read). The runner may know the pages' digests
-    (else they are read) and keep shards between builds."""
+def index_site(
+    site_dir: Path, languages: str | Sequence[tuple[str, str]], run: Runner, paths: Iterable[str] | None = None,
+) -> SearchReport:
+    """Index the pages of `site_dir` into one bundle per language (`languages`: (code, path), the
+    default first): `site_dir/pagefind/` for the default, `pagefind/<path>/` for the others, each
+    with its other shards under it; `paths`: the site's files (else the folder is read). The runner
+    may know the pages' digests (else they are read) and keep shards between builds."""
     started = time.perf_counter()
-    pages = searchable(site_dir, run.facts(), paths)
-    shards = shard_count(len(pages))
-    groups: list[list[tuple[str, str]]] = [[] for _ in range(shards)]
-    for path, (digest, _) in sorted(pages.items()):
-        groups[shard_of(path, shards)].append((path, digest))
-    code = _language_code(language)
+    bundles = split_pages(languages, searchable(site_dir, run.facts(), paths))
     executable = pagefind_executable()
-    salt = _salt(executable, code, shards)
-    target = site_dir / SUBDIR
+    jobs: list[_Job] = []
+    one_language = len(bundles) == 1
+    for bundle in bundles:
+        if not bundle.pages and not one_language:
+            continue  # Pagefind makes no index of no page (a language of one page or more has one)
+        shards = shard_count(len(bundle.pages))
+        groups: list[list[tuple[str, str]]] = [[] for _ in range(shards)]
+        for path, (digest, _) in sorted(bundle.pages.items()):
+            groups[shard_of(path, shards)].append((path, digest))
+        salt = _salt(executable, bundle.code, shards) + (f"|{bundle.path}" if bundle.path else "")
+        for number, group in enumerate(groups):
+            key = hashlib.sha256(json.dumps([salt, number, group]).encode()).hexdigest()
+            jobs.append(_Job(bundle, number, shards, group, key, len(jobs)))
     # beside the site, named after it: a build that crashes leaves it where the next build cleans up
     work = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}-search-", dir=site_dir.parent))
     kept = run.kept("search")
 
-    keys = [hashlib.sha256(json.dumps([salt, number, group]).encode()).hexdigest() for number, group in enumerate(groups)]
-
-    def one(number: int) -> tuple[str, int, bool, int]:
-        """Put a shard's index in place, from the cache or made now; its key, page count, whether it
+    def one(job: _Job) -> tuple[int, bool, int]:
+        """Put a shard's index in place, from the cache or made now; its page count, whether it
         was made, and the size of its files."""
-        key = keys[number]
-        place = target if number == 0 else target / f"shard-{number}"  # the first shard is the folder the others go in
-        stored = load_shard(kept / key) if kept is not None else None
+        target = site_dir / job.bundle.folder
+        place = target if job.number == 0 else target / f"shard-{job.number}"  # the first shard is the folder the others go in
+        stored = load_shard(kept / job.key) if kept is not None else None
         if stored is not None:
             made: set[str] = set()
             place.mkdir(parents=True, exist_ok=True)
             for rel, source in stored[0].items():
                 write_file(place, rel, made=made, link_from=source)
-            return key, len(groups[number]), False, stored[1]
-        output = work / f"out-{number}"
-        paths = [p for p, _ in groups[number]] if shards > 1 else None  # one shard: Pagefind picks the same pages
-        alone = all(body_only_of(site_dir, path, pages[path][1]) for path, _ in groups[number])
-        found = _run(executable, site_dir, paths, work / f"in-{number}", output, code, alone)
+            return len(job.group), False, stored[1]
+        output = work / f"out-{job.order}"
+        # one shard of a one-language site: Pagefind picks the same pages
+        pages = [p for p, _ in job.group] if job.shards > 1 or not one_language else None
+        alone = all(body_only_of(site_dir, path, job.bundle.pages[path][1]) for path, _ in job.group)
+        found = _run(executable, site_dir, pages, work / f"in-{job.order}", output, job.bundle.code, alone)
         normalise_index(output)  # the same input gives the same files, build after build
         if kept is not None:
-            size = keep_shard(output, kept / key)
+            size = keep_shard(output, kept / job.key)
         else:
             size = sum(info.st_size for info in map(os.lstat, output.rglob("*")) if stat.S_ISREG(info.st_mode))
         place.mkdir(parents=True, exist_ok=True)
         for entry in os.scandir(output):  # moved, not copied
             os.rename(entry.path, place / entry.name)
-        return key, found, True, size
+        return found, True, size
 
     # shards to index first (their cache entry is missing), so that the others are put in place meanwhile
-    order = sorted(range(shards), key=lambda number: kept is not None and (kept / keys[number] / DIGESTS).exists())
+    order = sorted(jobs, key=lambda job: kept is not None and (kept / job.key / DIGESTS).exists())
+    size = 0
     try:
-        with concurrent.futures.ThreadPoolExecutor(max(1, min(run.workers, shards))) as pool:
+        with concurrent.futures.ThreadPoolExecutor(max(1, min(run.workers, len(jobs)))) as pool:
             done = list(pool.map(one, order))
-        shard_list = json.dumps([f"shard-{n}/" for n in range(1, shards)]) + "\n"
-        (target / SHARDS_FILE).write_text(shard_list, encoding="utf-8")
+        for bundle in bundles:
+            count = shard_count(len(bundle.pages))
+            shard_list = json.dumps([f"shard-{n}/" for n in range(1, count)]) + "\n"
+            if not bundle.pages and not one_language:  # no index: the browser finds nothing in this language
+                shard_list = json.dumps({"pages": 0}) + "\n"
+                (site_dir / bundle.folder).mkdir(parents=True, exist_ok=True)
+            (site_dir / bundle.folder / SHARDS_FILE).write_text(shard_list, encoding="utf-8")
+            size += len(shard_list)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    size = len(shard_list) + sum(size for *_, size in done)
-    return SearchReport(sum(found for _, found, *_ in done), time.perf_counter() - started, size, shards,
-                        sum(1 for _, _, made, _ in done if not made), tuple(keys))
+    size += sum(made_size for *_, made_size in done)
+    return SearchReport(sum(found for found, *_ in done), time.perf_counter() - started, size, len(jobs),
+                        sum(1 for _, made, _ in done if not made), tuple(job.key for job in jobs))
+
+
+@dataclass(frozen=True)
+class _Job:
+    """A shard of a language's bundle to put in place."""
+
+    bundle: Bundle
+    number: int  # the shard's number in its bundle
+    shards: int  # the bundle's shard count
+    group: list[tuple[str, str]]  # its pages (path, digest)
+    key: str  # its key in the cache
+    order: int  # its number among every bundle's shards (its work folders')
 
 
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9._~/-]+")
@@ -194,7 +222,3 @@ def _salt(executable: Path, code: str, shards: int) -> str:
         binary = str(executable)
     return f"kb {__version__}|{binary}|{code}|{shards}"
 
-
-def _language_code(language: str) -> str:
-    """Pagefind wants an ISO 639-1 code: `en` from `en-US` or `en_GB`."""
-    return re.split(r"[-_]", language.strip() or "en")[0].lower() or "en"

@@ -25,7 +25,7 @@ from ..content.markdown import MarkdownRenderer
 from ..model import LinkContext, OutputFile
 from .overlay import LIVE_PATH, LIVE_SCRIPT, inject, problems_data
 from ..render.pages import Job, other_files, page_builders, page_jobs, render_page, render_site
-from ..search import index_site
+from ..search import index_site, site_languages
 from ..render.contexts.shared import PageBuilder
 
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json",
@@ -142,7 +142,7 @@ class Preview:
                                   prepared.catalogs)
         try:
             write_site(files, self.search_dir,
-                       before_swap=lambda staging: index_site(staging, prepared.site.config.language, Runner()))
+                       before_swap=lambda staging: index_site(staging, site_languages(prepared.site.config), Runner()))
         except (KbError, OSError) as exc:  # Pagefind failed, a full disk
             self.say(f"kb: search index not refreshed: {exc}")
             return

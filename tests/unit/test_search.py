@@ -25,10 +25,10 @@ def test_shard_counts() -> None:
 
 
 def test_language_code() -> None:
-    assert search.index._language_code("en") == "en"
-    assert search.index._language_code("en-US") == "en"
-    assert search.index._language_code("pt_BR") == "pt"
-    assert search.index._language_code("") == "en"
+    assert search.languages.language_code("en") == "en"
+    assert search.languages.language_code("en-US") == "en"
+    assert search.languages.language_code("pt_BR") == "pt"
+    assert search.languages.language_code("") == "en"
 
 
 def test_index_counts_only_marked_pages(tmp_path: Path) -> None:

@@ -23,16 +23,68 @@
     a.href = d.url; // Pagefind's URLs include the root
     return a;
   };
-  let loading;
-  // A large site's index comes in shards (pagefind/kb-shards.json names the others); Pagefind
+  // The index of the page's language (data-kb-pagefind: pagefind/ or pagefind/es/) and, on a page
+  // not in the default language, the default language's (data-kb-pagefind-default), which the
+  // "Include results in English" checkbox adds: given as a full URL, because Pagefind does not merge
+  // an index whose path begins its own (/pagefind/ and /pagefind/es/).
+  const ds = document.body.dataset, at = (v) => new URL(v, location.href);
+  const path = (u) => (u.origin === location.origin ? u.pathname : u.href);
+  const own = ds.kbPagefind ? path(at(ds.kbPagefind)) : root + "pagefind/";
+  const other = ds.kbPagefindDefault && at(ds.kbPagefindDefault).href !== at(own).href ? at(ds.kbPagefindDefault).href : "";
+  const home = own.startsWith(root + "pagefind/") ? root + own.slice(root.length + 9) : root; // the language's home: /es/
+  const KEY = "kb-include-default";
+  let include = false, otherLang = "";
+  try {
+    include = !!other && sessionStorage.getItem(KEY) === "1";
+  } catch { /* no storage */ }
+  const loading = {};
+  // A large site's index comes in shards (kb-shards.json in each index names the others); Pagefind
   // searches them together and ranks all results by score.
-  const shards = () => fetch(root + "pagefind/kb-shards.json").then((r) => (r.ok ? r.json() : [])).catch(() => []);
-  const load = () => loading || (loading = Promise.all([import(root + "pagefind/pagefind.js"), shards()]).then(async ([pf, more]) => {
+  const shards = (bundle) => fetch(bundle + "kb-shards.json").then((r) => (r.ok ? r.json() : [])).catch(() => []);
+  const folders = (bundle, list) => (Array.isArray(list) ? list.map((s) => bundle + s) : []);
+  const language = () => fetch(other + "pagefind-entry.json").then((r) => r.json()).then((e) => Object.keys(e.languages)[0] || "").catch(() => "");
+  // A language without a page to index has no index ({"pages": 0}): nothing is found in it, and the
+  // checkbox searches the default language's alone.
+  const NONE = { search: async () => ({ results: [] }), preload: async () => {} };
+  const load = (both = include) => loading[both] || (loading[both] = Promise.all(
+    [import(own + "pagefind.js").catch((e) => e), shards(own), both ? shards(other) : [], both ? language() : ""],
+  ).then(async ([module, mine, theirs, lang]) => {
+    const empty = mine?.pages === 0;
+    if (module instanceof Error && !empty) throw module;
+    if (empty && !both) return NONE;
+    const pf = !both ? module : empty ? await import(other + "pagefind.js") : module.createInstance({ basePath: own });
     await pf.options({ baseUrl: root });
-    for (const shard of Array.isArray(more) ? more : []) await pf.mergeIndex(root + "pagefind/" + shard, { baseUrl: root });
+    const more = empty ? folders(other, theirs) : [...folders(own, mine), ...(both ? [other, ...folders(other, theirs)] : [])];
+    for (const bundle of more) await pf.mergeIndex(bundle, { baseUrl: root });
     await pf.init();
+    if (both) otherLang = lang;
     return pf;
   }));
+  // A result of the default language's index, among the page's language's, says its language.
+  const mark = (e, d, both) => {
+    if (both && !d.url.startsWith(home)) (otherLang && set(e, "lang", otherLang), set(e, "dir", "auto"));
+    return e;
+  };
+  // The "Include results in English" checkbox beside each list of results; one state for the page,
+  // kept while the tab is open. `again` searches again.
+  const toggles = [];
+  const toggle = (id, again) => {
+    const box = el("div", "search-include-default"), input = el("input"), label = el("label", "", ds.kbIncludeDefault || "Include results in the main language");
+    input.type = "checkbox";
+    input.id = id + "-include-default";
+    input.checked = include;
+    label.htmlFor = input.id;
+    box.append(input, label);
+    toggles.push([input, again]);
+    input.addEventListener("change", () => {
+      include = input.checked;
+      try {
+        sessionStorage.setItem(KEY, include ? "1" : "0");
+      } catch { /* no storage */ }
+      for (const [each, search] of toggles) each.checked = include, search();
+    });
+    return box;
+  };
   const fetchData = (results, from, n) => Promise.all(results.slice(from, from + n).map((r) => r.data()));
   // Pagefind wants every word of a query. A question as readers type it ("how much does a flex
   // agent cost") often has one word no article uses: with fewer than 3 results, search again
@@ -91,11 +143,14 @@
       set(a, "aria-selected", false);
       return a;
     };
+    const extra = other && toggle(id, () => input.value.trim() && suggest(++seq, input.value.trim()));
+    if (extra) panel.append(extra);
 
     async function suggest(my, term) {
+      const both = include;
       let pf;
       try {
-        pf = await load();
+        pf = await load(both);
       } catch {
         if (my !== seq) return;
         if (!panel.querySelector("p")) panel.append(el("p", "search-unavailable", OFF));
@@ -111,12 +166,12 @@
         const a = option(n, d.url);
         a.append(el("span", "search-suggestion-title", d.meta.title || d.url),
           el("span", "search-suggestion-category", d.meta.category), el("span", "search-suggestion-excerpt", "", d.excerpt));
-        list.append(a);
+        list.append(mark(a, d, both));
       });
       const enc = encodeURIComponent(term), n = data.length, none = "No articles match " + q(term) + ".";
       list.append(n
-        ? option(n, root + "search/?q=" + enc, "See all results for " + q(term))
-        : option(0, root + "contact/?q=" + enc, none + " Ask us instead"));
+        ? option(n, home + "search/?q=" + enc, "See all results for " + q(term))
+        : option(0, home + "contact/?q=" + enc, none + " Ask us instead"));
       show(true);
       select(-1);
       status.textContent = n
@@ -154,7 +209,12 @@
     });
     input.addEventListener("focus", () => input.value.trim() && options().length && show(true));
     panel.addEventListener("mousedown", (e) => e.preventDefault()); // keep the focus in the input
-    input.addEventListener("blur", () => show(false)); // Tab, or a click outside
+    if (!extra) input.addEventListener("blur", () => show(false)); // Tab, or a click outside
+    else { // the checkbox in the panel is reached with Tab: close when the focus leaves the form
+      input.addEventListener("blur", (e) => form.contains(e.relatedTarget) || show(false));
+      form.addEventListener("focusout", (e) => e.target === input || form.contains(e.relatedTarget) || show(false));
+      extra.addEventListener("keydown", (e) => e.key === "Escape" && (e.preventDefault(), input.focus(), show(false)));
+    }
   }
 
   // The /search/ page: results for ?q=, &category= and &tag=, 20 at a time.
@@ -162,7 +222,9 @@
     const input = $("search-page-q"), cat = $("search-page-category"), tag = $("search-page-tag");
     const count = $("search-count"), list = $("search-results"), empty = $("search-empty");
     const more = el("button", "button search-more", "Show more results");
-    let seq = 0, results = [], shown = 0;
+    let seq = 0, results = [], shown = 0, merged = false;
+    const extra = other && toggle("search-page", () => run());
+    if (extra) count.before(extra);
     more.type = "button";
     more.hidden = true;
     list.after(more);
@@ -179,7 +241,7 @@
         li.append(h);
         if (d.meta.category) li.append(el("p", "search-result-meta", d.meta.category));
         li.append(el("p", "search-result-excerpt", "", d.excerpt));
-        list.append(li);
+        list.append(mark(li, d, merged));
       }
       shown += data.length;
       more.hidden = shown >= results.length;
@@ -194,10 +256,11 @@
       const qs = String(url);
       history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
       const ask = empty.querySelector("a");
-      if (ask) ask.href = root + "contact/" + (term ? "?q=" + encodeURIComponent(term) : "");
+      if (ask) ask.href = home + "contact/" + (term ? "?q=" + encodeURIComponent(term) : "");
+      const both = include;
       let found;
       try {
-        found = qs && await find(await load(), term || null, { filters });
+        found = qs && await find(await load(both), term || null, { filters });
       } catch {
         count.textContent = OFF + ".";
         // Show what readers without JavaScript get (topics, contact), minus its "needs JavaScript" line.
@@ -207,7 +270,7 @@
       }
       if (my !== seq) return;
       results = found ? found.results : [];
-      shown = 0;
+      shown = 0, merged = both;
       list.textContent = "";
       if (found) await page();
       if (my !== seq) return;
@@ -231,15 +294,17 @@
     const box = $(input.dataset.kbRelated), list = box && box.querySelector("ul");
     if (!list) return;
     let seq = 0, timer;
+    const extra = other && toggle(input.id || "related", () => run());
+    if (extra) list.after(extra);
     async function run() {
-      const my = ++seq, term = input.value.trim();
+      const my = ++seq, term = input.value.trim(), both = include;
       let data = [];
       if (term.length > 2) try {
-        data = await fetchData((await find(await load(), term)).results, 0, 5);
+        data = await fetchData((await find(await load(both), term)).results, 0, 5);
       } catch { /* no index */ }
       if (my !== seq) return;
       list.textContent = "";
-      for (const d of data) list.append(el("li")), list.lastChild.append(link(d));
+      for (const d of data) list.append(mark(el("li"), d, both)), list.lastChild.append(link(d));
       box.hidden = !data.length;
     }
     input.addEventListener("input", () => (clearTimeout(timer), timer = setTimeout(run, 250)));
