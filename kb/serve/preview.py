@@ -26,7 +26,6 @@ from ..model import LinkContext, OutputFile
 from .overlay import LIVE_PATH, LIVE_SCRIPT, inject, problems_data
 from ..render.pages import Job, other_files, page_builders, page_jobs, render_page, render_site
 from ..search import index_site, site_languages
-from ..render.contexts.shared import PageBuilder
 
 TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json",
          ".svg": "image/svg+xml", ".xml": "application/xml", ".atom": "application/atom+xml",

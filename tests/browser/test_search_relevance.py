@@ -32,13 +32,13 @@ MIN_CASES = 40
 # Pagefind's defaults. Keep in step with what the theme's search.js passes.
 RANKING: dict | None = None
 
-SEARCH_JS = """async ({searches, top, ranking}) => {
+SEARCH_JS = """async ({searches, top, ranking, bundle}) => {
   const root = document.body.dataset.kbRoot || "/";
-  const pagefind = await import(root + "pagefind/pagefind.js");
+  const pagefind = await import(root + bundle + "pagefind.js");
   if (ranking) await pagefind.options({ranking});
   // a large site's index comes in shards, merged as the theme's search.js merges them
-  const shards = await fetch(root + "pagefind/kb-shards.json").then((r) => (r.ok ? r.json() : [])).catch(() => []);
-  for (const shard of shards) await pagefind.mergeIndex(root + "pagefind/" + shard, { baseUrl: root, ...(ranking ? { ranking } : {}) });
+  const shards = await fetch(root + bundle + "kb-shards.json").then((r) => (r.ok ? r.json() : [])).catch(() => []);
+  for (const shard of shards) await pagefind.mergeIndex(root + bundle + shard, { baseUrl: root, ...(ranking ? { ranking } : {}) });
   await pagefind.init();
   const out = [];
   for (const {query, filters, all} of searches) {
@@ -103,10 +103,12 @@ def open_site(page, server: str) -> None:
     assert response is not None and response.status == 200, "the home page of the built site did not load"
 
 
-def search(page, server: str, searches: list[dict], top: int = TOP) -> list[dict]:
-    """Run each {query, filters?, all?} through Pagefind in the page; return its results (URLs made plain)."""
+def search(page, server: str, searches: list[dict], top: int = TOP, lang: str = "") -> list[dict]:
+    """Run each {query, filters?, all?} through Pagefind in the page (in the index of language
+    `lang`'s folder, "" for the default language's); return its results (URLs made plain)."""
     open_site(page, server)
-    results = page.evaluate(SEARCH_JS, {"searches": searches, "top": top, "ranking": RANKING})
+    bundle = f"pagefind/{lang}/" if lang else "pagefind/"
+    results = page.evaluate(SEARCH_JS, {"searches": searches, "top": top, "ranking": RANKING, "bundle": bundle})
     for result in results:
         result["urls"] = [plain(u) for u in result["urls"]]
     return results
@@ -210,8 +212,10 @@ def test_search_cases_file_is_sound(built_site):
 
 
 def test_expected_articles_are_in_the_top_3(page, server, request):
-    cases = load_cases()
-    results = search(page, server, [{"query": c["query"]} for c in cases])
+    cases = sorted(load_cases(), key=lambda c: c.get("lang", ""))
+    results = []
+    for lang in dict.fromkeys(c.get("lang", "") for c in cases):  # each language's cases in its own index
+        results += search(page, server, [{"query": c["query"]} for c in cases if c.get("lang", "") == lang], lang=lang)
     top1 = top3 = 0
     misses = []
     for case, result in zip(cases, results):
@@ -236,8 +240,11 @@ def test_expected_articles_are_in_the_top_3(page, server, request):
 
 def test_index_holds_only_articles(page, server, built_site, content):
     """Home, category, section, tag, search and contact pages are not in the index; drafts are not built."""
-    entry = json.loads((built_site.root / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    indexed = sum(language["page_count"] for language in entry["languages"].values())
+    indexed = 0
+    for lang in content.config.languages:  # one index per language: pagefind/, pagefind/es/…
+        folder = built_site.root / "pagefind" / lang.path
+        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        indexed += sum(language["page_count"] for language in entry["languages"].values())
     assert indexed == len(built_site.article_urls), (
         f"Pagefind indexed {indexed} pages but the site has {len(built_site.article_urls)} articles"
     )
@@ -291,8 +298,9 @@ def test_filter_values_match_the_content(page, server, content):
     """The category and section filters offer exactly the content's categories and sections."""
     open_site(page, server)
     filters = page.evaluate(FILTERS_JS)
-    assert set(filters.get("category", {})) == {c.title for c in content.categories}
-    sections = {s.title for c in content.categories for s in content.sections_of(c.key)}
+    indexed = {d.section or d.category for d in content.own} | {d.category for d in content.own}
+    assert set(filters.get("category", {})) == {c.title for c in content.categories if c.key in indexed}
+    sections = {s.title for c in content.categories for s in content.sections_of(c.key) if s.key in indexed}
     assert set(filters.get("section", {})) == sections
     assert filters.get("tag"), "no tag filter values in the index"
 
@@ -330,7 +338,8 @@ def test_page_chrome_is_not_indexed(page, server, built_site, content):
     assert related, "no related-articles lists in the built site; this test needs one"
     phrases += related
 
-    docs = {plain(url): content.doc(title) for title, url in built_site.article_urls.items()}
+    own = {d.title for d in content.own}  # the default language's index holds its own articles
+    docs = {plain(url): content.doc(title) for title, url in built_site.article_urls.items() if title in own}
     text = {path: _own_text(doc) for path, doc in docs.items()}
 
     def explains(path: str, phrase: str) -> bool:

@@ -128,6 +128,12 @@ class Expected:
         return [d for d in self.docs if not d.draft]
 
     @property
+    def own(self) -> list[Doc]:
+        """The published articles in the default language (what its tag pages and search index hold);
+        `published` also has the originals in other languages its topic pages list untranslated."""
+        return [d for d in self.published if not d.lang]
+
+    @property
     def drafts(self) -> list[Doc]:
         return [d for d in self.docs if d.draft]
 
