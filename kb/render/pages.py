@@ -38,7 +38,9 @@ def render_site(
     stops the rendering)."""
     pages = PageBuilder(site, rendered)
     folders = tuple(getattr(env.loader, "searchpath", []))
-    files, problems = render_pages(page_jobs(site, pages), env, run, (folders, site.config.url_prefix, site.config.untrusted))
+    words = getattr(env, "kb_catalogs_digest", "")  # the catalogs the theme's words come from
+    salt = (folders, site.config.url_prefix, site.config.untrusted, words)
+    files, problems = render_pages(page_jobs(site, pages), env, run, salt)
     files.extend(other_files(site, pages, theme, root))
     files.append(OutputFile(MARKER, MARKER_TEXT))
     if site.redirects:
@@ -49,7 +51,7 @@ def render_site(
 
 def render_pages(jobs: list[Job], env: jinja2.Environment, run: Runner, salt: object = None) -> tuple[list[OutputFile], list[Diagnostic]]:
     """Render pages in order, each from its context alone (with `salt`: what every page depends on
-    besides, its template folders, URL prefix and sandboxing); the first template problem stops."""
+    besides, its template folders, URL prefix, sandboxing and catalogs); the first template problem stops."""
     templates: dict[str, jinja2.Template] = {}
 
     def page(job: Job) -> OutputFile | Diagnostic:

@@ -1,0 +1,264 @@
+"""The theme's own words from gettext catalogs (read with Babel), and dates written the reader's way.
+
+Catalogs sit in `<folder>/<code>/LC_MESSAGES/messages.po` (`pt_BR` or `pt-BR`); the folders are
+given in priority order (the project's, the theme's, the default theme's) and a message missing
+from one is looked up in the next, then is its msgid. Translations are text: under autoescaping
+they are escaped like any other text, so a catalog can never add markup to a page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.support import NullTranslations, Translations
+
+from ..content.textio import read_bytes
+from ..errors import Diagnostic, error
+from .loader import shown_path
+
+DOMAIN = "messages"
+# the words kb's Python code makes for the pages (page contexts, status views): every shipped
+# catalog translates them, as it translates every word of the default theme's templates
+CONTEXT_MESSAGES = (
+    "Home", "Tags", "Browse articles by tag.", "Articles tagged “%(tag)s”", "Articles tagged %(tag)s.",
+    "Search", "Search the %(title)s.", "Contact us", "Ask the support team a question.", "Page not found",
+    "The page you asked for does not exist.", "Articles about %(topic)s.", "%(title)s: new and updated articles",
+    "Updated", "Related articles",
+    # kb/status/view.py
+    "Operational", "Under maintenance", "Degraded performance", "Partial outage", "Major outage", "No data",
+    "Investigating", "Identified", "Monitoring", "Resolved", "Postmortem", "Scheduled", "In progress",
+    "Verifying", "Completed", "No impact", "Minor", "Major", "Critical", "Maintenance",
+    # kb/status/report.py
+    "All Systems Operational", "Partial System Outage", "Major System Outage", "Minor Service Outage",
+    "Service Under Maintenance",
+)
+
+
+def _identity(message: str) -> str:
+    return message
+
+
+def _plain_ngettext(singular: str, plural: str, n: int) -> str:
+    return singular if n == 1 else plural
+
+
+@dataclass(frozen=True, eq=False)
+class Catalogs:
+    """The merged translations of each language code asked for (None: the msgids), and a digest
+    of every catalog file read (it changes when any of them does)."""
+
+    by_code: Mapping[str, NullTranslations | None] = field(default_factory=dict)
+    digest: str = ""
+
+    def _find(self, code: str) -> NullTranslations | None:
+        found = self.by_code.get(code)
+        if found is None and "-" in code:
+            found = self.by_code.get(code.split("-")[0])
+        return found
+
+    def gettext(self, code: str) -> Callable[[str], str]:
+        """The `gettext` of language `code` (the msgid when it has no translation)."""
+        found = self._find(code)
+        return _identity if found is None else found.gettext
+
+    def ngettext(self, code: str) -> Callable[[str, str, int], str]:
+        """The `ngettext` of language `code`, with the catalog's own plural forms."""
+        found = self._find(code)
+        return _plain_ngettext if found is None else found.ngettext
+
+
+def catalog_folders(root: Path, theme: Path | None, default_theme: Path | None) -> list[Path]:
+    """Where catalogs are looked for, first first: the project's, the theme's, the default theme's."""
+    folders = [root / "locales"]
+    for base in (theme, default_theme):
+        if base is not None and base / "locales" not in folders:
+            folders.append(base / "locales")
+    return folders
+
+
+def load_catalogs(folders: Sequence[Path], codes: Sequence[str], root: Path | None = None) -> tuple[Catalogs, list[Diagnostic]]:
+    """The catalogs of `codes` from `folders` (priority order); a broken .po file is an error at its
+    line (its path relative to `root`, the content folder, when inside it)."""
+    problems: list[Diagnostic] = []
+    digest = hashlib.sha256("\0".join(codes).encode())
+    by_code: dict[str, NullTranslations | None] = {}
+    wanted = list(dict.fromkeys([*codes, *(c.split("-")[0] for c in codes if "-" in c)]))
+    for code in wanted:
+        chain: list[Translations] = []
+        for folder in folders:
+            path = _po_file(folder, code)
+            if path is None:
+                continue
+            data, shown = _read(path, root, problems)
+            digest.update(f"{path}\0".encode("utf-8", "surrogatepass") + (data or b"") + b"\0")
+            found = None if data is None else _translations(data, path, shown, problems)
+            if found is not None:
+                chain.append(found)
+        for before, after in zip(chain, chain[1:]):
+            before.add_fallback(after)
+        by_code[code] = chain[0] if chain else None
+    return Catalogs(by_code, digest.hexdigest()), problems
+
+
+def _po_file(folder: Path, code: str) -> Path | None:
+    for name in dict.fromkeys((code.replace("-", "_"), code, code.replace("_", "-"))):
+        path = folder / name / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if path.is_file():
+            return path
+    return None
+
+
+def _where(path: Path, root: Path | None) -> tuple[str, bool]:
+    if root is not None and path.absolute().is_relative_to(root.absolute()):
+        return path.absolute().relative_to(root.absolute()).as_posix(), True
+    return shown_path(str(path)), False
+
+
+def _read(path: Path, root: Path | None, problems: list[Diagnostic]) -> tuple[bytes | None, tuple[str, bool]]:
+    shown = _where(path, root)
+    try:
+        return read_bytes(str(path)), shown
+    except OSError as exc:
+        problems.append(error(shown[0], 1, 1, f"catalog cannot be read: {exc.strerror or exc}", in_content=shown[1]))
+        return None, shown
+
+
+def _translations(data: bytes, path: Path, shown: tuple[str, bool], problems: list[Diagnostic]) -> Translations | None:
+    where, inside = shown
+
+    def fail(line: int, message: str) -> None:
+        problems.append(error(where, max(line, 1), 1, f"catalog error: {message}", in_content=inside))
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        fail(data[:exc.start].count(b"\n") + 1, "not UTF-8 text")
+        return None
+    try:
+        catalog = read_po(io.StringIO(text), abort_invalid=True)
+    except PoFileError as exc:
+        fail(getattr(exc, "lineno", 1), str(exc).split(" on ")[0].lower().rstrip(":"))
+        return None
+    except (ValueError, KeyError, IndexError) as exc:  # a header Babel cannot read
+        fail(1, str(exc) or type(exc).__name__)
+        return None
+    if not _checked(catalog, text, fail):
+        return None
+    out = io.BytesIO()
+    write_mo(out, catalog)
+    try:
+        return Translations(fp=io.BytesIO(out.getvalue()), domain=DOMAIN)
+    except (ValueError, SyntaxError, OSError) as exc:  # gettext refuses the Plural-Forms expression
+        fail(_line_of(text, "Plural-Forms"), f"plural forms cannot be read: {exc}")
+        return None
+
+
+def _checked(catalog: Catalog, text: str, fail: Callable[[int, str], None]) -> bool:
+    """Every translated message's placeholders fit its msgid's, and it has as many plural forms as
+    the catalog says (a wrong placeholder would fail the page that uses the message)."""
+    good = True
+    try:
+        catalog.plural_expr  # noqa: B018 - raises when the header names a locale Babel does not know
+        expected = catalog.num_plurals
+    except (ValueError, UnknownLocaleError) as exc:
+        fail(_line_of(text, "Plural-Forms"), f"plural forms cannot be read: {exc}")
+        return False
+    for message in list(catalog)[1:]:
+        if not message.string or message.fuzzy:
+            continue
+        if isinstance(message.string, (tuple, list)) and len(message.string) != expected:
+            fail(message.lineno, f"'{message.id[0]}' has {len(message.string)} plural forms, not {expected}")
+            good = False
+            continue
+        for problem in message.check(catalog):
+            fail(message.lineno, f"translation of '{_first(message.id)}': {problem}")
+            good = False
+    return good
+
+
+def _first(msgid: object) -> str:
+    return msgid[0] if isinstance(msgid, (tuple, list)) else str(msgid)
+
+
+def _line_of(text: str, word: str) -> int:
+    at = text.find(word)
+    return 1 if at < 0 else text.count("\n", 0, at) + 1
+
+
+def _as_text(value: str, autoescape: bool) -> str:
+    """A translation as text: under autoescaping `&`, `<`, `>` and `"` are escaped (an apostrophe
+    is left as written: kb's templates quote attributes with `"`)."""
+    if not autoescape:
+        return value
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+
+
+def install(env: jinja2.Environment, catalogs: Catalogs | None, default_code: str) -> None:
+    """Jinja's i18n extension (newstyle) whose gettext/ngettext use the catalog of the context's
+    `lang`, and the `longdate` filter in that language."""
+    found = catalogs or Catalogs()
+
+    def lang(context: jinja2.runtime.Context) -> str:
+        code = context.get("lang")
+        return code if isinstance(code, str) and code else default_code
+
+    @jinja2.pass_context
+    def gettext(context: jinja2.runtime.Context, message: str) -> str:
+        return _as_text(found.gettext(lang(context))(message), context.eval_ctx.autoescape)
+
+    @jinja2.pass_context
+    def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int) -> str:
+        return _as_text(found.ngettext(lang(context))(singular, plural, n), context.eval_ctx.autoescape)
+
+    locales: dict[str, Locale] = {}
+
+    @jinja2.pass_context
+    def longdate(context: jinja2.runtime.Context, value: dt.date | None) -> str:
+        if not value:
+            return ""
+        code = lang(context)
+        if code not in locales:
+            locales[code] = babel_locale(code)
+        return format_date(value, format="long", locale=locales[code])
+
+    @jinja2.pass_context
+    def plural_samples(context: jinja2.runtime.Context) -> list[tuple[str, int]]:
+        """(CLDR plural category, a whole number in it) for the context's language, for scripts
+        that choose a plural with Intl.PluralRules."""
+        code = lang(context)
+        if code not in locales:
+            locales[code] = babel_locale(code)
+        return _samples(locales[code])
+
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["longdate"] = longdate
+    env.globals["plural_samples"] = plural_samples
+    env.kb_catalogs_digest = found.digest  # type: ignore[attr-defined]
+
+
+def babel_locale(code: str) -> Locale:
+    """Babel's locale for a BCP 47 code: the code, else its primary subtag, else English."""
+    for candidate in (code, code.split("-")[0]):
+        try:
+            return Locale.parse(candidate.replace("_", "-"), sep="-")
+        except (ValueError, UnknownLocaleError):
+            continue
+    return Locale("en")
+
+
+def _samples(locale: Locale) -> list[tuple[str, int]]:
+    rule, found = locale.plural_form, {}
+    for n in range(0, 1001):
+        found.setdefault(rule(n), n)
+    return sorted(found.items(), key=lambda item: item[1])
