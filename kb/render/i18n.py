@@ -226,6 +226,8 @@ def install(env: jinja2.Environment, catalogs: Catalogs | None, default_code: st
     def longdate(context: jinja2.runtime.Context, value: dt.date | None) -> str:
         if not value:
             return ""
+        if not isinstance(value, dt.date):
+            raise TypeError(f"longdate needs a date, not {type(value).__name__} {value!r}")
         code = lang(context)
         if code not in locales:
             locales[code] = babel_locale(code)
@@ -244,6 +246,7 @@ def install(env: jinja2.Environment, catalogs: Catalogs | None, default_code: st
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["longdate"] = longdate
     env.globals["plural_samples"] = plural_samples
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}  # `tojson`: words as they are
     env.kb_catalogs_digest = found.digest  # type: ignore[attr-defined]
 
 
