@@ -147,7 +147,7 @@ def _translations(data: bytes, path: Path, shown: tuple[str, bool], problems: li
     try:
         catalog = read_po(io.StringIO(text), abort_invalid=True)
     except PoFileError as exc:
-        fail(getattr(exc, "lineno", 1), str(exc).split(" on ")[0].lower().rstrip(":"))
+        fail(getattr(exc, "lineno", 0) + 1, str(exc).rsplit(" on ", 1)[0])  # Babel counts lines from 0
         return None
     except (ValueError, KeyError, IndexError) as exc:  # a header Babel cannot read
         fail(1, str(exc) or type(exc).__name__)
