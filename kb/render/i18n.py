@@ -54,11 +54,13 @@ def _plain_ngettext(singular: str, plural: str, n: int) -> str:
 
 @dataclass(frozen=True, eq=False)
 class Catalogs:
-    """The merged translations of each language code asked for (None: the msgids), and a digest
-    of every catalog file read (it changes when any of them does)."""
+    """The merged translations of each language code asked for (None: the msgids), a digest
+    of every catalog file read (it changes when any of them does), and the codes whose catalogs
+    only repeat their msgids (English: the templates' own words)."""
 
     by_code: Mapping[str, NullTranslations | None] = field(default_factory=dict)
     digest: str = ""
+    same: frozenset[str] = frozenset()
 
     def _find(self, code: str) -> NullTranslations | None:
         found = self.by_code.get(code)
@@ -76,6 +78,10 @@ class Catalogs:
         found = self._find(code)
         return _plain_ngettext if found is None else found.ngettext
 
+    def translates(self, code: str) -> bool:
+        """Whether language `code` has words other than the msgids."""
+        return self._find(code) is not None and code not in self.same and code.split("-")[0] not in self.same
+
 
 def catalog_folders(root: Path, theme: Path | None, default_theme: Path | None) -> list[Path]:
     """Where catalogs are looked for, first first: the project's, the theme's, the default theme's."""
@@ -92,22 +98,27 @@ def load_catalogs(folders: Sequence[Path], codes: Sequence[str], root: Path | No
     problems: list[Diagnostic] = []
     digest = hashlib.sha256("\0".join(codes).encode())
     by_code: dict[str, NullTranslations | None] = {}
+    same: set[str] = set()
     wanted = list(dict.fromkeys([*codes, *(c.split("-")[0] for c in codes if "-" in c)]))
     for code in wanted:
         chain: list[Translations] = []
+        repeats = True
         for folder in folders:
             path = _po_file(folder, code)
             if path is None:
                 continue
             data, shown = _read(path, root, problems)
             digest.update(f"{path}\0".encode("utf-8", "surrogatepass") + (data or b"") + b"\0")
-            found = None if data is None else _translations(data, path, shown, problems)
+            found, repeated = (None, True) if data is None else _translations(data, path, shown, problems)
             if found is not None:
                 chain.append(found)
+                repeats = repeats and repeated
         for before, after in zip(chain, chain[1:]):
             before.add_fallback(after)
         by_code[code] = chain[0] if chain else None
-    return Catalogs(by_code, digest.hexdigest()), problems
+        if chain and repeats:
+            same.add(code)
+    return Catalogs(by_code, digest.hexdigest(), frozenset(same)), problems
 
 
 def _po_file(folder: Path, code: str) -> Path | None:
@@ -133,7 +144,8 @@ def _read(path: Path, root: Path | None, problems: list[Diagnostic]) -> tuple[by
         return None, shown
 
 
-def _translations(data: bytes, path: Path, shown: tuple[str, bool], problems: list[Diagnostic]) -> Translations | None:
+def _translations(data: bytes, path: Path, shown: tuple[str, bool], problems: list[Diagnostic]) -> tuple[Translations | None, bool]:
+    """The catalog's translations (None when broken), and whether its every msgstr is its msgid."""
     where, inside = shown
 
     def fail(line: int, message: str) -> None:
@@ -143,24 +155,25 @@ def _translations(data: bytes, path: Path, shown: tuple[str, bool], problems: li
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         fail(data[:exc.start].count(b"\n") + 1, "not UTF-8 text")
-        return None
+        return None, True
     try:
         catalog = read_po(io.StringIO(text), abort_invalid=True)
     except PoFileError as exc:
         fail(getattr(exc, "lineno", 0) + 1, str(exc).rsplit(" on ", 1)[0])  # Babel counts lines from 0
-        return None
+        return None, True
     except (ValueError, KeyError, IndexError) as exc:  # a header Babel cannot read
         fail(1, str(exc) or type(exc).__name__)
-        return None
+        return None, True
     if not _checked(catalog, text, fail):
-        return None
+        return None, True
     out = io.BytesIO()
     write_mo(out, catalog)
+    repeated = all(m.string == m.id for m in list(catalog)[1:] if m.string and not m.fuzzy)
     try:
-        return Translations(fp=io.BytesIO(out.getvalue()), domain=DOMAIN)
+        return Translations(fp=io.BytesIO(out.getvalue()), domain=DOMAIN), repeated
     except (ValueError, SyntaxError, OSError) as exc:  # gettext refuses the Plural-Forms expression
         fail(_line_of(text, "Plural-Forms"), f"plural forms cannot be read: {exc}")
-        return None
+        return None, True
 
 
 def _checked(catalog: Catalog, text: str, fail: Callable[[int, str], None]) -> bool:
@@ -242,10 +255,16 @@ def install(env: jinja2.Environment, catalogs: Catalogs | None, default_code: st
             locales[code] = babel_locale(code)
         return _samples(locales[code])
 
+    @jinja2.pass_context
+    def translated(context: jinja2.runtime.Context) -> bool:
+        """Whether the page's language has words of its own (else the templates' English ones)."""
+        return found.translates(lang(context))
+
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["longdate"] = longdate
     env.globals["plural_samples"] = plural_samples
+    env.globals["translated"] = translated
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}  # `tojson`: words as they are
     env.kb_catalogs_digest = found.digest  # type: ignore[attr-defined]
 

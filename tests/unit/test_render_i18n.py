@@ -253,3 +253,13 @@ def test_a_changed_catalog_renders_the_pages_again_despite_the_cache(kb, tmp_pat
     result = kb(build, cwd=project)
     assert result.exit_code == 0, result.stderr
     assert ">¿Alguna duda más?</h2>" in (tmp_path / "out/billing/refund/index.html").read_text(encoding="utf-8")
+
+
+def test_only_a_language_with_words_of_its_own_needs_the_scripts_words(tmp_path: Path, shipped: Catalogs) -> None:
+    assert [code for code in SHIPPED if shipped.translates(code)] == ["es", "fr", "de", "pt-BR", "ja"]
+    assert not shipped.translates("sv") and shipped.translates("es-MX")
+    root = write_tree(tmp_path, {f"content/{catalog('en')}": po({"Search articles": "Search the docs"})})
+    found, _ = load_catalogs([root / "content/locales", THEME / "locales"], ["en"], root / "content")
+    assert found.translates("en")
+    env = make_environment(THEME, root / "content", "/", catalogs=found)
+    assert env.from_string('{{ translated() }} {{ _("Search articles") }} {{ _("Home") }}').render(lang="en") == "True Search the docs Home"
