@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import markupsafe
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
@@ -44,12 +45,7 @@ CONTEXT_MESSAGES = (
 )
 
 
-def _identity(message: str) -> str:
-    return message
-
-
-def _plain_ngettext(singular: str, plural: str, n: int) -> str:
-    return singular if n == 1 else plural
+_MSGIDS = NullTranslations()  # the msgids themselves: singular for 1, else plural
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,12 +67,12 @@ class Catalogs:
     def gettext(self, code: str) -> Callable[[str], str]:
         """The `gettext` of language `code` (the msgid when it has no translation)."""
         found = self._find(code)
-        return _identity if found is None else found.gettext
+        return (found or _MSGIDS).gettext
 
     def ngettext(self, code: str) -> Callable[[str, str, int], str]:
         """The `ngettext` of language `code`, with the catalog's own plural forms."""
         found = self._find(code)
-        return _plain_ngettext if found is None else found.ngettext
+        return (found or _MSGIDS).ngettext
 
     def translates(self, code: str) -> bool:
         """Whether language `code` has words other than the msgids."""
@@ -177,30 +173,23 @@ def _translations(data: bytes, path: Path, shown: tuple[str, bool], problems: li
 
 
 def _checked(catalog: Catalog, text: str, fail: Callable[[int, str], None]) -> bool:
-    """Every translated message's placeholders fit its msgid's, and it has as many plural forms as
-    the catalog says (a wrong placeholder would fail the page that uses the message)."""
+    """Babel's checks of every translated message: its placeholders fit its msgid's (a wrong one
+    would fail the page that uses it), it has as many plural forms as the catalog says."""
     good = True
     try:
         catalog.plural_expr  # noqa: B018 - raises when the header names a locale Babel does not know
-        expected = catalog.num_plurals
     except (ValueError, UnknownLocaleError) as exc:
         fail(_line_of(text, "Plural-Forms"), f"plural forms cannot be read: {exc}")
         return False
     for message in list(catalog)[1:]:
         if not message.string or message.fuzzy:
             continue
-        if isinstance(message.string, (tuple, list)) and len(message.string) != expected:
-            fail(message.lineno, f"'{message.id[0]}' has {len(message.string)} plural forms, not {expected}")
-            good = False
-            continue
-        for problem in message.check(catalog):
-            fail(message.lineno, f"translation of '{_first(message.id)}': {problem}")
+        msgid = message.id[0] if isinstance(message.id, (tuple, list)) else message.id
+        empty = ["a plural form is empty"] if isinstance(message.string, (tuple, list)) and not all(message.string) else []
+        for problem in empty or message.check(catalog):
+            fail(message.lineno, f"translation of '{msgid}': {problem}")
             good = False
     return good
-
-
-def _first(msgid: object) -> str:
-    return msgid[0] if isinstance(msgid, (tuple, list)) else str(msgid)
 
 
 def _line_of(text: str, word: str) -> int:
@@ -225,15 +214,33 @@ def install(env: jinja2.Environment, catalogs: Catalogs | None, default_code: st
         code = context.get("lang")
         return code if isinstance(code, str) and code else default_code
 
+    words: dict[tuple, str] = {}  # (code, autoescape, message...) -> the translation as the page writes it
+
+    def prepared(key: tuple, translate: Callable[[], str]) -> str:
+        found_word = words.get(key)
+        if found_word is None:
+            text = _as_text(translate(), key[1])
+            found_word = words[key] = markupsafe.Markup(text) if key[1] else text
+        return found_word
+
+    # Jinja's newstyle gettext and ngettext (jinja2.ext._make_new_gettext) with each translation
+    # looked up once: `_("...", name=value)` fills the translation's %(name)s, escaping the value
     @jinja2.pass_context
-    def gettext(context: jinja2.runtime.Context, message: str) -> str:
-        return _as_text(found.gettext(lang(context))(message), context.eval_ctx.autoescape)
+    def gettext(context: jinja2.runtime.Context, message: str, /, **variables: object) -> str:
+        code = lang(context)
+        text = prepared((code, context.eval_ctx.autoescape, message), lambda: found.gettext(code)(message))
+        return text % variables if "%" in text else text
 
     @jinja2.pass_context
-    def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int) -> str:
-        return _as_text(found.ngettext(lang(context))(singular, plural, n), context.eval_ctx.autoescape)
+    def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int, /, **variables: object) -> str:
+        code = lang(context)
+        variables.setdefault("num", n)
+        key = (code, context.eval_ctx.autoescape, singular, plural, n)
+        text = prepared(key, lambda: found.ngettext(code)(singular, plural, n))
+        return text % variables if "%" in text else text
 
     locales: dict[str, Locale] = {}
+    dates: dict[tuple[str, dt.date], str] = {}
 
     @jinja2.pass_context
     def longdate(context: jinja2.runtime.Context, value: dt.date | None) -> str:
@@ -244,7 +251,10 @@ def install(env: jinja2.Environment, catalogs: Catalogs | None, default_code: st
         code = lang(context)
         if code not in locales:
             locales[code] = babel_locale(code)
-        return format_date(value, format="long", locale=locales[code])
+        key = (code, value)
+        if key not in dates:
+            dates[key] = format_date(value, format="long", locale=locales[code])
+        return dates[key]
 
     @jinja2.pass_context
     def plural_samples(context: jinja2.runtime.Context) -> list[tuple[str, int]]:
@@ -262,6 +272,7 @@ def install(env: jinja2.Environment, catalogs: Catalogs | None, default_code: st
 
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(gettext=gettext, ngettext=ngettext, _=gettext)  # already newstyle: not wrapped again
     env.filters["longdate"] = longdate
     env.globals["plural_samples"] = plural_samples
     env.globals["translated"] = translated

@@ -81,6 +81,8 @@ def test_region_codes_find_either_folder_name_and_fall_back_to_the_language(tmp_
      "catalog error: translation of 'Search the %(title)s.': unknown named placeholder 'titulo'"),
     (po({}, extra='msgid "%(num)s day"\nmsgid_plural "%(num)s days"\nmsgstr[0] "a"\nmsgstr[1] "b"\nmsgstr[2] "c"\n'), 6,
      "catalog error: msg has more translations than num_plurals of catalog"),
+    (po({}, extra='msgid "%(num)s day"\nmsgid_plural "%(num)s days"\nmsgstr[0] "%(num)s día"\n'), 6,
+     "catalog error: translation of '%(num)s day': a plural form is empty"),
     (po({"Home": "Inicio"}, forms="nplurals=2; plural=(n !!= 1);"), 4, "catalog error: plural forms cannot be read"),
     (po({"Home": "Inicio"}).encode() + b'msgid "Tags"\nmsgstr "Etiq\xe9tas"\n', 10, "catalog error: not UTF-8 text"),
 ])
@@ -263,3 +265,56 @@ def test_only_a_language_with_words_of_its_own_needs_the_scripts_words(tmp_path:
     assert found.translates("en")
     env = make_environment(THEME, root / "content", "/", catalogs=found)
     assert env.from_string('{{ translated() }} {{ _("Search articles") }} {{ _("Home") }}').render(lang="en") == "True Search the docs Home"
+
+
+# --- the contract's context fields in the default theme -------------------------------------
+
+PAGE = {"title": "Página no encontrada", "description": "", "canonical": "", "kind": "website", "image": "", "jsonld": []}
+SITE = {"language": "es", "title": "Ayuda", "favicon": "/assets/favicon.svg", "logo": "", "notice": None,
+        "categories": [], "footer_links": [], "status": None, "year": 2020}
+
+
+def test_a_translated_page_uses_the_contract_fields(tmp_path: Path, shipped: Catalogs) -> None:
+    env = make_environment(THEME, tmp_path, "/", catalogs=shipped)
+    html = env.get_template("404.html").render(lang="es", page=PAGE | {"alternates": [
+        {"hreflang": "es", "href": "https://help.test/es/x/"}, {"hreflang": "x-default", "href": "https://help.test/x/"}]},
+        site=SITE | {"home": "/es/", "dir": "rtl", "languages": [
+            {"code": "en", "name": "English", "url": "/", "current": False, "exists": False},
+            {"code": "es", "name": "Español", "url": "/es/", "current": True, "exists": True}],
+            "search": {"bundle": "/pagefind/es/", "fallback": {"bundle": "/pagefind/", "name": "English", "code": "en"}}})
+    assert '<html lang="es" dir="rtl">' in html
+    assert '<link rel="alternate" hreflang="x-default" href="https://help.test/x/">' in html
+    assert 'data-kb-pagefind="/pagefind/es/" data-kb-pagefind-default="/pagefind/" data-kb-include-default="Incluir resultados en English"' in html
+    assert '<nav class="language-switcher" aria-label="Idioma">' in html
+    assert '<a href="/es/" lang="es" hreflang="es" aria-current="page">Español</a>' in html
+    assert '<a href="/" lang="en" hreflang="en" title="Esta página no está traducida: ir a la página de inicio">English</a>' in html
+    assert 'href="/es/contact/">Contactar</a>' in html and 'action="/es/search/"' in html and 'href="/es/feed.xml"' in html
+    assert '<a class="button" href="/es/">Ir a la página de inicio</a>' in html
+
+
+def test_a_one_language_page_has_no_switcher(tmp_path: Path, shipped: Catalogs) -> None:
+    env = make_environment(THEME, tmp_path, "/", catalogs=shipped)
+    html = env.get_template("404.html").render(lang="es", page=PAGE, site=SITE | {"languages": [
+        {"code": "es", "name": "Español", "url": "/", "current": True, "exists": True}]})
+    assert "language-switcher" not in html and "hreflang" not in html and 'dir="ltr"' in html
+
+
+def test_an_outdated_translation_says_so_in_its_language(tmp_path: Path, shipped: Catalogs) -> None:
+    env = make_environment(THEME, tmp_path, "/", catalogs=shipped)
+    article = {"title": "Reembolsos", "known_issues": [], "toc": [], "draft": False, "category": "Facturación", "section": "",
+               "updated": dt.date(2020, 1, 20), "body": "<p>Texto.</p>", "edit_url": "", "tags": [], "related": [],
+               "outdated": {"url": "/billing/refund/", "language": "English"}}
+    html = env.get_template("article.html").render(lang="es", page=PAGE, site=SITE, breadcrumbs=[], article=article)
+    assert "Es posible que esta traducción esté desactualizada" in html
+    assert '<a href="/billing/refund/">Leer el original actual (English)</a>' in html
+    assert ">20 de enero de 2020</time>" in html
+
+
+def test_an_untranslated_original_in_a_list_is_marked_with_its_language(tmp_path: Path) -> None:
+    env = make_environment(THEME, tmp_path, "/")
+    page = env.from_string('{% import "macros.html" as kb with context %}{{ kb.link_list(items) }}|{{ kb.article_list(items) }}')
+    items = [{"url": "/a/", "title": "Refund", "draft": False, "lang": "en", "language": "English", "excerpt": ""},
+             {"url": "/es/b/", "title": "Pago", "draft": False, "lang": "es", "language": "", "excerpt": ""}]
+    html = page.render(site={}, items=items)
+    mark = '<a href="/a/" lang="en" hreflang="en">Refund</a> <span class="badge badge-language" lang="en">English</span>'
+    assert html.count(mark) == 2 and html.count('<a href="/es/b/">Pago</a>') == 2
