@@ -207,7 +207,7 @@ def _as_text(value: str, autoescape: bool) -> str:
 
 def install(env: jinja2.Environment, catalogs: Catalogs | None, default_code: str) -> None:
     """Jinja's i18n extension (newstyle) whose gettext/ngettext use the catalog of the context's
-    `lang`, and the `longdate` filter in that language."""
+    `lang`, and the `longdate` and `language_name` filters in that language."""
     found = catalogs or Catalogs()
 
     def lang(context: jinja2.runtime.Context) -> str:
@@ -217,11 +217,9 @@ def install(env: jinja2.Environment, catalogs: Catalogs | None, default_code: st
     words: dict[tuple, str] = {}  # (code, autoescape, message...) -> the translation as the page writes it
 
     def prepared(key: tuple, translate: Callable[[], str]) -> str:
-        found_word = words.get(key)
-        if found_word is None:
-            text = _as_text(translate(), key[1])
-            found_word = words[key] = markupsafe.Markup(text) if key[1] else text
-        return found_word
+        if key not in words:
+            words[key] = markupsafe.Markup(_as_text(translate(), True)) if key[1] else translate()
+        return words[key]
 
     # Jinja's newstyle gettext and ngettext (jinja2.ext._make_new_gettext) with each translation
     # looked up once: `_("...", name=value)` fills the translation's %(name)s, escaping the value
@@ -240,7 +238,15 @@ def install(env: jinja2.Environment, catalogs: Catalogs | None, default_code: st
         return text % variables if "%" in text else text
 
     locales: dict[str, Locale] = {}
-    dates: dict[tuple[str, dt.date], str] = {}
+    made: dict[tuple, object] = {}  # dates, plural samples and language names, each made once
+
+    def locale(code: str) -> Locale:
+        return locales[code] if code in locales else locales.setdefault(code, babel_locale(code))
+
+    def once(key: tuple, make: Callable[[], object]) -> object:
+        if key not in made:
+            made[key] = make()
+        return made[key]
 
     @jinja2.pass_context
     def longdate(context: jinja2.runtime.Context, value: dt.date | None) -> str:
@@ -249,21 +255,19 @@ def install(env: jinja2.Environment, catalogs: Catalogs | None, default_code: st
         if not isinstance(value, dt.date):
             raise TypeError(f"longdate needs a date, not {type(value).__name__} {value!r}")
         code = lang(context)
-        if code not in locales:
-            locales[code] = babel_locale(code)
-        key = (code, value)
-        if key not in dates:
-            dates[key] = format_date(value, format="long", locale=locales[code])
-        return dates[key]
+        return once(("date", code, value), lambda: format_date(value, format="long", locale=locale(code)))  # type: ignore[return-value]
+
+    @jinja2.pass_context
+    def language_name(context: jinja2.runtime.Context, code: str) -> str:
+        """The name of language `code` in the page's language (CLDR: "inglés" for "en" on a Spanish page)."""
+        page = lang(context)
+        return once(("name", page, code), lambda: locale(code).get_display_name(locale(page)) or code)  # type: ignore[return-value]
 
     @jinja2.pass_context
     def plural_samples(context: jinja2.runtime.Context) -> list[tuple[str, int]]:
-        """(CLDR plural category, a whole number in it) for the context's language, for scripts
-        that choose a plural with Intl.PluralRules."""
+        """(CLDR plural category, a number in it) of the page's language, for Intl.PluralRules."""
         code = lang(context)
-        if code not in locales:
-            locales[code] = babel_locale(code)
-        return _samples(locales[code])
+        return once(("plurals", code), lambda: _samples(locale(code)))  # type: ignore[return-value]
 
     @jinja2.pass_context
     def translated(context: jinja2.runtime.Context) -> bool:
@@ -273,9 +277,8 @@ def install(env: jinja2.Environment, catalogs: Catalogs | None, default_code: st
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(gettext=gettext, ngettext=ngettext, _=gettext)  # already newstyle: not wrapped again
-    env.filters["longdate"] = longdate
-    env.globals["plural_samples"] = plural_samples
-    env.globals["translated"] = translated
+    env.filters.update(longdate=longdate, language_name=language_name)
+    env.globals.update(plural_samples=plural_samples, translated=translated)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}  # `tojson`: words as they are
     env.kb_catalogs_digest = found.digest  # type: ignore[attr-defined]
 

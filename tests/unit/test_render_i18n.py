@@ -163,6 +163,13 @@ def test_longdate_writes_the_date_the_reader_s_way(tmp_path: Path, lang: str, sh
     assert env.from_string("{{ d | longdate }}").render(d=None, lang=lang) == ""
 
 
+def test_language_names_are_written_in_the_page_language(tmp_path: Path) -> None:
+    env = make_environment(THEME, tmp_path, "/")
+    names = env.from_string("{{ 'en' | language_name }}, {{ 'pt-BR' | language_name }}, {{ 'ja' | language_name }}")
+    assert names.render(lang="es") == "inglés, portugués (Brasil), japonés"
+    assert names.render(lang="de") == "Englisch, Portugiesisch (Brasilien), Japanisch"
+
+
 def test_without_catalogs_the_words_are_the_templates_own(tmp_path: Path) -> None:
     env = make_environment(THEME, tmp_path, "/")
     page = env.from_string('{{ _("Still need help?") }} {{ ngettext("%(num)s article", "%(num)s articles", 2) }} {{ d | longdate }}')
@@ -284,7 +291,7 @@ def test_a_translated_page_uses_the_contract_fields(tmp_path: Path, shipped: Cat
             "search": {"bundle": "/pagefind/es/", "fallback": {"bundle": "/pagefind/", "name": "English", "code": "en"}}})
     assert '<html lang="es" dir="rtl">' in html
     assert '<link rel="alternate" hreflang="x-default" href="https://help.test/x/">' in html
-    assert 'data-kb-pagefind="/pagefind/es/" data-kb-pagefind-default="/pagefind/" data-kb-include-default="Incluir resultados en English"' in html
+    assert 'data-kb-pagefind="/pagefind/es/" data-kb-pagefind-default="/pagefind/" data-kb-include-default="Incluir resultados en inglés"' in html
     assert '<nav class="language-switcher" aria-label="Idioma">' in html
     assert '<a href="/es/" lang="es" hreflang="es" aria-current="page">Español</a>' in html
     assert '<a href="/" lang="en" hreflang="en" title="Esta página no está traducida: ir a la página de inicio">English</a>' in html
