@@ -26,6 +26,7 @@ from .content.site import assemble_site
 from .content.translations import place_translations, translated_links
 from .status import STATUS_FILE, load_status, status_links
 from .status.report import status_report
+from .render.i18n import Catalogs, catalog_folders, load_catalogs
 from .render.theme import BUILTIN_THEMES, theme_dir
 
 
@@ -38,7 +39,7 @@ class Loaded:
     env: jinja2.Environment
     theme: Path
     warnings: tuple[Diagnostic, ...]
-    catalogs: object = None  # kb.render.i18n.Catalogs: the theme's words in every language of the site
+    catalogs: Catalogs | None = None  # the theme's words in every language of the site
 
 
 def load_site(options: BuildOptions, run: Runner) -> Loaded:
@@ -59,10 +60,11 @@ def load_site(options: BuildOptions, run: Runner) -> Loaded:
     context = link_context(tree, site, articles)
     rendered = found.take(render_articles(site.articles, config.markdown, context, run))
     status = found.take(render_status(status, config.markdown, context, run))
+    catalogs = found.take(theme_catalogs(root, theme, config))  # type: ignore[arg-type]
     warnings = fail_on_errors(found, options.strict)
     site = dataclasses.replace(site, status=status_report(status, now)) if status is not None else site
-    env = run.environment(theme, root, config.url_prefix, config.untrusted)  # type: ignore[arg-type]
-    return Loaded(site, rendered, env, theme, warnings)  # type: ignore[arg-type]
+    env = run.environment(theme, root, config.url_prefix, config.untrusted, catalogs, config.language)  # type: ignore[arg-type]
+    return Loaded(site, rendered, env, theme, warnings, catalogs)  # type: ignore[arg-type]
 
 
 def discover_content(root: Path) -> tuple[Tree, list[Diagnostic]]:
@@ -96,6 +98,13 @@ def find_theme(options: BuildOptions, config: SiteConfig, tree: Tree) -> tuple[P
     if config.untrusted:
         found.extend(active_files(tree, theme, root))
     return theme, found
+
+
+def theme_catalogs(root: Path, theme: Path | None, config: SiteConfig) -> tuple[Catalogs, list[Diagnostic]]:
+    """The message catalogs of the site's languages: the project's `locales/`, the theme's, the default theme's."""
+    codes = [lang.code for lang in config.languages]
+    folders = catalog_folders(root, theme, theme_dir("default", root))
+    return load_catalogs(folders, codes, root)
 
 
 def link_context(tree: Tree, site: Site, articles: list[Article]) -> LinkContext:

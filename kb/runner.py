@@ -18,6 +18,7 @@ import jinja2
 from .model import OutputFile
 from .content.textio import read_bytes
 from .output.folder import write_files
+from .render.i18n import Catalogs
 from .render.theme import make_environment
 
 T = TypeVar("T")
@@ -51,9 +52,11 @@ class Runner:
         jobs = self.progress(items) if progress and self.progress is not None else items
         return map(function, jobs)
 
-    def environment(self, theme: Path, root: Path, url_prefix: str, sandboxed: bool) -> jinja2.Environment:
-        """The Jinja environment to render the theme's pages with."""
-        return make_environment(theme, root, url_prefix, sandboxed=sandboxed, quick=self.quick)
+    def environment(self, theme: Path, root: Path, url_prefix: str, sandboxed: bool,
+                    catalogs: Catalogs | None = None, default_language: str = "en") -> jinja2.Environment:
+        """The Jinja environment to render the theme's pages with (the theme's words from `catalogs`)."""
+        return make_environment(theme, root, url_prefix, sandboxed=sandboxed, quick=self.quick,
+                                catalogs=catalogs, default_language=default_language)
 
     def read(self, path: str, limit: int | None = None) -> bytes:
         """The bytes of a file a job depends on (see `map`'s `file`): an OSError when it cannot be read."""

@@ -44,7 +44,8 @@ def render_site(
     diagnostic (the first stops the rendering)."""
     builders = page_builders(site, rendered, catalogs)
     folders = tuple(getattr(env.loader, "searchpath", []))
-    salt = (folders, site.config.url_prefix, site.config.untrusted, getattr(catalogs, "digest", None))
+    words = getattr(catalogs, "digest", None) or getattr(env, "kb_catalogs_digest", "")  # where the theme's words come from
+    salt = (folders, site.config.url_prefix, site.config.untrusted, words)
     jobs = [job for pages in builders for job in page_jobs(pages.site, pages)]
     files, problems = render_pages(jobs, env, run, salt)
     files.extend(other_files(site, builders[0], theme, root))
@@ -64,7 +65,7 @@ def page_builders(site: Site, rendered: dict[str, RenderedArticle], catalogs: Ca
 
 def render_pages(jobs: list[Job], env: jinja2.Environment, run: Runner, salt: object = None) -> tuple[list[OutputFile], list[Diagnostic]]:
     """Render pages in order, each from its context alone (with `salt`: what every page depends on
-    besides, its template folders, URL prefix and sandboxing); the first template problem stops."""
+    besides, its template folders, URL prefix, sandboxing and catalogs); the first template problem stops."""
     templates: dict[str, jinja2.Template] = {}
 
     def page(job: Job) -> OutputFile | Diagnostic:

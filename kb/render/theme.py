@@ -1,14 +1,15 @@
-"""The theme: its folders, and the Jinja environment with kb's filters (`url`, `longdate`)."""
+"""The theme: its folders, and the Jinja environment with kb's filters (`url`, `longdate`) and the
+theme's words from message catalogs (kb.render.i18n)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import jinja2
 
 from .. import __version__
 from ..speed.jinja import Environment
+from .i18n import Catalogs, install
 from .jinjaenv import SandboxedEnvironment
 from .loader import FileLoader
 from .urls import site_url
@@ -29,10 +30,13 @@ def theme_dir(name: str, root: Path) -> Path | None:
 
 
 def make_environment(theme: Path, root: Path, url_prefix: str, sandboxed: bool = False,
-                     quick: bool = True) -> jinja2.Environment:
+                     quick: bool = True, catalogs: Catalogs | None = None,
+                     default_language: str = "en") -> jinja2.Environment:
     """Templates from the project's `templates/`, then the theme's, then the default theme's; strict.
     `sandboxed` (the untrusted mode): every template runs in Jinja's sandbox; otherwise `quick` picks
-    kb's quicker environment (kb.speed.jinja), False Jinja's own (the same pages)."""
+    kb's quicker environment (kb.speed.jinja), False Jinja's own (the same pages). The theme's words
+    come from `catalogs` in the page's `lang` (`default_language` when a page has none); without
+    catalogs they are the templates' own (English)."""
     default = theme_dir("default", root)
     folders = [root / "templates", theme / "templates"]
     if default is not None and default != theme:
@@ -56,10 +60,6 @@ def make_environment(theme: Path, root: Path, url_prefix: str, sandboxed: bool =
         return found
 
     env.filters["url"] = url
-    env.filters["longdate"] = _longdate
     env.globals["kb_version"] = __version__
+    install(env, catalogs, default_language)
     return env
-
-
-def _longdate(value: dt.date | None) -> str:
-    return f"{value:%B} {value.day}, {value.year}" if value else ""

@@ -70,9 +70,9 @@ def fingerprint(context: dict) -> bytes:
 def page_salt(salt: object) -> str:
     """What every page depends on besides its context, from the page step's salt (its template
     folders, the URL prefix, whether the templates run in the sandbox, where some fail, and the
-    digest of the message catalogs)."""
-    folders, url_prefix, sandboxed, catalogs = salt  # type: ignore[misc]
-    found = "\0".join((__version__, theme_digest(list(folders)), url_prefix, str(catalogs)))
+    digest of the message catalogs the theme's words come from)."""
+    folders, url_prefix, sandboxed, *words = salt  # type: ignore[misc]
+    found = "\0".join((__version__, theme_digest(list(folders)), url_prefix, *words))
     return found + "\0sandboxed" if sandboxed else found
 
 

@@ -19,6 +19,7 @@ from ..errors import ContentError
 from ..output.locks import Busy, Lock
 from ..model import OutputFile
 from ..output.folder import write_file, write_files
+from ..render.i18n import Catalogs
 from ..runner import Progress, Runner
 from ..search import BODY, body_only
 from ..content.textio import ARTICLE_LIMIT, read_bytes
@@ -146,14 +147,16 @@ class Speed(Runner):
         if table is not None and self.memos is not None:
             table.settle()
 
-    def environment(self, theme: Path, root: Path, url_prefix: str, sandboxed: bool) -> jinja2.Environment:
-        """`kb serve`: the templates compiled once, until a template file changes."""
-        env = super().environment(theme, root, url_prefix, sandboxed)
+    def environment(self, theme: Path, root: Path, url_prefix: str, sandboxed: bool,
+                    catalogs: Catalogs | None = None, default_language: str = "en") -> jinja2.Environment:
+        """`kb serve`: the templates compiled once, until a template file or a catalog changes."""
+        env = super().environment(theme, root, url_prefix, sandboxed, catalogs, default_language)
         memo = self.memo("environment")
         if memo is None:
             return env
         folders = list(getattr(env.loader, "searchpath", []))
-        key = "\0".join((*folders, url_prefix, theme_digest(folders), str(sandboxed)))
+        words = catalogs.digest if catalogs is not None else ""
+        key = "\0".join((*folders, url_prefix, theme_digest(folders), str(sandboxed), words, default_language))
         if memo.get("key") != key:
             memo.update(key=key, env=env)
         return memo["env"]  # type: ignore[no-any-return]

@@ -33,7 +33,7 @@ WHILE = "template error while rendering /404.html"
     ({"404.html": "{% include 'parts/footer.html' %}\n", "parts/footer.html": "a\nb\n{{ 1/0 }}\n"},
      f"content/templates/parts/footer.html:3:1: {WHILE}: ZeroDivisionError: division by zero"),
     ({"404.html": "{{ 'not a date' | longdate }}\n"},
-     f"content/templates/404.html:1:1: {WHILE}: ValueError: Invalid format specifier '%B' for object of type 'str'"),
+     f"content/templates/404.html:1:1: {WHILE}: TypeError: longdate needs a date, not str 'not a date'"),
 ])
 def test_a_template_that_fails_is_a_positioned_error(kb, tmp_path: Path, files: dict, expected: str) -> None:
     write_tree(tmp_path, {"content/billing/pay.md": OK, **{f"content/templates/{k}": v for k, v in files.items()}})

@@ -7,9 +7,17 @@
   const base = new URL(document.body.dataset.kbRoot || "/", location.href);
   const root = base.origin === location.origin ? base.pathname : base.href;
   const params = new URLSearchParams(location.search);
-  const OFF = "Search is not available right now";
-  const q = (s) => "“" + s + "”";
-  const plural = (n, word) => n + " " + word + (n === 1 ? "" : "s");
+  // The words in the page's language (base.html's #kb-i18n); English when a theme has none.
+  const words = (() => { try { return JSON.parse($("kb-i18n").textContent); } catch { return {}; } })();
+  const rules = (() => { try { return new Intl.PluralRules(document.documentElement.lang || "en"); } catch { return new Intl.PluralRules("en"); } })();
+  const fill = (text, vars) => text.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+  const say = (key, english, vars = {}) => fill(typeof words[key] === "string" ? words[key] : english, vars);
+  const says = (key, n, one, other, vars = {}) => {
+    const forms = words[key] || {}, text = forms[rules.select(n)] || forms.other;
+    return fill(typeof text === "string" ? text : n === 1 ? one : other, { num: n, ...vars });
+  };
+  const OFF = say("off", "Search is not available right now");
+  const q = (s) => say("quote", "“{term}”", { term: s });
   const set = (e, name, value) => e.setAttribute(name, value);
   const el = (tag, cls, text, html) => {
     const e = document.createElement(tag);
@@ -168,14 +176,15 @@
           el("span", "search-suggestion-category", d.meta.category), el("span", "search-suggestion-excerpt", "", d.excerpt));
         list.append(mark(a, d, both));
       });
-      const enc = encodeURIComponent(term), n = data.length, none = "No articles match " + q(term) + ".";
+      const enc = encodeURIComponent(term), n = data.length, none = say("none", "No articles match {term}.", { term: q(term) });
       list.append(n
-        ? option(n, home + "search/?q=" + enc, "See all results for " + q(term))
-        : option(0, home + "contact/?q=" + enc, none + " Ask us instead"));
+        ? option(n, home + "search/?q=" + enc, say("all", "See all results for {term}", { term: q(term) }))
+        : option(0, home + "contact/?q=" + enc, none + " " + say("ask", "Ask us instead")));
       show(true);
       select(-1);
       status.textContent = n
-        ? plural(found.results.length, "article") + " found, " + n + " shown. Use the up and down arrows to choose."
+        ? says("found", found.results.length, "{num} article found, {shown} shown. Use the up and down arrows to choose.",
+          "{num} articles found, {shown} shown. Use the up and down arrows to choose.", { shown: n })
         : none;
     }
 
@@ -221,7 +230,7 @@
   function searchPage(form) {
     const input = $("search-page-q"), cat = $("search-page-category"), tag = $("search-page-tag");
     const count = $("search-count"), list = $("search-results"), empty = $("search-empty");
-    const more = el("button", "button search-more", "Show more results");
+    const more = el("button", "button search-more", say("more", "Show more results"));
     let seq = 0, results = [], shown = 0, merged = false;
     const extra = other && toggle("search-page", () => run());
     if (extra) count.before(extra);
@@ -274,8 +283,12 @@
       list.textContent = "";
       if (found) await page();
       if (my !== seq) return;
-      const where = (filters.category ? " in " + filters.category : "") + (filters.tag ? " tagged " + q(filters.tag) : "");
-      count.textContent = found ? plural(results.length, term ? "result" : "article") + (term ? " for " + q(term) : "") + where : "";
+      const where = (filters.category ? " " + say("in", "in {topic}", { topic: filters.category }) : "")
+        + (filters.tag ? " " + say("tagged", "tagged {tag}", { tag: q(filters.tag) }) : "");
+      const counted = term
+        ? says("results", results.length, "{num} result for {term}", "{num} results for {term}", { term: q(term) })
+        : says("articles", results.length, "{num} article", "{num} articles");
+      count.textContent = found ? counted + where : "";
       more.hidden = shown >= results.length;
       empty.hidden = !found || results.length > 0;
     }
