@@ -33,7 +33,7 @@ WEB = ("http", "https")
 MAIL = ("http", "https", "mailto", "tel")  # where a reader may also write or call
 _DROPPED = re.compile(r"[\t\n\r]")  # a browser removes these anywhere in a URL
 _EDGES = "".join(map(chr, range(0x21)))  # ...and control characters and spaces at its ends
-RESERVED = ("site.yaml", "status.yaml", "templates")  # at the root: not published
+RESERVED = ("site.yaml", "status.yaml", "templates", "locales")  # at the root: not published
 
 
 def load_config(root: Path) -> tuple[SiteConfig, tuple[Diagnostic, ...]]:

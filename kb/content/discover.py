@@ -13,7 +13,7 @@ from .outside import leads_out, links_out
 from .textio import file_kind
 
 CATEGORY_FILE = "_category.yaml"
-RESERVED_ROOT = frozenset({"site.yaml", "status.yaml", "templates"})
+RESERVED_ROOT = frozenset({"site.yaml", "status.yaml", "templates", "locales"})
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from ..content.schema import Reader
 from .urls import has_scheme
 
 _HTTP = re.compile(r"^https?://[^/\s]", re.IGNORECASE)
-_UNPUBLISHED_ROOT = frozenset({"site.yaml", "status.yaml", "templates"})  # kb reads these, never publishes them
+_UNPUBLISHED_ROOT = frozenset({"site.yaml", "status.yaml", "templates", "locales"})  # kb reads these, never publishes them
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 

@@ -122,3 +122,11 @@ def test_names_that_would_write_to_the_terminal_are_shown_escaped(kb, tmp_path: 
     text = kb(["check", "--content", "content", "--format", "json"], cwd=tmp_path).stdout
     assert "\x1b" not in text and "\u202e" not in text and "\x9b" not in text
     assert json.loads(text)[0]["path"] == f"content/billing/{name}"  # JSON keeps the name exactly
+
+
+def test_the_project_s_message_catalogs_are_read_not_published(tmp_path: Path) -> None:
+    """`locales/` at the content root holds the project's catalogs (kb.render.i18n): never copied into the site."""
+    write_tree(tmp_path, {"billing/pay.md": "x", "locales/es/LC_MESSAGES/messages.po": 'msgid ""\nmsgstr ""\n',
+                          "media/locales/keep.txt": "x"})
+    tree = discover(tmp_path)
+    assert tree.assets == ("media/locales/keep.txt",)
