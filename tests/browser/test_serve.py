@@ -24,6 +24,9 @@ def served(tmp_path: Path):
     """A copy of the example content under `kb serve`; yields (url, content folder, stderr file)."""
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
+    # the example's one warning (a Spanish translation left outdated on purpose) is the translation
+    # of the article these tests edit: without it, the warnings shown are the tests' own
+    (content / ARTICLE).with_suffix(".es.md").unlink()
     log = tmp_path / "serve.log"
     with open(log, "wb") as errors:
         process = subprocess.Popen(

@@ -37,8 +37,13 @@ def test_an_article_page_weighs_under_30_kb(site: Path) -> None:
     median = statistics.median(total for total, _ in weights.values())
     assert median <= LIMIT, f"the median article page weighs {median / 1024:.1f} KB"
     chrome = {p.relative_to(site).as_posix(): total - body for p, (total, body) in weights.items()}
-    heavy = {p: w for p, w in chrome.items() if w > 28 * 1024}
-    assert heavy == {}, "pages whose frame (all but the article's own text) is over 28 KB"
+    # 28 KB for a page in one language; 29 KB with a translation (its hreflang links and language
+    # switcher, about 0.7 KB); 30 KB in Spanish (its words are longer, by about a fifth, and its
+    # pages carry the search box's words, #kb-i18n)
+    limits = {p: 30 if p.startswith("es/") else 29 if 'hreflang="es"' in (site / p).read_text(encoding="utf-8") else 28
+              for p in chrome}
+    heavy = {p: w for p, w in chrome.items() if w > limits[p] * 1024}
+    assert heavy == {}, "pages whose frame (all but the article's own text) is over its limit"
 
 
 def test_search_loads_only_when_it_is_used(site: Path) -> None:

@@ -36,7 +36,7 @@ def test_an_underscore_is_read_as_a_hyphen_with_a_warning() -> None:
     config, found = _config("language: en_US\n")
     assert config.language == "en-US"
     assert [d.format() for d in found] == [
-        "content/site.yaml:1:1: warning: language 'en_US' is written 'en-US' (BCP 47 joins its parts with '-')"
+        "content/site.yaml:1:11: warning: language 'en_US' is written 'en-US' (BCP 47 joins its parts with '-')"
     ]
 
 

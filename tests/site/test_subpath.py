@@ -63,7 +63,9 @@ def test_every_internal_link_resolves_under_the_sub_path(tmp_path: Path) -> None
         start = origin + "/help/"
         queue = deque([(start, "(start)")] + [(origin + "/help/" + p, "(root file)") for p in
                                                ("sitemap.xml", "feed.xml", "robots.txt", "_redirects", "status/history.atom",
-                                                "status/history.rss", "404.html")])
+                                                "status/history.rss")]
+                      + [(origin + "/help/" + p.relative_to(root / "help").as_posix(), "(not found page)")
+                         for p in sorted((root / "help").rglob("404.html"))])  # each language's
         while queue:
             url, source = queue.popleft()
             url = url.split("#", 1)[0]

@@ -100,11 +100,12 @@ def test_check_alternates_pairs_them_up() -> None:
 
 EN, ES = "https://x.example/billing/refund/", "https://x.example/es/billing/refund/"
 ONE_WAY = (  # the English page names the Spanish one, which does not name it back
-    '{% extends "default/article.html" %}{% block head %}'
     f'{{% if site.language == "en" %}}<link rel="alternate" hreflang="en" href="{EN}">{{% endif %}}'
     f'<link rel="alternate" hreflang="es" href="{ES}"><link rel="alternate" hreflang="x-default" href="{EN}">'
-    '{% endblock %}'
 )
+THEME_ALTERNATES = ('{% for alternate in page.alternates | default([]) %}\n'
+                    '<link rel="alternate" hreflang="{{ alternate.hreflang }}" href="{{ alternate.href }}">\n'
+                    '{% endfor %}\n')
 
 
 @pytest.mark.parametrize("template, expected", [
@@ -114,10 +115,11 @@ ONE_WAY = (  # the English page names the Spanish one, which does not name it ba
      "billing/refund/:1:1: hreflang 'es' is not an absolute URL of the site: /es/billing/refund/"),
 ])
 def test_kb_check_reports_a_project_templates_broken_hreflang(tmp_path: Path, template: str, expected: str) -> None:
-    theme = tmp_path / "content" / "templates"
+    """A project's base.html writes its own hreflang links in place of the theme's."""
     write_tree(tmp_path / "content", {"site.yaml": SITE, "billing/refund.md": article("Refund"),
                                       "billing/refund.es.md": article("Reembolso")})
-    default_article = Path(__file__).resolve().parents[2] / "themes" / "default" / "templates" / "article.html"
-    write_tree(theme, {"default/article.html": default_article.read_text(encoding="utf-8"), "article.html": template})
+    base = (Path(__file__).resolve().parents[2] / "themes" / "default" / "templates" / "base.html").read_text(encoding="utf-8")
+    assert THEME_ALTERNATES in base, "the default theme writes its hreflang links otherwise: update this test"
+    write_tree(tmp_path / "content" / "templates", {"base.html": base.replace(THEME_ALTERNATES, template + "\n")})
     found = [d.format() for d in check_site(BuildOptions(content=tmp_path / "content", search=False, git_dates=False, jobs=1))]
     assert expected in found

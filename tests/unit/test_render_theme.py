@@ -472,11 +472,12 @@ def test_the_default_theme_renders_every_page_the_same_in_the_sandbox(tmp_path: 
     options = BuildOptions(content=REPO / "content", out=tmp_path / "out",
                            now=dt.datetime(2026, 11, 26, 20, tzinfo=dt.UTC), git_dates=False)
     prepared = load_site(options, Speed())
-    sandboxed = make_environment(prepared.theme, options.content, prepared.site.config.url_prefix, sandboxed=True)
+    sandboxed = make_environment(prepared.theme, options.content, prepared.site.config.url_prefix, sandboxed=True,
+                            catalogs=prepared.catalogs, default_language=prepared.site.config.language)
     assert isinstance(sandboxed, jinja2.sandbox.SandboxedEnvironment)
     assert not isinstance(prepared.env, jinja2.sandbox.SandboxedEnvironment)
-    outside, _ = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, options.content, Runner())
-    inside, problems = render_site(prepared.site, prepared.rendered, sandboxed, prepared.theme, options.content, Runner())
+    outside, _ = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, options.content, Runner(), prepared.catalogs)
+    inside, problems = render_site(prepared.site, prepared.rendered, sandboxed, prepared.theme, options.content, Runner(), prepared.catalogs)
     assert problems == ()
     pages = [f for f in outside if f.data is not None and f.path.endswith((".html", ".xml", ".atom", ".rss", ".svg"))]
     assert len(pages) > 100 and any(f.path.startswith("status/incidents/") for f in pages)

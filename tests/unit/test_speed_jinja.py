@@ -73,10 +73,11 @@ def test_the_example_site_renders_the_same_pages_with_jinjas_own_environment(tmp
     options = BuildOptions(content=REPO / "content", out=tmp_path / "out",
                            now=dt.datetime(2026, 11, 26, 20, tzinfo=dt.UTC), git_dates=False)
     prepared = load_site(options, Speed())
-    plain = make_environment(prepared.theme, options.content, prepared.site.config.url_prefix, quick=False)
+    plain = make_environment(prepared.theme, options.content, prepared.site.config.url_prefix, quick=False,
+                            catalogs=prepared.catalogs, default_language=prepared.site.config.language)
     assert type(prepared.env) is Environment and type(plain) is jinja2.Environment
-    quick_files, _ = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, options.content, Runner())
-    plain_files, problems = render_site(prepared.site, prepared.rendered, plain, prepared.theme, options.content, Runner())
+    quick_files, _ = render_site(prepared.site, prepared.rendered, prepared.env, prepared.theme, options.content, Runner(), prepared.catalogs)
+    plain_files, problems = render_site(prepared.site, prepared.rendered, plain, prepared.theme, options.content, Runner(), prepared.catalogs)
     assert problems == ()
     pages = [(f.path, f.data) for f in quick_files if f.data is not None]
     assert len(pages) > 100 and pages == [(f.path, f.data) for f in plain_files if f.data is not None]
