@@ -37,9 +37,6 @@ def load_categories(
             if found is None:
                 if len(languages) > 1 and looks_like_language(suffix):
                     diagnostics.append(error(rel, 1, 1, f"language '{suffix}' is not one of the site's languages ({listed})"))
-                elif len(languages) <= 1 and looks_like_language(suffix):
-                    diagnostics.append(warning(rel, 1, 1, "not used: site.yaml lists no languages "
-                                               f"(add languages: with '{suffix}' to publish it)", "translation not used"))
                 continue  # any other `_category.x.yaml` is a file starting with `_`: not published, as ever
             code = found[0]
             if code == languages[0].code:
@@ -139,8 +136,11 @@ def _written_in(reader: Reader, languages: tuple[Language, ...]) -> str:
     if not written:
         return ""
     code = next((lang.code for lang in languages if written.lower() in (lang.code.lower(), lang.path)), None)
+    if code is None and len(languages) <= 1:  # a one-language site reads no language of its folders
+        reader.warn(("language",), "language has no effect: site.yaml lists no languages", kind="translation not used")
+        return ""
     if code is None:
-        listed = ", ".join(lang.code for lang in languages) or "none: site.yaml lists no languages"
+        listed = ", ".join(lang.code for lang in languages)
         reader.at(("language",), f"language '{written}' is not one of the site's languages ({listed})")
         return ""
     return "" if code == languages[0].code else code

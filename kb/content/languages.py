@@ -33,15 +33,34 @@ def read_language(r: Reader) -> str:
     return _code(r, ("language",), code) or "en"
 
 
+def canonical(code: str) -> str:
+    """A BCP 47 tag in its usual letter case: `pt-br` → `pt-BR`, `ZH-hant` → `zh-Hant` (catalogs and
+    search look a language up by that spelling)."""
+    parts = code.split("-")
+    out = [parts[0].lower()]
+    singleton = parts[0].lower() == "x"
+    for part in parts[1:]:
+        singleton = singleton or len(part) == 1  # after `x-` or an extension's letter: as written, lower-cased
+        if singleton:
+            out.append(part.lower())
+        elif len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif (len(part) == 2 and part.isalpha()) or (len(part) == 3 and part.isdigit()):
+            out.append(part.upper())
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
 def _code(r: Reader, keypath: tuple, code: str) -> str | None:
     if BCP47.fullmatch(code):
-        return code
+        return canonical(code)
     hyphens = code.replace("_", "-")
     if BCP47.fullmatch(hyphens):
         line, col = r.doc.value_pos(*keypath)  # at the code itself, also in a list of codes
         r.diagnostics.append(warning(r.path, line + r.offset, col, f"language '{code}' is written '{hyphens}' "
                                      "(BCP 47 joins its parts with '-')", "language with '_'"))
-        return hyphens
+        return canonical(hyphens)
     r.at(keypath, f"language '{code}' is not a language code such as 'en', 'fr' or 'pt-BR' (BCP 47)")
     return None
 
@@ -76,7 +95,7 @@ def read_languages(r: Reader, language: str) -> tuple[Language, ...]:
             continue
         folder = code.lower()
         if folder in seen:
-            r.at(at_code, f"language '{code}' is listed twice (also as '{seen[folder]}')")
+            r.at(at_code, f"language '{written}' is listed twice (also as '{seen[folder]}')")
             continue
         if folder in RESERVED_FOLDERS:
             r.at(at_code, f"language '{code}' would put its pages at /{folder}/, which kb's own pages use")
@@ -194,7 +213,7 @@ def suffix_language(name: str, languages: tuple[Language, ...]) -> tuple[str, st
     is one of the languages; None when the name has no such suffix."""
     stem, dot, ext = name.rpartition(".")
     base, dot2, suffix = stem.rpartition(".")
-    if not dot or not dot2 or not base:
+    if not dot or not dot2 or not base or not suffix:  # `refund..md` has no suffix
         return None
     for lang in languages:
         if suffix.lower() == lang.path or suffix.lower() == lang.code.lower() or suffix.lower() == lang.code.lower().replace("-", "_"):

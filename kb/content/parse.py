@@ -120,7 +120,7 @@ def _parse_article(
         "related": r.strings("related"),
         "lang": _language(r, config),
         "translation_of": r.string("translation_of"),
-        "source_hash": _source_hash(r, front),
+        "source_hash": _source_hash(r, front) if config.multilingual else r.string("source_hash"),
         "lines": {str(k): doc.key_pos(k)[0] + 1 for k in doc.data},
     }
     if fields["date"] and fields["updated"] and fields["updated"] < fields["date"]:
@@ -136,6 +136,9 @@ def _language(r: Reader, config: SiteConfig) -> str:
     if not written:
         return ""
     code = next((lang.code for lang in config.languages if written.lower() in (lang.code.lower(), lang.path)), None)
+    if code is None and not config.multilingual:  # a one-language site reads no language of its articles
+        r.warn(("language",), "language has no effect: site.yaml lists no languages", kind="translation not used")
+        return ""
     if code is None:
         r.at(("language",), f"language '{written}' is not one of the site's languages "
                             f"({', '.join(lang.code for lang in config.languages)})")

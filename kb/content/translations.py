@@ -52,6 +52,9 @@ def place_translations(
         languages[article.source] = "" if lang == default else lang
     groups: dict[str, dict[str, str]] = defaultdict(dict)
     placed: dict[str, Article] = {}
+    urls: dict[str, dict[str, str]] = defaultdict(dict)  # language -> {folder: its topic's or section's URL}
+    for category in categories:
+        urls[category.lang][category.key] = category.url
     for source in sorted(targets):
         article, original = by_source[source], by_source[targets[source]]
         if targets[source] in targets:
@@ -75,7 +78,7 @@ def place_translations(
                                              f"into '{lang or default}'; keep one"))
             continue
         group[lang] = source
-        placed[source] = _place(article, original, lang, categories)
+        placed[source] = _place(article, original, lang, urls)
         if article.source_hash is not None and is_outdated(article, original):
             found.append(warning(source, article.lines.get("source_hash", 1), 1,
                                  f"translation outdated: '{original.source}' changed since it was translated",
@@ -87,7 +90,7 @@ def place_translations(
         elif article.source in targets:
             continue  # a broken translation is not published
         elif languages[article.source]:
-            result.append(_place(article, article, languages[article.source], categories))
+            result.append(_place(article, article, languages[article.source], urls))
         else:
             result.append(article)
     return result, found
@@ -160,9 +163,9 @@ def _target(article: Article, by_source: dict[str, Article], ids: dict[str, str]
     return target
 
 
-def _place(article: Article, original: Article, lang: str, categories: tuple[Category, ...]) -> Article:
+def _place(article: Article, original: Article, lang: str, folders: dict[str, dict[str, str]]) -> Article:
     """`article` in language `lang`, published under `original`'s topic or section in that language."""
-    urls = {c.key: c.url for c in categories if c.lang == lang}
+    urls = folders.get(lang, {})
     group = original.section if original.section is not None else original.category
     slug = article.slug if ("slug" in article.lines or article is original) else original.slug
     folders = original.source.split("/")[:-1]

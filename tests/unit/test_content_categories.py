@@ -68,9 +68,11 @@ def test_broken_category_translations(tmp_path: Path) -> None:
     ])
 
 
-def test_one_language_site_warns_about_category_translations(tmp_path: Path) -> None:
-    found, problems = _load(tmp_path, {"billing/a.md": ARTICLE, "billing/_category.es.yaml": "title: F\n"},
+def test_one_language_site_leaves_category_translations_and_languages_alone(tmp_path: Path) -> None:
+    """Without `languages`, a site builds as before: `_category.es.yaml` is a file starting with `_`
+    (not read), and `language:` of a folder is only a warning."""
+    found, problems = _load(tmp_path, {"billing/a.md": ARTICLE, "billing/_category.es.yaml": "title: F\n",
+                                       "billing/_category.yaml": "language: fr\n"},
                             (Language("en", "English"),))
-    assert problems == ["billing/_category.es.yaml:1:1: warning: not used: site.yaml lists no languages "
-                        "(add languages: with 'es' to publish it)"]
+    assert problems == ["billing/_category.yaml:1:1: warning: language has no effect: site.yaml lists no languages"]
     assert set(found) == {("", "billing")}

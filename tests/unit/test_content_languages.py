@@ -136,3 +136,20 @@ def test_suffix_language(name: str, found) -> None:
 def test_looks_like_language() -> None:
     assert looks_like_language("fr") and looks_like_language("pt-BR")
     assert not looks_like_language("old") and not looks_like_language("x-foo") and not looks_like_language("v2")
+
+
+def test_codes_are_written_in_their_usual_letter_case() -> None:
+    """`pt-br` and `ES` are `pt-BR` and `es`: catalogs (pt_BR) and search find them by that spelling."""
+    from kb.content.languages import canonical
+
+    assert [canonical(c) for c in ("pt-br", "ES", "zh-hant", "sr-latn-rs", "es-419", "en-US-x-twain", "x-private")] == [
+        "pt-BR", "es", "zh-Hant", "sr-Latn-RS", "es-419", "en-US-x-twain", "x-private"]
+
+
+def test_a_file_name_with_an_empty_suffix_is_not_a_translation() -> None:
+    from kb.content.languages import suffix_language
+    from kb.model import Language
+
+    languages = (Language("en", "English"), Language("es", "Español", False, "es"))
+    assert suffix_language("refund..md", languages) is None
+    assert suffix_language("refund.es.md", languages) == ("es", "refund.md")

@@ -368,3 +368,12 @@ def test_category_yaml_problems(tmp_path: Path) -> None:
         "b/_category.yaml:2:1: invalid YAML: did not find expected ',' or ']' "
         "while parsing a flow sequence that began on line 1",
     ]
+
+
+def test_a_one_language_site_warns_about_translation_fields_instead_of_failing() -> None:
+    """Without `languages`, `language:` and a `source_hash:` that is not a hash break no build
+    (imported articles often carry them); they are warned about, as any field without effect."""
+    text = "---\ntitle: X\nlanguage: en-US\nsource_hash: not a hash\n---\nBody.\n"
+    article, diagnostics = parse_article("billing/x.md", text, "billing/x.md", SiteConfig(), {"billing": "/billing/"})
+    assert article is not None and article.lang == ""
+    assert _formatted(diagnostics) == ["billing/x.md:3:1: warning: language has no effect: site.yaml lists no languages"]

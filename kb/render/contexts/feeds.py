@@ -68,6 +68,7 @@ def redirect(b: PageBuilder, old: str) -> dict:
     target = b.site.redirects[old]
     article = b.all_by_url[target]
     return {
-        "lang": config.language, "language": article.lang or config.default_language, "title": article.title,
+        "lang": article.lang or config.default_language, "language": article.lang or config.default_language,
+        "title": article.title,
         "target": site_url(target, config.url_prefix), "canonical": b.absolute(target),
     }

@@ -17,7 +17,7 @@ def status(b: PageBuilder) -> dict:
     view = _view(b)
     name = view.report.file.page.name
     context = b.common(name, "/status/", f"{view.report.description}: the current status of {b.site.config.title}.")
-    context["breadcrumbs"] = [{"title": "Home", "url": "/"}]
+    context["breadcrumbs"] = b.crumbs(None)
     context["status"] = view.status_page()
     return context
 
@@ -26,7 +26,7 @@ def history(b: PageBuilder) -> dict:
     """/status/history/: past incidents and maintenance by month and day."""
     view = _view(b)
     context = b.common("Incident history", "/status/history/", f"Past incidents and maintenance of {b.site.config.title}.")
-    context["breadcrumbs"] = [{"title": "Home", "url": "/"}, {"title": "System status", "url": "/status/"}]
+    context["breadcrumbs"] = [*b.crumbs(None), {"title": "System status", "url": "/status/"}]
     context["status"] = view.history()
     return context
 
@@ -36,7 +36,7 @@ def incident(b: PageBuilder, key: str) -> dict:
     found = _view(b).incident(key)
     item = found["incident"]
     context = b.common(item["title"], item["url"], f"{item['status_label']}: {item['title']}.")
-    context["breadcrumbs"] = [{"title": "Home", "url": "/"}, {"title": "System status", "url": "/status/"},
+    context["breadcrumbs"] = [*b.crumbs(None), {"title": "System status", "url": "/status/"},
                               {"title": "History", "url": "/status/history/"}]
     context["status"] = found
     return context
