@@ -26,6 +26,7 @@ from babel.support import NullTranslations, Translations
 from ..content.textio import read_bytes
 from ..errors import Diagnostic, error
 from .loader import shown_path
+from .pagevars import page_value
 
 DOMAIN = "messages"
 # the words kb's Python code makes for the pages (page contexts, status views): every shipped
@@ -210,9 +211,8 @@ def install(env: jinja2.Environment, catalogs: Catalogs | None, default_code: st
     `lang`, and the `longdate` and `language_name` filters in that language."""
     found = catalogs or Catalogs()
 
-    def lang(context: jinja2.runtime.Context) -> str:
-        code = context.get("lang")
-        return code if isinstance(code, str) and code else default_code
+    def lang(context: jinja2.runtime.Context) -> str:  # the page's, also in a macro imported without context
+        return code if isinstance(code := page_value(context, "lang"), str) and code else default_code
 
     words: dict[tuple, str] = {}  # (code, autoescape, message...) -> the translation as the page writes it
 

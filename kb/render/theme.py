@@ -12,6 +12,7 @@ from ..speed.jinja import Environment
 from .i18n import Catalogs, install
 from .jinjaenv import SandboxedEnvironment
 from .loader import FileLoader
+from .pagevars import track_pages
 from .urls import site_url
 
 # installed: the wheel puts the repository's themes/ at kb/themes/; in a checkout it sits beside kb/
@@ -61,5 +62,6 @@ def make_environment(theme: Path, root: Path, url_prefix: str, sandboxed: bool =
 
     env.filters["url"] = url
     env.globals["kb_version"] = __version__
+    track_pages(env)
     install(env, catalogs, default_language)
     return env
