@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import Diagnostic, error, warning
 from ..model import Category, Language
 from .discover import CATEGORY_FILE, SourceTree
-from .languages import looks_like_language, suffix_language
+from .languages import find_language, looks_like_language, suffix_language
 from .schema import Reader
 from .slugs import is_safe_slug, slugify, title_from_name
 from .textio import ARTICLE_LIMIT, read_text
@@ -135,7 +135,7 @@ def _written_in(reader: Reader, languages: tuple[Language, ...]) -> str:
     written = reader.string("language")
     if not written:
         return ""
-    code = next((lang.code for lang in languages if written.lower() in (lang.code.lower(), lang.path)), None)
+    code = find_language(written, languages)
     if code is None and len(languages) <= 1:  # a one-language site reads no language of its folders
         reader.warn(("language",), "language has no effect: site.yaml lists no languages", kind="translation not used")
         return ""

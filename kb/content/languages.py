@@ -127,6 +127,11 @@ def read_languages(r: Reader, language: str) -> tuple[Language, ...]:
     return (Language(ordered[0].code, ordered[0].name, ordered[0].rtl, ""), *ordered[1:])
 
 
+def find_language(written: str, languages: tuple[Language, ...]) -> str | None:
+    """The code of the site's language written `written` (its code or folder, in any letter case)."""
+    return next((lang.code for lang in languages if written.lower() in (lang.code.lower(), lang.path)), None)
+
+
 def read_fallback(r: Reader) -> str:
     """`fallback`: what a language's listings show for an article it has no translation of."""
     value = r.string("fallback", default="show") or "show"

@@ -11,7 +11,7 @@ from .discover import (  # noqa: F401 - kb.content's API
 )
 from ..errors import Diagnostic, error, warning
 from ..model import Article, Category, SiteConfig
-from .languages import looks_like_language, suffix_language
+from .languages import find_language, looks_like_language, suffix_language
 from .schema import Reader
 from .categories import CATEGORY_KEYS, ROOT_CATEGORY_TITLE, load_categories  # noqa: F401 - kb.content's API
 from .slugs import is_safe_slug, slugify, title_from_name
@@ -135,7 +135,7 @@ def _language(r: Reader, config: SiteConfig) -> str:
     written = r.string("language")
     if not written:
         return ""
-    code = next((lang.code for lang in config.languages if written.lower() in (lang.code.lower(), lang.path)), None)
+    code = find_language(written, config.languages)
     if code is None and not config.multilingual:  # a one-language site reads no language of its articles
         r.warn(("language",), "language has no effect: site.yaml lists no languages", kind="translation not used")
         return ""

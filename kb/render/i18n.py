@@ -23,7 +23,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import NullTranslations, Translations
 
-from ..content.textio import read_bytes
+from ..content.textio import ARTICLE_LIMIT, read_bytes
 from ..errors import Diagnostic, error
 from .loader import shown_path
 from .pagevars import page_value
@@ -135,7 +135,7 @@ def _where(path: Path, root: Path | None) -> tuple[str, bool]:
 def _read(path: Path, root: Path | None, problems: list[Diagnostic]) -> tuple[bytes | None, tuple[str, bool]]:
     shown = _where(path, root)
     try:
-        return read_bytes(str(path)), shown
+        return read_bytes(str(path), ARTICLE_LIMIT), shown
     except OSError as exc:
         problems.append(error(shown[0], 1, 1, f"catalog cannot be read: {exc.strerror or exc}", in_content=shown[1]))
         return None, shown

@@ -96,6 +96,15 @@ def test_a_broken_project_catalog_is_an_error_at_its_line(tmp_path: Path, text: 
     assert found.gettext("es")("Tags") == "Etiquetas"  # the other catalogs still load
 
 
+def test_a_huge_project_catalog_is_refused_not_read(tmp_path: Path) -> None:
+    """A catalog is held to an article's limit (1 MiB): a writer's 2 MiB file is an error, not memory spent."""
+    huge = po({"Home": "Inicio"}) + "#" + "x" * (2 << 20) + "\n"
+    root = write_tree(tmp_path, {f"content/{catalog('es')}": huge})
+    found, problems = load_catalogs([root / "content/locales"], ["es"], root / "content")
+    assert [(p.path, p.line, p.is_error) for p in problems] == [(catalog("es"), 1, True)]
+    assert "catalog cannot be read" in problems[0].message and found.gettext("es")("Home") == "Home"
+
+
 def test_a_broken_theme_catalog_is_named_by_its_own_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write_tree(tmp_path, {f"theme/{catalog('es')}": "msgid \"Home\"\nmsgstr \"Inicio\"\nmsgid\n"})
     monkeypatch.chdir(root)
