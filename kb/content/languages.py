@@ -14,6 +14,7 @@ from .schema import Reader
 LANGUAGE_KEYS = ("code", "name", "default", "dir")
 I18N_KEYS = ("title", "tagline", "notice", "contact", "footer_links")
 FALLBACKS = ("show", "hide")
+CODE_LIMIT = 35  # characters of a language code: what RFC 5646 (4.4.1) asks every implementation to hold
 # a language's folder must not be one of kb's own: /tags/, /assets/, /search/…
 RESERVED_FOLDERS = frozenset({"tags", "assets", "search", "status", "api", "contact", "pagefind", "feed.xml"})
 
@@ -53,6 +54,9 @@ def canonical(code: str) -> str:
 
 
 def _code(r: Reader, keypath: tuple, code: str) -> str | None:
+    if len(code) > CODE_LIMIT:  # it names folders (/es/, the catalogs' es/): a name a disk can hold
+        r.at(keypath, f"language code '{code[:20]}...' is longer than {CODE_LIMIT} characters")
+        return None
     if BCP47.fullmatch(code):
         return canonical(code)
     hyphens = code.replace("_", "-")

@@ -55,6 +55,8 @@ def test_default_true_comes_first_and_dir_can_be_given() -> None:
     ("languages: [en, 'english!']\n", "site.yaml:1:17: language 'english!' is not a language code such as 'en', "
                                       "'fr' or 'pt-BR' (BCP 47)"),
     ("languages: [en, es, ES]\n", "site.yaml:1:21: language 'ES' is listed twice (also as 'es')"),
+    ("languages: [en, x" + "-abcdefgh" * 40 + "]\n",
+     "site.yaml:1:17: language code 'x-abcdefgh-abcdefgh-...' is longer than 35 characters"),
     ("languages: [en, tags]\n", "site.yaml:1:17: language 'tags' is not a language code such as 'en', 'fr' or "
                                 "'pt-BR' (BCP 47)"),
     ("languages:\n  - {code: en, default: true}\n  - {code: es, default: true}\n",
