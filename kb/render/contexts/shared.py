@@ -30,7 +30,6 @@ class PageBuilder:
         self.language = config.language_of(config.language)
         self.lang = "" if config.language == config.default_language else config.language  # as Article.lang
         self.home = self.language.home
-        self.whole = next(iter(self.editions.values()))
         self.by_source = {a.source: a for a in site.articles}
         self.by_url = {a.url: a for a in site.articles}
         self.categories = {c.key: c for c in site.categories}
