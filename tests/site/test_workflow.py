@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import shlex
 import shutil
@@ -56,6 +57,14 @@ def test_pull_requests_are_checked_and_previewed(workflow: dict) -> None:
     assert _steps(job, "actions/upload-artifact@")[0]["with"]["path"] == "site/"
 
 
+def test_pull_requests_check_the_internal_audience_too(workflow: dict) -> None:
+    """A pull request that breaks an internal article or block fails its check, and its preview is the public site only."""
+    job = workflow["jobs"]["check"]
+    assert any(r.startswith("kb check") and "--audience internal" in r for r in _runs(job))
+    assert [s["with"]["path"] for s in _steps(job, "actions/upload-artifact@")] == ["site/"]
+    assert not any("--audience internal" in r for r in _runs(job) if r.startswith("kb build"))
+
+
 def test_main_is_built_and_deployed_to_pages(workflow: dict) -> None:
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
     assert build["if"] == "github.event_name != 'pull_request' && github.ref == 'refs/heads/main'"
@@ -65,6 +74,21 @@ def test_main_is_built_and_deployed_to_pages(workflow: dict) -> None:
     assert _steps(build, "actions/upload-pages-artifact@")[0]["with"]["path"] == "site/"
     assert deploy["needs"] == "build"
     assert _steps(deploy, "actions/deploy-pages@")
+
+
+def test_main_builds_the_internal_site_as_an_artifact_never_on_pages(workflow: dict) -> None:
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    runs = _runs(build)
+    assert "kb build --audience internal --out site-internal" in runs
+    assert runs.index("kb build --audience internal --out site-internal") > runs.index(
+        next(r for r in runs if r.startswith("kb build") and "--audience" not in r))
+    internal = [s["with"] for s in _steps(build, "actions/upload-artifact@")]
+    assert internal == [{"name": "support-centre-internal", "path": "site-internal/", "retention-days": internal[0]["retention-days"]}]
+    assert 1 <= internal[0]["retention-days"] <= 7  # a short-lived copy, not an archive
+    # Pages gets the public folder only; the deploy job deploys what the build uploaded for Pages and nothing else
+    assert [s["with"]["path"] for s in _steps(build, "actions/upload-pages-artifact@")] == ["site/"]
+    assert [s.get("uses", "") for s in deploy["steps"]] == ["actions/deploy-pages@v4"]
+    assert "site-internal" not in yaml.safe_dump(deploy)
 
 
 @pytest.mark.parametrize("name", ["check", "build"])
@@ -82,11 +106,20 @@ def test_the_kb_commands_of_the_workflow_work_on_the_example(workflow: dict, tmp
     shutil.copytree(REPO / "content", tmp_path / "content")
     (tmp_path / "published.json").write_text('{"urls": []}')
     commands = [r for job in workflow["jobs"].values() for r in _runs(job) if r.startswith("kb ")]
-    assert len(commands) >= 3
+    assert len(commands) >= 5
     for command in commands:
         done = run_kb_process(shlex.split(command)[1:], cwd=tmp_path)
         assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
     assert (tmp_path / "site" / "index.html").is_file()
+    # the example's agent playbook is in the internal site and nowhere in the public one
+    internal_page = tmp_path / "site-internal" / "agent-playbook" / "escalation-matrix" / "index.html"
+    assert "KBINTERNALCANARY7" in internal_page.read_text(encoding="utf-8")
+    assert not (tmp_path / "site" / "agent-playbook").exists()
+    for path in (tmp_path / "site").rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            data = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data  # Pagefind's index files
+            assert b"KBINTERNALCANARY7" not in data and b"KBINTERNALBLOCK3" not in data, path
 
 
 def _restore_keys(cache: dict) -> list[str]:
