@@ -87,10 +87,30 @@ def audience_view(
     if keep:
         return (categories, shown, Withheld()), found
     hidden = tuple(a for a in articles if a.internal)
+    shown = _unrelated(shown, hidden)
     used = {a.category for a in shown} | {a.section for a in shown if a.section is not None}
     dropped = tuple(c for c in categories if c.internal or (hidden and c.key not in used))
     kept = tuple(c for c in categories if c not in dropped)
     return (kept, shown, Withheld(hidden, tuple(c for c in dropped if c.internal), tuple(blocks))), found
+
+
+def _unrelated(shown: list[Article], hidden: tuple[Article, ...]) -> list[Article]:
+    """The public articles without the internal ones in their `related:` (named by path or id):
+    not shown, as a draft would not be, and not "not found" either."""
+    if not hidden:
+        return shown
+    names = {a.source for a in hidden} | {a.id for a in hidden if a.id}
+    kept = []
+    for article in shown:
+        here = posixpath.dirname(article.source)
+
+        def internal(ref: str) -> bool:
+            path = ref.replace("\\", "/")
+            return ref in names or path.lstrip("/") in names or posixpath.normpath(posixpath.join(here, path)) in names
+
+        related = tuple(ref for ref in article.related if not internal(ref))
+        kept.append(dataclasses.replace(article, related=related) if related != article.related else article)
+    return kept
 
 
 _TARGETS = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*[\"']([^\"']+)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M | re.I)

@@ -74,3 +74,14 @@ def test_media_only_internal_content_uses_is_withheld() -> None:
     assets = ("playbook/media/flow.png", "playbook/unused.txt", "shared/both.pdf", "billing/only.png", "billing/public.png")
     found = withheld_media(withheld, assets, CATEGORIES, public={"shared/both.pdf"})
     assert found.media == ("billing/only.png", "playbook/media/flow.png", "playbook/unused.txt")
+
+
+def test_internal_articles_leave_the_related_lists_of_public_ones() -> None:
+    articles, _ = mark_internal(CATEGORIES, [
+        _article("billing/refund.md", related=("../playbook/x.md", "limits", "billing/plans.md")),
+        _article("playbook/x.md"),
+        _article("billing/limits.md", internal=True, id="limits"),
+        _article("billing/plans.md"),
+    ])
+    (_, shown, _), _ = audience_view("public", CATEGORIES, articles)
+    assert shown[0].related == ("billing/plans.md",)
