@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from .content.articles import parse_articles, render_articles, render_status
+from .content.audience import Withheld, audience_view, mark_internal, withheld_media
 from .options import BuildOptions, build_clock
 from .output.collisions import output_problems
 from .content.config import SITE_FILE, load_config
@@ -40,6 +41,7 @@ class Loaded:
     theme: Path
     warnings: tuple[Diagnostic, ...]
     catalogs: Catalogs | None = None  # the theme's words in every language of the site
+    withheld: Withheld = Withheld()  # what a public build leaves out (the leak check looks for it)
 
 
 def load_site(options: BuildOptions, run: Runner) -> Loaded:
@@ -51,20 +53,23 @@ def load_site(options: BuildOptions, run: Runner) -> Loaded:
     articles = found.take(parse_articles(root, tree.articles, config, categories, run))
     articles = found.take(date_articles(root, articles, run) if options.git_dates else (articles, []))
     articles = found.take(place_translations(config, categories, articles))
+    articles = found.take(mark_internal(categories, articles))
+    categories, articles, withheld = found.take(audience_view(config.audience, categories, articles))
     found.extend(d for a in articles for d in placeholder_warnings(a, a.source))
     now = build_clock(options.now)
     site = found.take(assemble_site(config, categories, tuple(articles), tree.assets, now, options.drafts, run))
-    status = found.take(load_status(root, status_links(site)) if STATUS_FILE not in tree.outside else (None, ()))
+    status = found.take(load_status(root, status_links(site, withheld.articles)) if STATUS_FILE not in tree.outside else (None, ()))
     theme = found.take(find_theme(options, config, tree))
     found.extend(output_problems(site, status, theme, root))
-    context = link_context(tree, site, articles)
+    context = link_context(tree, site, articles, withheld)
     rendered = found.take(render_articles(site.articles, config.markdown, context, run))
+    site, withheld = without_media(site, withheld, rendered)
     status = found.take(render_status(status, config.markdown, context, run))
     catalogs = found.take(theme_catalogs(root, theme, config))  # type: ignore[arg-type]
     warnings = fail_on_errors(found, options.strict)
     site = dataclasses.replace(site, status=status_report(status, now)) if status is not None else site
     env = run.environment(theme, root, config.url_prefix, config.untrusted, catalogs, config.language)  # type: ignore[arg-type]
-    return Loaded(site, rendered, env, theme, warnings, catalogs)  # type: ignore[arg-type]
+    return Loaded(site, rendered, env, theme, warnings, catalogs, withheld)  # type: ignore[arg-type]
 
 
 def discover_content(root: Path) -> tuple[Tree, list[Diagnostic]]:
@@ -83,6 +88,8 @@ def read_config(options: BuildOptions, tree: Tree) -> tuple[SiteConfig, tuple[Di
         config = dataclasses.replace(config, base_url=options.base_url)
     if options.untrusted:
         config = dataclasses.replace(config, untrusted=True)
+    if options.audience != config.audience:
+        config = dataclasses.replace(config, audience=options.audience)
     return config, found
 
 
@@ -107,7 +114,7 @@ def theme_catalogs(root: Path, theme: Path | None, config: SiteConfig) -> tuple[
     return load_catalogs(folders, codes, root)
 
 
-def link_context(tree: Tree, site: Site, articles: list[Article]) -> LinkContext:
+def link_context(tree: Tree, site: Site, articles: list[Article], withheld: Withheld = Withheld()) -> LinkContext:
     """What links resolve against. Links are checked even when some files are broken, so that one
     run reports everything; a link to a broken file is not reported as a link to a missing one."""
     published = {a.source for a in site.articles}
@@ -118,7 +125,19 @@ def link_context(tree: Tree, site: Site, articles: list[Article]) -> LinkContext
         url_prefix=site.config.url_prefix,
         drafts=frozenset(a.source for a in articles if a.source not in published),
         translated=translated_links(site.translations, site.config.default_language),
+        internal=frozenset(a.source for a in withheld.articles),
     )
+
+
+def without_media(site: Site, withheld: Withheld, rendered: dict[str, RenderedArticle]) -> tuple[Site, Withheld]:
+    """The public site without the content files only internal articles and agent notes use."""
+    if not withheld:
+        return site, withheld
+    public = {dep[1] for result in rendered.values() for dep in result.deps if dep[0] == "file"}
+    public.update(p for p in (site.config.logo, site.config.favicon) if p)
+    withheld = withheld_media(withheld, site.assets, site.categories, public)
+    hidden = set(withheld.media)
+    return dataclasses.replace(site, assets=tuple(a for a in site.assets if a not in hidden)), withheld
 
 
 def fail_on_errors(diagnostics: list[Diagnostic], strict: bool) -> tuple[Diagnostic, ...]:

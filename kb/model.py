@@ -8,18 +8,13 @@ import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .direction import is_rtl
+
 if TYPE_CHECKING:
     from .status.model import StatusReport
 
 NOTICE_LEVELS = ("info", "warning", "critical")
-RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi"})
-RTL_SCRIPTS = frozenset({"arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg"})
-
-
-def is_rtl(code: str) -> bool:
-    """Whether `code` is written right to left: Arabic, Hebrew, Persian, Urdu… or in such a script."""
-    parts = code.lower().split("-")
-    return parts[0] in RTL_LANGUAGES or any(part in RTL_SCRIPTS for part in parts[1:])
+AUDIENCES = ("public", "internal")  # who a build is for: customers, or agents (everything, internal notes shown)
 
 
 @dataclass(frozen=True)
@@ -112,6 +107,7 @@ class SiteConfig:
     languages: tuple[Language, ...] = ()  # the default first; () on a one-language site: (language,)
     fallback: str = "show"  # an untranslated article in a language's listings: "show" (its original) or "hide"
     i18n: tuple[tuple[str, Localized], ...] = ()  # (code, its strings), in languages' order
+    audience: str = "public"  # `kb build --audience`: one of AUDIENCES
 
     def __post_init__(self) -> None:
         if not self.languages:
@@ -174,6 +170,7 @@ class Category:
     parent: str | None = None  # the category's key, for a section
     lang: str = ""  # the language of its title and URL ("" on a one-language site: the site's)
     language: str = ""  # `language:` of its _category.yaml: the language its articles are written in
+    internal: bool = False  # for agents only (`visibility: internal` here or on its topic)
 
 
 @dataclass(frozen=True)
@@ -205,6 +202,7 @@ class Article:
     translation_of: str | None = None  # `translation_of:` as written
     source_hash: str | None = None  # `source_hash:`: the digest of the original's body it was translated from
     suffix: str = ""  # the language suffix of its file name (`refund.es.md`: "es")
+    internal: bool = False  # for agents only: `visibility: internal`, its folder's, or its original's
 
 
 @dataclass(frozen=True)
@@ -226,6 +224,7 @@ class LinkContext:
     url_prefix: str = "/"
     drafts: frozenset[str] = frozenset()  # articles left out of this build as drafts
     translated: dict[str, dict[str, str]] = field(default_factory=dict)  # language -> {an article -> its version in it}
+    internal: frozenset[str] = frozenset()  # articles for agents only, left out of this (public) build
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ class BuildOptions:
     theme: Path | None = None  # a theme folder given on the command line (it may be anywhere); None: site.yaml's
     jobs: int = 0  # processes that render articles; 0: one per core
     untrusted: bool = False  # --untrusted: the untrusted mode, whatever site.yaml says
+    audience: str = "public"  # --audience: "public" (customers) or "internal" (agents: everything)
 
 
 def build_clock(now: dt.datetime | None = None) -> dt.datetime:

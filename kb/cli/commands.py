@@ -14,6 +14,7 @@ import click
 
 from .. import __version__
 from ..build import BuildOptions, build_clock, build_site, check_site
+from ..model import AUDIENCES
 from ..speed.cachedir import default_cache
 from ..errors import (
     ERROR, INFO, SHOW_PER_KIND, CannotRead, CannotServe, CannotWrite, Diagnostic, KbError, Reporting, UsageError, json_escaped,
@@ -62,6 +63,10 @@ _UNTRUSTED = click.option("--untrusted", is_flag=True,
                                "files, run templates in a sandbox.")
 
 
+_AUDIENCE = click.option("--audience", type=click.Choice(AUDIENCES), default="public", show_default=True,
+                         help="Who the site is for: customers, or agents (internal articles and notes too).")
+
+
 def _site_options(command):
     """The options every command that reads the content shares."""
     for option in reversed((
@@ -77,6 +82,7 @@ def _site_options(command):
                      help="Act as if it were TIME (2026-11-26T12:00:00Z; UTC without an offset). "
                           "Default: SOURCE_DATE_EPOCH, else the clock."),
         _UNTRUSTED,
+        _AUDIENCE,
     )):
         command = option(command)
     return command
@@ -84,8 +90,9 @@ def _site_options(command):
 
 @cli.command()
 @_site_options
-@click.option("--out", "out", default="site", show_default=True, metavar="DIR",
-              help="Where to write the site; replaced only when the build succeeds.")
+@click.option("--out", "out", metavar="DIR",
+              help="Where to write the site; replaced only when the build succeeds "
+                   "(default: site, or site-internal for --audience internal).")
 @click.option("--no-search", is_flag=True, help="Skip the search index (quicker previews).")
 @click.option("--cache", "cache", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
               help="Keep parsed and rendered articles, pages and search shards here between builds "
@@ -94,13 +101,15 @@ def _site_options(command):
 @click.option("--jobs", "-j", default=0, type=click.IntRange(0, 256), metavar="N",
               help="Processes that render articles (default: one per core).")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors and the summary line.")
-def build(content: str, out: str, base_url: str | None, theme: Path | None, drafts: bool, strict: bool, no_search: bool,
-          cache: Path | None, no_cache: bool, jobs: int, now: dt.datetime | None, quiet: bool, untrusted: bool) -> None:
+def build(content: str, out: str | None, base_url: str | None, theme: Path | None, drafts: bool, strict: bool,
+          no_search: bool, cache: Path | None, no_cache: bool, jobs: int, now: dt.datetime | None, quiet: bool,
+          untrusted: bool, audience: str) -> None:
     """Build the support centre into a static site."""
-    keep = None if no_cache else cache or default_cache(Path(content))
+    out = out or ("site" if audience == "public" else f"site-{audience}")
+    keep = None if no_cache else cache or default_cache(Path(content), audience)
     options = BuildOptions(
-        content=Path(content), out=Path(out), base_url=base_url, drafts=drafts,
-        strict=strict, search=not no_search, now=now, cache=keep, jobs=jobs, theme=theme, untrusted=untrusted,
+        content=Path(content), out=Path(out), base_url=base_url, drafts=drafts, strict=strict, search=not no_search,
+        now=now, cache=keep, jobs=jobs, theme=theme, untrusted=untrusted, audience=audience,
     )
     with os_errors_as(CannotWrite):  # a full disk, a folder it may not write
         report = build_site(options, progress=None if quiet else _progress)
@@ -128,10 +137,11 @@ def build(content: str, out: str, base_url: str | None, theme: Path | None, draf
               help="The kb-manifest.json of the published site: fail when one of its URLs would disappear.")
 @click.option("--translations", is_flag=True, help="Also note each missing translation and each one never marked done.")
 def check(content: str, base_url: str | None, theme: Path | None, drafts: bool, strict: bool,
-          now: dt.datetime | None, style: str, against: Path | None, untrusted: bool, translations: bool) -> None:
+          now: dt.datetime | None, style: str, against: Path | None, untrusted: bool, translations: bool,
+          audience: str) -> None:
     """Check the content as a build would, writing nothing; exit 1 on errors."""
-    options = BuildOptions(content=Path(content), base_url=base_url,
-                           drafts=drafts, strict=strict, search=False, now=now, theme=theme, untrusted=untrusted)
+    options = BuildOptions(content=Path(content), base_url=base_url, drafts=drafts, strict=strict, search=False,
+                           now=now, theme=theme, untrusted=untrusted, audience=audience)
     with os_errors_as(CannotRead):  # a folder it may not read
         found = located(check_site(options, against, translations), typed(content))
     errors = [d for d in found if d.is_error]
@@ -179,12 +189,13 @@ def github_annotation(diagnostic: Diagnostic) -> str:
 @click.option("--theme", "theme", metavar="DIR", callback=lambda ctx, param, value: _theme(value),
               help="A theme folder (templates/ and static/) anywhere: instead of site.yaml's theme.")
 @_UNTRUSTED
+@_AUDIENCE
 def serve_command(content: str, port: int, host: str | None, no_search: bool, now: dt.datetime | None,
-                  theme: Path | None, untrusted: bool) -> None:
+                  theme: Path | None, untrusted: bool, audience: str) -> None:
     """Preview the site: rebuild on every change and reload the open page; drafts are shown."""
     display = typed(content)
-    options = BuildOptions(content=Path(content), base_url="/",
-                           drafts=True, search=not no_search, now=now, theme=theme, untrusted=untrusted)
+    options = BuildOptions(content=Path(content), base_url="/", drafts=True, search=not no_search, now=now,
+                           theme=theme, untrusted=untrusted, audience=audience)
     if not options.content.is_dir():
         state = "is not a folder" if options.content.exists() else "does not exist"
         raise UsageError(f"content folder '{display}' {state}")

@@ -8,13 +8,14 @@ from pathlib import Path
 from ..errors import Diagnostic, error, warning
 from ..model import Category, Language
 from .discover import CATEGORY_FILE, SourceTree
+from .audience import read_visibility
 from .languages import find_language, looks_like_language, suffix_language
 from .schema import Reader
 from .slugs import is_safe_slug, slugify, title_from_name
 from .textio import ARTICLE_LIMIT, read_text
 from .yamlpos import YamlProblem, load_yaml
 
-CATEGORY_KEYS = ("title", "description", "order", "icon", "slug", "language")
+CATEGORY_KEYS = ("title", "description", "order", "icon", "slug", "language", "visibility")
 TRANSLATED_KEYS = ("title", "description", "slug")  # what `_category.es.yaml` may say
 ROOT_CATEGORY_TITLE = "General"
 
@@ -119,15 +120,27 @@ def _categories(
         language = ""
         if lang is None and reader is not None:
             language = _written_in(reader, languages)
+        internal = original.internal if original else _internal(reader, next((c for c in made if c.key == parent), None),
+                                                                 diagnostics)
         made.append(Category(
             key=key, slug=slug, title=title, url=f"{base}{slug}/",
             description=description or (original.description if original else ""),
             order=original.order if original else reader.integer("order") if reader else None,
             icon=original.icon if original else (reader.string("icon", default="") if reader else "") or "",
             parent=parent, lang=lang.code if lang is not None else "",
-            language=original.language if original else language,
+            language=original.language if original else language, internal=internal,
         ))
     return made
+
+
+def _internal(reader: Reader | None, parent: Category | None, diagnostics: list[Diagnostic]) -> bool:
+    """Whether a folder is for agents only: its `visibility`, else its topic's."""
+    said = read_visibility(reader) if reader is not None else None
+    if said == "public" and parent is not None and parent.internal:
+        line, col = reader.doc.value_pos("visibility")  # type: ignore[union-attr]
+        diagnostics.append(error(reader.path, line, col, f"public section in internal topic '{parent.key}'; "  # type: ignore[union-attr]
+                                 "move it out, or remove 'visibility: public'"))
+    return said == "internal" or (parent is not None and parent.internal)
 
 
 def _written_in(reader: Reader, languages: tuple[Language, ...]) -> str:

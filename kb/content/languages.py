@@ -8,7 +8,8 @@ import re
 from collections.abc import Callable
 
 from ..errors import warning
-from ..model import Contact, Language, Link, Localized, is_rtl
+from ..direction import is_rtl
+from ..model import Contact, Language, Link, Localized
 from .schema import Reader
 
 LANGUAGE_KEYS = ("code", "name", "default", "dir")

@@ -92,6 +92,8 @@ def resolve_link(written: str, image: bool, source: str, context: LinkContext, r
     if dependency[0] == "md":
         url, draft = dependency[2], dependency[3]
         path = dependency[5] if len(dependency) > 4 else path  # the version in the article's language
+        if draft == "internal":
+            return ResolvedLink(None, dependency, f"link to internal article '{target}' from a public article")
         if draft:
             return ResolvedLink(None, dependency, f"link to draft article '{target}' (drafts are not published)")
         if url is None:
@@ -115,11 +117,17 @@ def link_dependency(path: str, context: LinkContext, lang: str = "") -> tuple:
     if path.lower().endswith(".md"):
         if context.translated:  # a site of several languages
             target = context.translated.get(lang, {}).get(path, path)
-            return ("md", path, context.urls.get(target), path in context.drafts, lang, target)
-        return ("md", path, context.urls.get(path), path in context.drafts)
+            return ("md", path, context.urls.get(target), _left_out(path, context), lang, target)
+        return ("md", path, context.urls.get(path), _left_out(path, context))
     present = path in context.assets
     return ("file", path, present, "" if present else _case_hint(path, context.assets),
             context.asset_urls.get(path, path))
+
+
+def _left_out(path: str, context: LinkContext) -> bool | str:
+    """Whether the article `path` is left out of the build: "internal" for an article for agents
+    only (in the public build), True for a draft."""
+    return "internal" if path in context.internal else path in context.drafts
 
 
 def dependencies_hold(deps: tuple, context: LinkContext) -> bool:

@@ -32,7 +32,7 @@ from ..model import (
 from .sanitize import sanitize_html
 from .slugs import heading_id
 
-CALLOUT_TYPES = ("note", "tip", "important", "warning", "caution")
+CALLOUT_TYPES = ("note", "tip", "important", "warning", "caution", "internal")  # internal: an agent note (kb.content.notes)
 _CALLOUT = re.compile(r"^(\s*)>\s?\[!(" + "|".join(CALLOUT_TYPES) + r")\][ \t]*(.*)$", re.I)
 _FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})")
 _DOCFX_IMAGE = re.compile(r"^(\s*):::image\s+(.*?):::\s*$")
@@ -126,7 +126,7 @@ class _KbExtension(Extension):
 # same as with all of them; tests/unit/test_content_markdown.py checks that on every article it can find).
 # The tests look for plain substrings first: a regular expression anchored at every line start
 # is tried at every character, which cost more than some of the extensions it spares.
-_CALLOUT_MARK = re.compile(r"\[!(?:note|tip|important|warning|caution)\]", re.I)
+_CALLOUT_MARK = re.compile(r"\[!(?:note|tip|important|warning|caution|internal)\]", re.I)
 _ATTR_LIST = re.compile(r"\{[ \t]*[:#.\w]")
 
 
@@ -228,7 +228,8 @@ class MarkdownRenderer:
         for raw, message in links.problems:
             line, col = _locate(lines, raw, after.get(raw, (0, -1)))
             after[raw] = (line, col)
-            found.append(warning(shown, article.body_line + line, col + 1, message, _kind(message)))
+            report = error if message.startswith("link to internal article") else warning  # it cannot be published
+            found.append(report(shown, article.body_line + line, col + 1, message, _kind(message)))
         after = {}
         fragments = []
         for target, fragment, raw in links.fragments:

@@ -11,6 +11,7 @@ from .discover import (  # noqa: F401 - kb.content's API
 )
 from ..errors import Diagnostic, error, warning
 from ..model import Article, Category, SiteConfig
+from .audience import read_visibility
 from .languages import find_language, looks_like_language, suffix_language
 from .schema import Reader
 from .categories import CATEGORY_KEYS, ROOT_CATEGORY_TITLE, load_categories  # noqa: F401 - kb.content's API
@@ -21,6 +22,7 @@ from .yamlpos import YamlProblem, load_yaml
 ARTICLE_KEYS = (
     "title", "summary", "description", "slug", "tags", "date", "updated", "draft",
     "featured", "order", "id", "aliases", "related", "faq", "language", "translation_of", "source_hash",
+    "visibility",
 )
 _HASH = re.compile(r"[0-9a-f]{8,64}", re.I)
 _FENCE = re.compile(r"^---[ \t]*$")
@@ -120,6 +122,7 @@ def _parse_article(
         "related": r.strings("related"),
         "lang": _language(r, config),
         "translation_of": r.string("translation_of"),
+        "internal": read_visibility(r) == "internal",
         "source_hash": _source_hash(r, front) if config.multilingual else r.string("source_hash"),
         "lines": {str(k): doc.key_pos(k)[0] + 1 for k in doc.data},
     }

@@ -29,9 +29,10 @@ _DIGEST = re.compile(r"[0-9a-f]{64}")
 _STALE = re.compile(r"\.(?:render|parsed|pages)\.pickle-\w+\.tmp")
 
 
-def default_cache(content: Path) -> Path:
-    """`.kb-cache` beside the content folder: in the project, never in a folder that is published."""
-    return content.parent / DEFAULT_NAME
+def default_cache(content: Path, audience: str = "public") -> Path:
+    """`.kb-cache` beside the content folder: in the project, never in a folder that is published;
+    for another audience than the public, a folder of its own in it (`.kb-cache/internal`)."""
+    return content.parent / DEFAULT_NAME if audience == "public" else content.parent / DEFAULT_NAME / audience
 
 
 def check_cache(cache: Path, content: Path, out: Path) -> None:

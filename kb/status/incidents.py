@@ -67,8 +67,10 @@ def read_incident(r: Reader, where: tuple, kind: str, known: dict, zone: dt.tzin
     articles = []
     for index, ref in enumerate(r.strings(*where, "articles")):
         source = links.article(ref)
-        if source is None:
-            spot = where + ("articles", index) if isinstance(r.raw(*where, "articles"), list) else where + ("articles",)
+        spot = where + ("articles", index) if isinstance(r.raw(*where, "articles"), list) else where + ("articles",)
+        if source is None and links.internal_article(ref) is not None:
+            r.at(spot, f"{kind} '{key}' names internal article '{links.internal_article(ref)}'; the status page is public")
+        elif source is None:
             r.at(spot, f"{kind} '{key}' links to an article that does not exist: '{ref}'")
         elif source not in articles:
             articles.append(source)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Diagnostic, error
-from ..model import Site
+from ..model import Article, Site
 from ..content.schema import Reader
 from ..content.textio import read_text
 from ..content.yamlpos import YamlDoc, YamlProblem, load_yaml
@@ -35,6 +35,11 @@ class StatusLinks:
     page_url: str = ""
     articles: dict[str, str] = field(default_factory=dict)  # id, source or URL -> article source
     categories: dict[str, str] = field(default_factory=dict)  # key, slug or URL -> category key
+    internal: dict[str, str] = field(default_factory=dict)  # the internal articles, by the same names
+
+    def internal_article(self, ref: str) -> str | None:
+        """The source of the internal article `ref` names, or None."""
+        return _lookup(self.internal, ref)
 
     def article(self, ref: str) -> str | None:
         """The source of the article `ref` names, or None."""
@@ -45,14 +50,17 @@ class StatusLinks:
         return _lookup(self.categories, ref)
 
 
-def status_links(site: Site) -> StatusLinks:
-    """The articles and categories of `site`, under every name status.yaml may use for them."""
+def status_links(site: Site, withheld: tuple[Article, ...] = ()) -> StatusLinks:
+    """The articles and categories of `site`, under every name status.yaml may use for them; the
+    internal ones (of `site` or `withheld` from it) apart, since the status page is public."""
     articles: dict[str, str] = {}
-    for article in site.articles:
-        articles[article.source] = article.source
-        articles[article.url] = article.source
+    internal: dict[str, str] = {}
+    for article in (*site.articles, *withheld):
+        table = internal if article.internal else articles
+        table[article.source] = article.source
+        table[article.url] = article.source
         if article.id:
-            articles[article.id] = article.source
+            table[article.id] = article.source
     categories: dict[str, str] = {}
     for category in site.categories:
         categories.setdefault(category.slug, category.key)
@@ -60,7 +68,7 @@ def status_links(site: Site) -> StatusLinks:
         categories[category.key] = category.key
     base = site.config.base_url
     url = base.rstrip("/") + "/status/" if is_absolute_base(base) else ""
-    return StatusLinks(f"{site.config.title} Status", url, articles, categories)
+    return StatusLinks(f"{site.config.title} Status", url, articles, categories, internal)
 
 
 def _lookup(table: dict[str, str], ref: str) -> str | None:

@@ -52,6 +52,7 @@ def article(b: PageBuilder, article: Article) -> dict:
         "date": article.date,
         "updated": article.updated or article.date,
         "draft": article.draft,
+        "internal": article.internal,
         "toc": [e for e in rendered.toc] if minimum and len(rendered.toc) >= minimum else [],
         "tags": [{"name": t, "url": b.local(tag_url(t))} for t in article.tags],
         "related": [b.item(b.by_source[s]) for s in b.site.related.get(article.source, ()) if s in b.by_source],

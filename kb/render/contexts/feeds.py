@@ -59,7 +59,8 @@ def sitemap(b: PageBuilder) -> dict:
              "alternates": pages.languages(b.versions("article", a.source))[1]}
             for a in sorted(own, key=lambda a: a.url)
         ]
-    return {"lang": b.site.config.language, "entries": entries, "base_url": b.site.config.base_url}
+    return {"lang": b.site.config.language, "entries": entries, "base_url": b.site.config.base_url,
+            "audience": b.site.config.audience}
 
 
 def redirect(b: PageBuilder, old: str) -> dict:

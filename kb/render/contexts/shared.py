@@ -129,6 +129,7 @@ class PageBuilder:
                 "categories": self.nav,
                 "year": self.site.today.year,
                 "status": self.overall,
+                "audience": config.audience,
             },
             "page": {
                 "title": title,
@@ -176,6 +177,7 @@ class PageBuilder:
             "excerpt": self.rendered[article.source].excerpt,
             "updated": article.updated or article.date,
             "draft": article.draft,
+            "internal": article.internal,
         }
 
     def articles_under(self, category: Category) -> list[Article]:

@@ -1,0 +1,142 @@
+"""Who a build is for. `visibility: internal` marks an article, or a topic or section in its
+`_category.yaml`, as for agents only; the public build takes the content model once, before
+anything renders, without them and without the agent notes of public articles (kb.content.notes),
+and every page, listing, feed, index and file is made from that view."""
+
+from __future__ import annotations
+
+import dataclasses
+import posixpath
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from ..errors import Diagnostic, error
+from ..model import Article, Category
+from .notes import Block, find_notes
+from .schema import Reader
+
+VISIBILITIES = ("public", "internal")
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """What a public build leaves out, to look for in its output (kb.output.leaks)."""
+
+    articles: tuple[Article, ...] = ()  # the internal articles (bodies as written, agent notes included)
+    categories: tuple[Category, ...] = ()  # the internal topics and sections, in every language
+    blocks: tuple[Block, ...] = ()  # each agent note taken out of a public article
+    media: tuple[str, ...] = ()  # content files only internal articles and notes use: not copied
+
+    def __bool__(self) -> bool:
+        return bool(self.articles or self.categories or self.blocks or self.media)
+
+
+def read_visibility(r: Reader) -> str | None:
+    """`visibility`: "public" or "internal" (None when not given)."""
+    value = r.string("visibility")
+    if value is None:
+        return None
+    if value.lower() not in VISIBILITIES:
+        r.at(("visibility",), f"visibility must be 'public' or 'internal', not '{value}'")
+        return None
+    return value.lower()
+
+
+def mark_internal(categories: tuple[Category, ...], articles: list[Article]) -> tuple[list[Article], list[Diagnostic]]:
+    """Each article for agents only when it says so, or its section or topic does, or (a
+    translation) its original is; an article that says `visibility: public` there is an error."""
+    folders = {c.key: c for c in categories if not c.lang}
+    by_source = {a.source: a for a in articles}
+    found: list[Diagnostic] = []
+    marked: list[Article] = []
+    for article in articles:
+        original = by_source.get(article.original) if article.original else None
+        inherited = next((c for c in (folders.get(article.section or ""), folders.get(article.category)) if c and c.internal), None)
+        explicit = "visibility" in article.lines
+        if explicit and not article.internal and original is not None and original.internal:
+            found.append(error(article.source, article.lines["visibility"], 1,
+                               f"a translation of an internal article is internal: '{article.original}' is for agents only"))
+        elif explicit and not article.internal and inherited is not None:
+            found.append(error(article.source, article.lines["visibility"], 1,
+                               f"public article in internal folder '{inherited.key}'; move it out, or remove "
+                               "'visibility: public'"))
+        internal = article.internal or inherited is not None or (original is not None and original.internal)
+        marked.append(dataclasses.replace(article, internal=True) if internal and not article.internal else article)
+    return marked, found
+
+
+def audience_view(
+    audience: str, categories: tuple[Category, ...], articles: list[Article],
+) -> tuple[tuple[tuple[Category, ...], list[Article], Withheld], list[Diagnostic]]:
+    """The categories and articles a build for `audience` shows, and what it leaves out: for the
+    public, no internal article or folder, no folder left without articles, and no agent note."""
+    keep = audience == "internal"
+    found: list[Diagnostic] = []
+    shown: list[Article] = []
+    blocks: list[Block] = []
+    for article in articles:
+        if article.internal and not keep:
+            continue
+        notes = find_notes(article.body, article.body_line, article.source, keep)
+        found.extend(error(article.source, line, col, "'[!INTERNAL]' opens an agent note only at the start of a "
+                           "quote of its own ('> [!INTERNAL]' on a line of its own); here it would publish the text")
+                     for line, col in notes.stray)
+        blocks.extend(notes.blocks)
+        shown.append(dataclasses.replace(article, body=notes.body) if notes.body != article.body else article)
+    if keep:
+        return (categories, shown, Withheld()), found
+    hidden = tuple(a for a in articles if a.internal)
+    shown = _unrelated(shown, hidden)
+    used = {a.category for a in shown} | {a.section for a in shown if a.section is not None}
+    dropped = tuple(c for c in categories if c.internal or (hidden and c.key not in used))
+    kept = tuple(c for c in categories if c not in dropped)
+    return (kept, shown, Withheld(hidden, tuple(c for c in dropped if c.internal), tuple(blocks))), found
+
+
+def _unrelated(shown: list[Article], hidden: tuple[Article, ...]) -> list[Article]:
+    """The public articles without the internal ones in their `related:` (named by path or id):
+    not shown, as a draft would not be, and not "not found" either."""
+    if not hidden:
+        return shown
+    names = {a.source for a in hidden} | {a.id for a in hidden if a.id}
+    kept = []
+    for article in shown:
+        here = posixpath.dirname(article.source)
+
+        def internal(ref: str) -> bool:
+            path = ref.replace("\\", "/")
+            return ref in names or path.lstrip("/") in names or posixpath.normpath(posixpath.join(here, path)) in names
+
+        related = tuple(ref for ref in article.related if not internal(ref))
+        kept.append(dataclasses.replace(article, related=related) if related != article.related else article)
+    return kept
+
+
+_TARGETS = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*[\"']([^\"']+)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M | re.I)
+
+
+def withheld_media(withheld: Withheld, assets: tuple[str, ...], categories: tuple[Category, ...],
+                   public: set[str]) -> Withheld:
+    """`withheld` with the content files only internal articles and agent notes use: those in an
+    internal folder and those they link to, but none a public page uses (`public`)."""
+    if not withheld:
+        return withheld
+    folders = tuple(c.key + "/" for c in withheld.categories if not c.lang and c.key)
+    texts = [(a.source, a.body) for a in withheld.articles] + [(b.source, b.text) for b in withheld.blocks]
+    linked = {path for source, text in texts for path in _linked_files(source, text)}
+    present = set(assets)
+    media = sorted(p for p in present if (p.startswith(folders) or p in linked) and p not in public)
+    return dataclasses.replace(withheld, media=tuple(media))
+
+
+def _linked_files(source: str, text: str) -> set[str]:
+    """The content paths `text` (Markdown of `source`) links to, as a link would resolve them."""
+    found = set()
+    here = posixpath.dirname(source)
+    for match in _TARGETS.finditer(text):
+        target = unquote(urlsplit((match.group(1) or match.group(2) or match.group(3)).replace("\\", "/")).path)
+        if target and "://" not in target:
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join(here, target)
+            found.add(posixpath.normpath(path))
+    return found

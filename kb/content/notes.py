@@ -1,0 +1,83 @@
+"""Agent notes: `> [!INTERNAL]` blocks in an article's Markdown.
+
+A block is the marker's line and every line after it up to the next blank line or code fence, as
+Markdown reads a quote (lines without `>` carry on its paragraph). The public build blanks a block's lines, so
+that its text reaches nothing (not the page, excerpt, search index or feed) and every other line
+keeps its number; the internal build keeps it, every line quoted, for the renderer's "Internal"
+callout. A marker anywhere else (`> > [!INTERNAL]`, mid-line) would publish what it was meant to
+hide: it is an error, except in code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MARKER = "[!INTERNAL]"
+_START = re.compile(r"^([ \t]*)>[ \t]?\[!internal\]", re.I)
+_ANYWHERE = re.compile(r"\[!internal\]", re.I)
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+_QUOTED = re.compile(r"^[ \t]*>[ \t]?")
+
+
+@dataclass(frozen=True)
+class Block:
+    """An agent note taken out of a public article: where it was, and its text."""
+
+    source: str  # the article's path
+    line: int  # the line of `> [!INTERNAL]` in that file
+    text: str  # its Markdown, without the quote markers
+
+
+@dataclass(frozen=True)
+class Notes:
+    """An article's body with its agent notes blanked (public) or quoted throughout (internal)."""
+
+    body: str
+    blocks: tuple[Block, ...] = ()
+    stray: tuple[tuple[int, int], ...] = ()  # (line, column) of each marker that opens no block
+
+
+def find_notes(body: str, body_line: int, source: str, keep: bool) -> Notes:
+    """The agent notes of `body` (whose first line is line `body_line` of `source`): blanked, or
+    with `keep` quoted on every line; and where a marker opens no block."""
+    if "[!" not in body or _ANYWHERE.search(body) is None:
+        return Notes(body)
+    lines = body.split("\n")
+    blocks: list[Block] = []
+    stray: list[tuple[int, int]] = []
+    fence: str | None = None
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            index += 1
+            continue
+        if opened:
+            fence = opened.group(1)
+            index += 1
+            continue
+        start = _START.match(line)
+        if start is None:
+            for match in _ANYWHERE.finditer(_CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)):
+                stray.append((body_line + index, match.start() + 1))
+            index += 1
+            continue
+        end = index + 1
+        while end < len(lines) and lines[end].strip() and not _FENCE.match(lines[end]):
+            end += 1  # a fence opens code, as Markdown reads it: the note ends before it
+        indent = start.group(1)
+        text = [line[start.end():].strip()] + [_QUOTED.sub("", lines[i], count=1) for i in range(index + 1, end)]
+        blocks.append(Block(source, body_line + index, "\n".join(text).strip()))
+        for i in range(index, end):
+            if not keep:
+                lines[i] = ""
+            elif i > index:  # quoted alike, a line carrying on the quote's paragraph among them
+                rest = _QUOTED.sub("", lines[i], count=1) if _QUOTED.match(lines[i]) else lines[i].strip()
+                lines[i] = f"{indent}> {rest}"
+        index = end
+    return Notes("\n".join(lines), tuple(blocks), tuple(stray))
