@@ -25,7 +25,7 @@ from urllib.parse import unquote
 
 from ..content.audience import Withheld
 from ..errors import Diagnostic, error
-from .leaktext import WORD, Matcher, line_col, markdown_text, page_text, raw_text, spaced, word_offsets, words
+from .leaktext import CJK, WORD, Matcher, line_col, markdown_text, page_text, raw_text, spaced, word_offsets, words
 
 RUN = 8  # words in a run of text
 STEP = 4  # a run starts every STEP words
@@ -34,6 +34,7 @@ MAX_RUNS = 500  # runs per article or block; a longer text's runs are spread fur
 MIN_RAW = 6  # characters of a URL (without its last `/`), alias, id or file name
 MAX_BYTES = 64 * 1024 * 1024  # of a file (gunzipped) that is read: a gzip bomb is read no further
 _EMPHASIS = re.compile(r"\*+|`+|~~")  # left out of the words a message quotes
+_CJK_SPACE = re.compile(f" ?({CJK.pattern}) ?")  # the spaces `spaced` put around CJK characters
 KIND = "internal content in the public site"
 NOUNS = {"url": "URL", "alias": "alias", "id": "id", "title": "title", "media": "file", "text": "text"}
 
@@ -153,7 +154,7 @@ def _text(markdown: str, source: str) -> list[Canary]:
     canaries = []
     for start in starts:
         first, last = matches[start], matches[start + length - 1]
-        shown = " ".join(_EMPHASIS.sub("", (text if same else folded)[first.start():last.end()]).split())
+        shown = _CJK_SPACE.sub(r"\1", " ".join(_EMPHASIS.sub("", (text if same else folded)[first.start():last.end()]).split()))
         canaries.append(Canary("text", shown, source, tokens=tuple(m[0] for m in matches[start:start + length])))
     return canaries
 
@@ -195,9 +196,10 @@ def _scan(data: bytes, matcher: Matcher, runs: list[Canary], raws: list[Canary])
 
 def _place(lines: list[str], line: int, col: int, needle: str, fold: bool) -> tuple[int, int]:
     """The column of `needle` in the file's line, at or after the column found in its decoded text
-    (decoding only shortens a line); that column when it is not there as written."""
+    (decoding shortens a line), else its first on the line; that column when it is not there as written."""
     if line > len(lines):
         return line, col
     text = lines[line - 1].casefold() if fold else lines[line - 1]
     at = text.find(needle, col - 1)
+    at = at if at >= 0 else text.find(needle)  # CJK: `spaced` made the decoded line longer
     return line, at + 1 if at >= 0 else col

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 # a word: a run of letters and digits; a CJK character is one (those scripts put no space between words)
 WORD = re.compile(r"[^\W_]+")
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _TAG = re.compile(r"<[A-Za-z/!?][^<>\n]*>")  # `a < b` is text; a tag starts with a name, `/`, `!` or `?`
 _TAG_LINES = re.compile(r"<[A-Za-z/!?][^<>]*>")
 _PAIR = re.compile(r"\\u(d[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2})", re.I)
@@ -70,7 +70,7 @@ def markdown_text(markdown: str) -> str:
 
 def spaced(text: str) -> str:
     """`text` with a space around each CJK character, so that WORD takes each for a word."""
-    return _CJK.sub(r" \g<0> ", text) if _CJK.search(text) else text
+    return CJK.sub(r" \g<0> ", text) if CJK.search(text) else text
 
 
 def words(text: str) -> list[str]:
@@ -78,6 +78,8 @@ def words(text: str) -> list[str]:
     return WORD.findall(spaced(text).casefold())
 
 
+_ASCII_WORD = re.compile("[A-Za-z0-9]+")
+_ASCII_TABLE = bytes(c if c < 128 and chr(c).isalnum() else 32 for c in range(256))
 FEW_KEYS = 8  # keys found in a text up to which each is looked for alone (str.find, list.index)
 
 
@@ -126,15 +128,18 @@ class Matcher:
                 self.run_index.setdefault(tuple(run), []).append(index)
         self.raw_keys: dict[str, list[tuple[int, int]]] = {}  # piece -> [(its offset in a string, the length)]
         self.raw_index: dict[str, list[int]] = {}
+        self.ascii_keys: dict[bytes, str] = {}  # the keys that are ASCII letters and digits, as bytes
         for index, raw in enumerate(raws):
-            pieces = list(WORD.finditer(spaced(raw)))
+            pieces = _ASCII_WORD.findall(raw) or WORD.findall(spaced(raw))
             if pieces:
-                piece = max(pieces, key=lambda m: (len(m[0]), -m.start()))[0]
+                piece = max(pieces, key=len)  # the first of the longest
                 shape = (raw.find(piece), len(raw))  # the first, as a longer piece would have been chosen
                 shapes = self.raw_keys.setdefault(piece, [])
                 if shape not in shapes:
                     shapes.append(shape)
                 self.raw_index.setdefault(raw, []).append(index)
+        self.ascii_keys = {key.encode("ascii"): key for key in self.raw_keys if _ASCII_WORD.fullmatch(key)}
+        self.wide_keys = self.raw_keys.keys() - set(self.ascii_keys.values())  # none of ASCII: found by WORD
 
     def find_runs(self, tokens: list[str]) -> dict[int, int]:
         """Run index -> the word index where it first starts in `tokens`."""
@@ -162,7 +167,11 @@ class Matcher:
     def find_raws(self, text: str) -> dict[int, int]:
         """Raw string index -> the character offset where it first occurs in `text`, bounded."""
         found: dict[int, int] = {}
-        keys = self.raw_keys.keys() & set(WORD.findall(spaced(text)))
+        # the ASCII words of the text, cut by bytes.translate (fast): every other byte is a separator
+        ascii_words = set(text.encode("utf-8", "surrogatepass").translate(_ASCII_TABLE).split())
+        keys = {self.ascii_keys[key] for key in self.ascii_keys.keys() & ascii_words}
+        if self.wide_keys:
+            keys |= self.wide_keys & set(WORD.findall(spaced(text)))
         for at, key in sorted((at, key) for key in keys for at in _occurrences(text, key)):
             for offset, length in self.raw_keys[key]:
                 start = at - offset

@@ -218,3 +218,15 @@ def test_text_that_shares_no_run_of_eight_words_is_never_flagged(tmp_path: Path,
     (tmp_path / "index.html").write_text(f"<p>{' '.join(mixed)}</p>", encoding="utf-8")
     canaries = collect_canaries(Withheld(blocks=(Block("a.md", 1, " ".join(internal)),)), ())
     assert canaries and find_leaks(tmp_path, ["index.html"], canaries) == []
+
+
+def test_a_url_with_accents_is_found_percent_encoded_and_cjk_text_word_by_character(tmp_path: Path) -> None:
+    article = _article(url="/agent-playbook/remboursés/", id=None, aliases=(), title="返金の上限について",
+                       body="返金は五千ドルを超える場合、チームリーダーの承認が必要です。")
+    files = {"a.html": '<a href="/help/agent-playbook/rembours%C3%A9s/">x</a>',
+             "b.html": "<p>チームリーダーの<em>承認</em>が必要</p>", "c.html": "<p>承認が必要です</p>"}
+    found = _leaks(tmp_path, files, Withheld(articles=(article,)))
+    assert [line.split(" of '")[0] for line in found] == [
+        "site/a.html:1:15: internal URL '/agent-playbook/remboursés/'",
+        "site/b.html:1:7: internal text 'リーダーの承認が'",  # a run of 8 characters; c.html has 7 in a row
+    ]
