@@ -7,7 +7,9 @@ one too short to mean anything: a URL, alias, id or file name under MIN_RAW char
 of one word, a text of fewer than MIN_WORDS words. Text is compared as words (letters and
 digits, case folded) after tags, entities, JSON escapes and Markdown syntax are dropped, in runs
 of RUN words taken every STEP words: any leaked span of RUN + STEP - 1 words holds a whole run.
-A file that is not UTF-8 (an image) is checked for URLs, aliases, ids and file names only."""
+Text is looked for in a file's elements and, apart, in its attribute values of several words (a
+meta description, an alt text). A file that is not UTF-8 (an image) is checked for URLs, aliases,
+ids and file names only."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from urllib.parse import unquote
 
 from ..content.audience import Withheld
 from ..errors import Diagnostic, error
-from .leaktext import CJK, WORD, Matcher, line_col, markdown_text, page_text, raw_text, spaced, word_offsets, words
+from .leaktext import CJK, WORD, Matcher, attribute_texts, line_col, markdown_text, page_text, raw_text, spaced, word_offsets, words
 
 RUN = 8  # words in a run of text
 STEP = 4  # a run starts every STEP words
@@ -66,11 +68,13 @@ def collect_canaries(withheld: Withheld, public_text: Iterable[str]) -> tuple[Ca
             found.extend(_raw("alias", alias, article.source))
         found.extend(_raw("id", article.id or "", article.source))
         found.extend(_title(article.title, article.source))
+        found.extend(_text(article.summary, article.source))
         found.extend(_text(article.body, article.source))
     for category in sorted(withheld.categories, key=lambda c: (c.key, c.lang, c.url)):
         folder = f"{category.key}/"
         found.extend(_raw("url", category.url, folder))
         found.extend(_title(category.title, folder))
+        found.extend(_text(category.description, folder))
     for block in sorted(withheld.blocks, key=lambda b: (b.source, b.line)):
         found.extend(_text(block.text, block.source))
     for media in sorted(set(withheld.media)):
@@ -187,6 +191,13 @@ def _scan(data: bytes, matcher: Matcher, runs: list[Canary], raws: list[Canary])
     offsets = word_offsets(folded, set(starts.values()))
     for index, start in starts.items():
         line, col = line_col(folded, offsets[start])
+        found.append((runs[index], _place(lines, line, col, runs[index].tokens[0], fold=True)))
+    values = attribute_texts(decoded)  # each on a line of its own, so that a line is a value
+    folded = spaced("\n".join(value for _, value in values)).casefold()
+    starts = matcher.find_runs(WORD.findall(folded))
+    offsets = word_offsets(folded, set(starts.values()))
+    for index, start in starts.items():
+        line, col = line_col(decoded, values[line_col(folded, offsets[start])[0] - 1][0])
         found.append((runs[index], _place(lines, line, col, runs[index].tokens[0], fold=True)))
     for index, offset in matcher.find_raws(decoded).items():
         line, col = line_col(decoded, offset)

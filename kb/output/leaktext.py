@@ -68,6 +68,15 @@ def markdown_text(markdown: str) -> str:
     return html.unescape(_untag(text))
 
 
+_ATTRIBUTE = re.compile(r"""=[ \t]*(?:"([^"<>\n]* [^"<>\n]*)"|'([^'<>\n]* [^'<>\n]*)')""")
+
+
+def attribute_texts(decoded: str) -> list[tuple[int, str]]:
+    """The quoted attribute values of several words (`content`, `alt`, `title`…) and their offsets:
+    text a page holds outside its elements' text."""
+    return [(match.start(), match[1] if match[1] is not None else match[2]) for match in _ATTRIBUTE.finditer(decoded)]
+
+
 def spaced(text: str) -> str:
     """`text` with a space around each CJK character, so that WORD takes each for a word."""
     return CJK.sub(r" \g<0> ", text) if CJK.search(text) else text

@@ -230,3 +230,18 @@ def test_a_url_with_accents_is_found_percent_encoded_and_cjk_text_word_by_charac
         "site/a.html:1:15: internal URL '/agent-playbook/remboursés/'",
         "site/b.html:1:7: internal text 'リーダーの承認が'",  # a run of 8 characters; c.html has 7 in a row
     ]
+
+
+def test_an_internal_summary_and_topic_description_are_looked_for(tmp_path: Path) -> None:
+    article = _article(body="", summary="Who approves a refund above the limit of the plan.")
+    topic = Category("Agent Playbook", "agent-playbook", "Agent Playbook", "/agent-playbook/",
+                     description="Escalation paths, macros and refund limits for the support team.")
+    page = ('<meta name="description" content="Who approves a refund above the limit of the plan.">\n'
+            '<p title="x">Escalation paths, macros and refund limits for the support team.</p>')
+    found = _leaks(tmp_path, {"index.html": page}, Withheld(articles=(article,), categories=(topic,)))
+    assert [line.split(" is in")[0] for line in found] == [  # line 1: in an attribute
+        "site/index.html:1:35: internal text 'Who approves a refund above the limit of' of 'Agent Playbook/escalation.md'",
+        "site/index.html:1:39: internal text 'a refund above the limit of the plan' of 'Agent Playbook/escalation.md'",
+        "site/index.html:2:14: internal text 'Escalation paths, macros and refund limits for the' of 'Agent Playbook/'",
+        "site/index.html:2:32: internal text 'macros and refund limits for the support team' of 'Agent Playbook/'",
+    ]
