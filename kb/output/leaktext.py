@@ -20,10 +20,11 @@ _SIMPLE = {"n": " ", "r": " ", "t": " ", "b": " ", "f": " "}  # a space: a line 
 # Markdown syntax that leaves no words in the page: fence markers, reference definitions,
 # abbreviation definitions, images (their alt text is an attribute), link targets, attribute lists
 _MD_LINES = re.compile(r"^ {0,3}(?:(?:```|~~~).*|\[[^\]\n]+\]:[ \t]*\S.*|\*\[[^\]\n]+\]:.*)$", re.M)
-_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_MD_TARGET = re.compile(r"\]\([^)\n]*\)|\]\[[^\]\n]*\]")
-_MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
-_MD_ATTRS = re.compile(r"\{[:#.][^}\n]*\}|\[TOC\]|\[![A-Za-z]+\]")  # and a callout's `[!NOTE]` marker
+# each stops at the next opening bracket: a line of many `](` costs no more than a line
+_MD_IMAGE = re.compile(r"!\[[^\[\]\n]{0,1000}\]\([^()\n]{0,2000}\)")
+_MD_TARGET = re.compile(r"\]\([^()\n]{0,2000}\)|\]\[[^\[\]\n]{0,1000}\]")
+_MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]{1,2000})>")
+_MD_ATTRS = re.compile(r"\{[:#.][^{}\n]{0,1000}\}|\[TOC\]|\[![A-Za-z]+\]")  # and a callout's `[!NOTE]` marker
 
 
 def _unjson(text: str) -> str:
@@ -68,13 +69,14 @@ def markdown_text(markdown: str) -> str:
     return html.unescape(_untag(text))
 
 
-_ATTRIBUTE = re.compile(r"""=[ \t]*(?:"([^"<>\n]* [^"<>\n]*)"|'([^'<>\n]* [^'<>\n]*)')""")
+_ATTRIBUTE = re.compile(r"""=[ \t]*(?:"([^"<>\n]*)"|'([^'<>\n]*)')""")
 
 
 def attribute_texts(decoded: str) -> list[tuple[int, str]]:
     """The quoted attribute values of several words (`content`, `alt`, `title`…) and their offsets:
     text a page holds outside its elements' text."""
-    return [(match.start(), match[1] if match[1] is not None else match[2]) for match in _ATTRIBUTE.finditer(decoded)]
+    values = ((match.start(), match[1] if match[1] is not None else match[2]) for match in _ATTRIBUTE.finditer(decoded))
+    return [(start, value) for start, value in values if " " in value]
 
 
 def spaced(text: str) -> str:

@@ -245,3 +245,13 @@ def test_an_internal_summary_and_topic_description_are_looked_for(tmp_path: Path
         "site/index.html:2:14: internal text 'Escalation paths, macros and refund limits for the' of 'Agent Playbook/'",
         "site/index.html:2:32: internal text 'macros and refund limits for the support team' of 'Agent Playbook/'",
     ]
+
+
+def test_a_line_of_many_unclosed_brackets_costs_no_more_than_its_length() -> None:
+    import time
+
+    from kb.output.leaktext import markdown_text, page_text, raw_text
+    for text in ("](" * 200_000, "![" * 200_000, "{#" * 200_000, '="' * 200_000, "<a" * 200_000):
+        started = time.process_time()
+        markdown_text(text), page_text(raw_text(text))
+        assert time.process_time() - started < 3  # quadratic: minutes
