@@ -60,7 +60,8 @@ class Canary:
 
 def collect_canaries(withheld: Withheld, public_text: Iterable[str]) -> tuple[Canary, ...]:
     """The canaries of what a public build withholds, less those found in `public_text` (every text
-    the public build may show: public articles, category titles, site strings, theme files)."""
+    the public build may show: public articles, as Markdown and as rendered, category titles, site
+    strings, theme files), read both as Markdown and as an output file."""
     found: list[Canary] = []
     for article in sorted(withheld.articles, key=lambda a: a.source):
         found.extend(_raw("url", article.url, article.source))
@@ -86,13 +87,17 @@ def collect_canaries(withheld: Withheld, public_text: Iterable[str]) -> tuple[Ca
     counts: Counter[str] = Counter()
     for text in texts:
         counts.update(words(markdown_text(text)))
+    # each text read as Markdown and as a page: a rendered page may show words its Markdown does
+    # not seem to (a fence the renderer does not take for one), and the other way round
     canaries = tuple(replace(c, key=_rarest(c.tokens, counts)) if c.tokens else c for c in unique.values())
     runs, raws = _split(canaries)
     matcher = Matcher([(c.tokens, c.key) for c in runs], [c.raw for c in raws])
     common: set[Canary] = set()
     for text in texts:
+        decoded = raw_text(text)
         common.update(runs[i] for i in matcher.find_runs(words(markdown_text(text))))
-        common.update(raws[i] for i in matcher.find_raws(raw_text(text)))
+        common.update(runs[i] for i in matcher.find_runs(WORD.findall(page_text(decoded))))
+        common.update(raws[i] for i in matcher.find_raws(decoded))
     return tuple(c for c in canaries if c not in common)
 
 

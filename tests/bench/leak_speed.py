@@ -59,7 +59,10 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--words", type=int, default=800)
     parser.add_argument("--vocabulary", type=int, default=20000)
+    parser.add_argument("--corpus", type=Path)
     args = parser.parse_args()
+    if args.corpus:
+        return _corpus(args.corpus, args.articles)
     rng = random.Random(18)
     _vocabulary(rng, args.vocabulary)
     articles = tuple(Article(source=f"Agent Playbook/a{i}.md", title=f"Internal guide number {i}", slug=f"a{i}",
@@ -92,15 +95,55 @@ def main() -> int:
                 paths.append(f"pagefind/fragment/en_{number}.pf_fragment")
                 total += len(body)
         started = time.perf_counter()
+        cpu = time.process_time()
         found = find_leaks(root, paths, canaries)
-        took = time.perf_counter() - started
+        took, cpu = time.perf_counter() - started, time.process_time() - cpu
     files = {d.path for d in found}
     print(f"{len(canaries):,} canaries from {args.articles} articles in {collected:.2f} s; "
-          f"{len(paths):,} files, {total / 1e6:.0f} MB scanned in {took:.2f} s ({total / 1e6 / took:.0f} MB/s); "
+          f"{len(paths):,} files, {total / 1e6:.0f} MB scanned in {took:.2f} s ({cpu:.2f} s CPU, {total / 1e6 / cpu:.1f} MB/s); "
           f"{len(found):,} errors in {len(files)} files: {sorted(files)}")
     expected = {"site/p0/page-7/index.html", f"site/p{(4000 % args.files) // 100}/page-{4000 % args.files}/index.html",
                 "site/pagefind/fragment/en_20.pf_fragment"}
     return 0 if files == expected else 1
+
+
+def _corpus(folder: Path, count: int) -> int:
+    import markdown
+
+    files = sorted(folder.rglob("*.md"))
+    texts = [path.read_text(encoding="utf-8", errors="replace").split("\n---", 1)[-1] for path in files]
+    articles = tuple(Article(source=path.relative_to(folder).as_posix(), title=path.stem.replace("-", " "),
+                             slug=path.stem, url=f"/internal/{path.stem.lower()}/", category="x", section=None,
+                             body=text, body_line=1) for path, text in zip(files[:count], texts[:count]))
+    public = texts[count:]
+    render = markdown.Markdown(extensions=["tables", "fenced_code"])
+    rendered = [render.reset().convert(text) for text in public]
+    started = time.perf_counter()
+    canaries = collect_canaries(Withheld(articles=articles), public + rendered)
+    collected = time.perf_counter() - started
+    planted = max(articles[7].body.split("\n\n"), key=len)
+    with tempfile.TemporaryDirectory() as tmp:
+        root, paths, total = Path(tmp), [], 0
+        for number, body in enumerate(rendered):
+            if number in (5, 500):
+                body += render.reset().convert(planted)
+            if number == 900:
+                body += f'<a href="{articles[3].url}">x</a>'
+            page = f"<!doctype html><html><head><title>x</title></head><body><main>{body}</main></body></html>"
+            path = f"p{number // 100}/page-{number}/index.html"
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_text(page, encoding="utf-8")
+            paths.append(path)
+            total += len(page.encode("utf-8"))
+        started = time.perf_counter()
+        cpu = time.process_time()
+        found = find_leaks(root, paths, canaries)
+        took, cpu = time.perf_counter() - started, time.process_time() - cpu
+    files = sorted({d.path for d in found})
+    print(f"{len(canaries):,} canaries from {count} articles and {len(public):,} public texts in {collected:.2f} s; "
+          f"{len(paths):,} pages, {total / 1e6:.0f} MB scanned in {took:.2f} s ({cpu:.2f} s CPU, {total / 1e6 / cpu:.1f} MB/s); "
+          f"{len(found):,} errors in {files}")
+    return 0 if files == ["site/p0/page-5/index.html", "site/p5/page-500/index.html", "site/p9/page-900/index.html"] else 1
 
 
 if __name__ == "__main__":

@@ -255,3 +255,13 @@ def test_a_line_of_many_unclosed_brackets_costs_no_more_than_its_length() -> Non
         started = time.process_time()
         markdown_text(text), page_text(raw_text(text))
         assert time.process_time() - started < 3  # quadratic: minutes
+
+
+def test_public_text_is_read_as_a_page_too(tmp_path: Path) -> None:
+    # a sentence the public build shows, given as JSON (a catalog) whose escapes only a page's reading decodes
+    shared = "Escalate to the duty manager on call tonight, then log it."
+    article = _article(body=shared, title="Who to call")
+    public = json.dumps({"msg": shared}, ensure_ascii=True).replace(" ", "\\u0020")
+    canaries = collect_canaries(Withheld(articles=(article,)), (public,))
+    assert "text" not in {c.kind for c in canaries}
+    assert _leaks(tmp_path, {"index.html": f"<p>{shared}</p>"}, Withheld(articles=(article,)), (public,)) == []
