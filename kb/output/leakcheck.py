@@ -5,6 +5,7 @@ leaving out of the canaries whatever the public site may show anyway."""
 from __future__ import annotations
 
 import dataclasses
+import html
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -60,8 +61,8 @@ def public_text(site: Site, rendered: dict[str, RenderedArticle], withheld: With
         yield "\n".join((article.title, article.summary, article.url, article.source, *article.aliases, *article.tags,
                          article.id or ""))
         yield find_notes(article.body, article.body_line, article.source, keep=False).body
-        if article.source in rendered:
-            yield without_notes(rendered[article.source].html)
+        if article.source in rendered:  # after its title, as a page and its search record read
+            yield f"<h1>{html.escape(article.title)}</h1>\n{without_notes(rendered[article.source].html)}"
     yield "\n".join((*(a for a in site.assets if a not in media), *(site.asset_url(a) for a in site.assets if a not in media),
                      *(old for old, url in site.redirects.items() if url in urls)))
     if site.status is not None:
