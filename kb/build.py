@@ -20,11 +20,13 @@ from .content.tstatus import translation_notes
 from .check import broken_links_are_errors, check_alternates, compare_manifests
 from .render.urls import is_absolute_base
 from .errors import ContentError, Diagnostic, OutputError
-from .load import fail_on_errors, load_site
+from .load import Loaded, fail_on_errors, load_site
+from .output.leakcheck import leak_problems
 from .model import OutputFile, Site
 from .options import BuildOptions, build_clock  # noqa: F401 - kb.build's API
 from .output.folder import BACKGROUND_DELETE, MARKER, output_lock, recover, staging_folder, swap
 from .render.pages import MANIFEST, render_site
+from .render.theme import theme_dir
 from .runner import Progress, Runner
 from .search import SearchReport, index_site, site_languages
 
@@ -59,12 +61,24 @@ def build_site(options: BuildOptions, progress: Progress | None = None, runner: 
             run.write(staging, files)
             paths = [f.path for f in files]
             search = index_site(staging, site_languages(loaded.site.config), run, paths) if options.search else None
+            fail_on_leaks(loaded, staging, options, warnings)  # nothing internal in a public site
             swap(staging, out, large=len(files) >= BACKGROUND_DELETE)
         notes = run.publish(search.keys if search is not None else None)
     site = loaded.site
     pages = sum(1 for f in files if f.path.endswith(".html")) - len(site.redirects)
     return BuildReport(len(site.articles), pages, len(files), warnings, time.perf_counter() - started, search,
                        len(site.redirects), notes)
+
+
+def fail_on_leaks(loaded: Loaded, staging: Path, options: BuildOptions, warnings: tuple[Diagnostic, ...]) -> None:
+    """Raise ContentError when a file of the staged public site shows something it withheld."""
+    if not loaded.withheld:
+        return
+    folders = {*map(Path, getattr(loaded.env.loader, "searchpath", [])), loaded.theme, theme_dir("default", options.content),
+               options.content / "locales"} - {None}  # the theme's words, which any page may show
+    leaks = leak_problems(loaded.site, loaded.rendered, loaded.withheld, staging, str(options.out), sorted(folders))  # type: ignore[type-var]
+    if leaks:
+        raise ContentError(tuple(sorted([*warnings, *leaks])))
 
 
 def check_site(options: BuildOptions, against: Path | None = None, translations: bool = False) -> tuple[Diagnostic, ...]:

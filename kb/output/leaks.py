@@ -27,7 +27,8 @@ from urllib.parse import unquote
 
 from ..content.audience import Withheld
 from ..errors import Diagnostic, error
-from .leaktext import CJK, WORD, Matcher, attribute_texts, line_col, markdown_text, page_text, raw_text, spaced, word_offsets, words
+from .leaktext import (CJK, WORD, Matcher, attribute_texts, line_col, markdown_text, page_text, raw_text, spaced,
+                       whole_text, word_offsets, words)
 
 RUN = 8  # words in a run of text
 STEP = 4  # a run starts every STEP words
@@ -190,9 +191,10 @@ def _scan(data: bytes, matcher: Matcher, runs: list[Canary], raws: list[Canary])
     lines = text.split("\n")
     found = []
     decoded = raw_text(text)
-    folded = page_text(decoded)
+    folded = page_text(decoded, edges=True)
     tokens = WORD.findall(folded)
     starts = matcher.find_runs(tokens)
+    starts = {i: at for i, at in starts.items() if runs[i].kind != "title" or whole_text(folded, at, len(runs[i].tokens))}
     offsets = word_offsets(folded, set(starts.values()))
     for index, start in starts.items():
         line, col = line_col(folded, offsets[start])
@@ -200,6 +202,7 @@ def _scan(data: bytes, matcher: Matcher, runs: list[Canary], raws: list[Canary])
     values = attribute_texts(decoded)  # each on a line of its own, so that a line is a value
     folded = spaced("\n".join(value for _, value in values)).casefold()
     starts = matcher.find_runs(WORD.findall(folded))
+    starts = {i: at for i, at in starts.items() if runs[i].kind != "title" or whole_text(folded, at, len(runs[i].tokens))}
     offsets = word_offsets(folded, set(starts.values()))
     for index, start in starts.items():
         line, col = line_col(decoded, values[line_col(folded, offsets[start])[0] - 1][0])

@@ -42,10 +42,15 @@ def _unjson(text: str) -> str:
     return _ESCAPE.sub(one, text)
 
 
-def _untag(text: str) -> str:
-    """`text` with each tag replaced by a space (by its line breaks, for a tag across lines)."""
-    text = _TAG.sub(" ", text)
-    return _TAG_LINES.sub(lambda m: " " + "\n" * m[0].count("\n"), text) if "<" in text else text
+EDGE = "\x1f"  # where a tag was, in `page_text(..., edges=True)`: no word, but the edge of an element's text
+
+
+def _untag(text: str, edges: bool = False) -> str:
+    """`text` with each tag replaced by a space (by its line breaks, for a tag across lines); with
+    `edges`, by a space and EDGE."""
+    gap = f" {EDGE} " if edges else " "
+    text = _TAG.sub(gap, text)
+    return _TAG_LINES.sub(lambda m: gap + "\n" * m[0].count("\n"), text) if "<" in text else text
 
 
 def raw_text(raw: str) -> str:
@@ -53,10 +58,27 @@ def raw_text(raw: str) -> str:
     return unquote(_unjson(html.unescape(raw)), errors="replace")
 
 
-def page_text(decoded: str) -> str:
+def page_text(decoded: str, edges: bool = False) -> str:
     """The words a file decoded by `raw_text` shows (HTML, JSON, XML, JavaScript): tags dropped (an
-    escaped tag too, as Markdown's), a line of the file still a line, CJK spaced, case folded."""
-    return spaced(_untag(decoded)).casefold()
+    escaped tag too, as Markdown's; with `edges`, marked by EDGE), a line of the file still a line,
+    CJK spaced, case folded."""
+    return spaced(_untag(decoded, edges)).casefold()
+
+
+_EDGES = re.compile(f'[{EDGE}"\n]')
+
+
+def whole_text(folded: str, start: int, length: int) -> bool:
+    """Whether the `length` words from word `start` of `folded` (made with edges) are the whole
+    text of an element, a JSON string or a line: a title, rather than words of a sentence that
+    happen to read like one, or of two elements side by side."""
+    spans = [m.span() for m in WORD.finditer(folded)]
+    end = start + length - 1
+    if end >= len(spans):
+        return False
+    before = folded[spans[start - 1][1] if start > 0 else 0:spans[start][0]]
+    after = folded[spans[end][1]:spans[end + 1][0] if end + 1 < len(spans) else len(folded)]
+    return (start == 0 or _EDGES.search(before) is not None) and (end + 1 == len(spans) or _EDGES.search(after) is not None)
 
 
 def markdown_text(markdown: str) -> str:

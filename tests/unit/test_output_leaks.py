@@ -71,7 +71,6 @@ def test_internal_text_and_urls_are_found_in_json_with_escapes(tmp_path: Path) -
     assert [line.split(" of '")[0] for line in found] == [
         "site/kb-manifest.json:1:24: internal URL '/agent-playbook/escalation-matrix/'",
         "site/kb-manifest.json:1:42: internal id 'escalation-matrix'",
-        "site/kb-manifest.json:1:42: internal title 'Escalation matrix'",  # the words of the URL
         "site/kb-manifest.json:1:100: internal text 'de 5 000 € exige l’accord du responsable'",
         "site/kb-manifest.json:1:105: internal text '000 € exige l’accord du responsable d’équipe'",
     ]
@@ -265,3 +264,24 @@ def test_public_text_is_read_as_a_page_too(tmp_path: Path) -> None:
     canaries = collect_canaries(Withheld(articles=(article,)), (public,))
     assert "text" not in {c.kind for c in canaries}
     assert _leaks(tmp_path, {"index.html": f"<p>{shared}</p>"}, Withheld(articles=(article,)), (public,)) == []
+
+
+def test_a_title_is_found_as_the_whole_text_of_an_element_not_across_elements_or_in_a_sentence(tmp_path: Path) -> None:
+    """Found on real content: a short internal title read across a list's excerpt and the next
+    item, and a long one that a public article's heading and first sentence spell out."""
+    short = _article("Body text of the internal article here.", title="Distribution group issues")
+    long = _article("Other body text of the second internal article.", source="Agent Playbook/activation.md",
+                    title="Your organization has disabled this device when trying to activate Apps",
+                    url="/agent-playbook/activation-error/", id=None, aliases=())
+    listing = ('<li><p class="excerpt">Encrypted mail is not supported for a dynamic distribution group.</p></li>\n'
+               '<li><h2><a href="/x/">Issues with mail flow</a></h2></li>')
+    fragment = ('pagefind_dcd{"url":"/office/activation/","content":"Activation error Your organization has disabled '
+                'this device. When trying to activate apps, you see it.","meta":{"title":"Activation error"}}')
+    files = {"list/index.html": listing, "pagefind/fragment/en_1.pf_fragment": gzip.compress(fragment.encode())}
+    assert _leaks(tmp_path, files, Withheld(articles=(short, long))) == []
+    leaked = {"feed.xml": "<entry><title>Distribution group issues</title></entry>",
+              "x/index.html": '<a href="/y/">Your organization has disabled this device when trying to activate <em>Apps</em></a>',
+              "pagefind/fragment/en_2.pf_fragment": gzip.compress(b'pagefind_dcd{"meta":{"title":"Distribution group issues"}}')}
+    found = _leaks(tmp_path / "leaked", leaked, Withheld(articles=(short, long)))
+    assert [line.partition(": internal")[0] for line in found] == [
+        "site/feed.xml:1:15", "site/pagefind/fragment/en_2.pf_fragment:1:31", "site/x/index.html:1:15"]
