@@ -128,6 +128,8 @@ def _break(monkeypatch: pytest.MonkeyPatch, how: str) -> None:
         return (kept, shown, withheld), found
 
     monkeypatch.setattr(kb.load, "audience_view", broken)
+    real_links = kb.load.link_context  # and links to what got through resolve, as they would if it were public
+    monkeypatch.setattr(kb.load, "link_context", lambda tree, site, articles, withheld=Withheld(): real_links(tree, site, articles))
 
 
 @pytest.mark.parametrize("how", ["articles", "notes"])
