@@ -9,6 +9,7 @@ import hashlib
 import posixpath
 from collections import defaultdict
 
+from .notes import find_notes
 from ..errors import Diagnostic, error, warning
 from ..model import Article, Category, SiteConfig
 from .slugs import slugify
@@ -17,8 +18,11 @@ HASH_LENGTH = 12
 
 
 def body_hash(body: str, length: int = HASH_LENGTH) -> str:
-    """A short digest of an article's body that ignores changes of whitespace alone."""
-    return hashlib.sha256(" ".join(body.split()).encode("utf-8", "surrogatepass")).hexdigest()[:length]
+    """A short digest of an article's body that ignores changes of whitespace alone, and its agent
+    notes (`> [!INTERNAL]`): they are not for readers, so translators need not follow them, and a
+    translation is as outdated in the public build, which has none, as in the internal one."""
+    text = find_notes(body, 1, "", keep=False).body
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8", "surrogatepass")).hexdigest()[:length]
 
 
 def is_outdated(translation: Article, original: Article) -> bool:

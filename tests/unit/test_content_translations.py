@@ -126,3 +126,15 @@ def test_translated_slug_colliding_with_another_article(tmp_path: Path) -> None:
     assert errors(tmp_path, {"billing/a.md": article("A"), "billing/a.es.md": article("A es", slug="b"),
                              "billing/b.md": article("B", language="es")}) == [
         "billing/b.md:1:1: 'billing/b.md' and 'billing/a.es.md' share the URL /es/billing/b/"]
+
+
+def test_agent_notes_do_not_make_a_translation_outdated_in_either_audience() -> None:
+    body = "Refunds take ten days.\n"
+    noted = body + "\n> [!INTERNAL]\n> Agents: above $5,000 ask a lead.\nstill the note\n"
+    assert body_hash(noted) == body_hash(body)
+    assert body_hash(noted.replace("ask a lead", "ask the lead")) == body_hash(body)
+    assert body_hash(body + "\nA new public sentence.\n") != body_hash(body)
+    original = Article(source="a.md", title="A", slug="a", url="/a/", category="", section=None, body=noted, body_line=1)
+    translation = Article(source="a.es.md", title="A", slug="a", url="/es/a/", category="", section=None, body="",
+                          body_line=1, source_hash=body_hash(body))
+    assert not is_outdated(translation, original)
