@@ -101,6 +101,9 @@ def test_the_internal_build_has_every_internal_article_and_note_marked(builds: d
     for article in withheld.articles:
         page = files[article.url.strip("/") + "/index.html"]
         assert 'class="badge badge-internal"' in page
+    for category in withheld.categories:  # the topic's page, in every language, and its card on the home page
+        assert '<p class="badge badge-internal">' in files[category.url.strip("/") + "/index.html"]
+    assert '<span>Agent Playbook</span></a> <span class="badge badge-internal">' in files["index.html"]
     for block in withheld.blocks:
         page = next(a for a in load_site(BuildOptions(CONTENT, search=False, git_dates=False, audience="internal"),
                                          Runner()).site.articles if a.source == block.source)

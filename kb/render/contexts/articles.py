@@ -22,7 +22,8 @@ def category(b: PageBuilder, category: Category) -> dict:
     """A category or section page: its sections, then every article with an excerpt."""
     description = category.description or b._("Articles about %(topic)s.") % {"topic": category.title}
     context = b.common(category.title, category.url, description, versions=b.versions("category", category.key))
-    context["category"] = {"title": category.title, "description": category.description, "url": category.url}
+    context["category"] = {"title": category.title, "description": category.description, "url": category.url,
+                           "internal": category.internal}
     context["breadcrumbs"] = b.crumbs(category.parent) if category.parent else b.crumbs(None)
     trail = [(c["title"], b.absolute(c["url"])) for c in context["breadcrumbs"]]
     context["page"]["jsonld"] = [json_ld(breadcrumb_data([*trail, (category.title, b.absolute(category.url))]))]

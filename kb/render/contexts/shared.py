@@ -198,6 +198,7 @@ class PageBuilder:
             "url": category.url,
             "description": category.description,
             "icon": category.icon or slugify(category.title)[:1],
+            "internal": category.internal,
             "count": len(articles),
             "articles": [self.item(a) for a in articles[:HOME_ARTICLES]] if with_articles else [],
         }
