@@ -61,7 +61,7 @@ def build_site(options: BuildOptions, progress: Progress | None = None, runner: 
             run.write(staging, files)
             paths = [f.path for f in files]
             search = index_site(staging, site_languages(loaded.site.config), run, paths) if options.search else None
-            fail_on_leaks(loaded, staging, options, warnings)  # nothing internal in a public site
+            fail_on_leaks(loaded, staging, options, warnings, run)  # nothing internal in a public site
             swap(staging, out, large=len(files) >= BACKGROUND_DELETE)
         notes = run.publish(search.keys if search is not None else None)
     site = loaded.site
@@ -70,13 +70,17 @@ def build_site(options: BuildOptions, progress: Progress | None = None, runner: 
                        len(site.redirects), notes)
 
 
-def fail_on_leaks(loaded: Loaded, staging: Path, options: BuildOptions, warnings: tuple[Diagnostic, ...]) -> None:
-    """Raise ContentError when a file of the staged public site shows something it withheld."""
+def fail_on_leaks(loaded: Loaded, staging: Path, options: BuildOptions, warnings: tuple[Diagnostic, ...],
+                  run: Runner | None = None) -> None:
+    """Raise ContentError when a file of the staged public site shows something it withheld (its
+    jobs on `run`: every core, unless the runner is the plain one)."""
     if not loaded.withheld:
         return
     folders = {*map(Path, getattr(loaded.env.loader, "searchpath", [])), loaded.theme, theme_dir("default", options.content),
                options.content / "locales"} - {None}  # the theme's words, which any page may show
-    leaks = leak_problems(loaded.site, loaded.rendered, loaded.withheld, staging, str(options.out), sorted(folders))  # type: ignore[type-var]
+    each = map if run is None else lambda function, items: run.map("leaks", function, items)
+    leaks = leak_problems(loaded.site, loaded.rendered, loaded.withheld, staging, str(options.out), sorted(folders),  # type: ignore[type-var]
+                          each)
     if leaks:
         raise ContentError(tuple(sorted([*warnings, *leaks])))
 

@@ -15,23 +15,24 @@ from ..content.audience import Withheld
 from ..content.notes import find_notes
 from ..errors import Diagnostic
 from ..model import RenderedArticle, Site
-from .leaks import collect_canaries, find_leaks
+from .leaks import Each, collect_canaries, find_leaks
 
 FILES_SHOWN = 5  # files named for one canary; the others are counted
 THEME_TEXT = (".html", ".xml", ".txt", ".po", ".atom", ".rss", ".svg", ".json", ".js")
 
 
 def leak_problems(site: Site, rendered: dict[str, RenderedArticle], withheld: Withheld, staging: Path,
-                  shown: str, folders: Sequence[Path] = ()) -> list[Diagnostic]:
+                  shown: str, folders: Sequence[Path] = (), each: Each = map) -> list[Diagnostic]:
     """An error for each output file showing internal content, the first place it does so for
-    each internal source (with the count of the others); none when nothing was withheld."""
+    each internal source (with the count of the others); none when nothing was withheld. `each`
+    runs the check's many small jobs (`map`, or a runner's on every core)."""
     if not withheld:
         return []
-    canaries = collect_canaries(withheld, public_text(site, rendered, withheld, folders))
+    canaries = collect_canaries(withheld, public_text(site, rendered, withheld, folders), each)
     paths = []
     for base, _, names in os.walk(staging):
         paths.extend(Path(base, name).relative_to(staging).as_posix() for name in names)
-    found = find_leaks(staging, sorted(paths), canaries, shown)
+    found = find_leaks(staging, sorted(paths), canaries, shown, each)
     return _first_per_source(found)
 
 

@@ -19,10 +19,12 @@ import io
 import math
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from ..content.audience import Withheld
@@ -35,9 +37,11 @@ STEP = 4  # a run starts every STEP words
 MIN_WORDS = 4  # a shorter block or article is not looked for; one of MIN_WORDS..RUN-1 words is, whole
 MAX_RUNS = 500  # runs per article or block; a longer text's runs are spread further apart
 MIN_RAW = 6  # characters of a URL (without its last `/`), alias, id or file name
+SAMPLE = 4  # every SAMPLE-th public text is counted, to key each run by its rarest words
 MAX_BYTES = 64 * 1024 * 1024  # of a file (gunzipped) that is read: a gzip bomb is read no further
 _EMPHASIS = re.compile(r"\*+|`+|~~")  # left out of the words a message quotes
 _CJK_SPACE = re.compile(f" ?({CJK.pattern}) ?")  # the spaces `spaced` put around CJK characters
+Each = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]
 KIND = "internal content in the public site"
 NOUNS = {"url": "URL", "alias": "alias", "id": "id", "title": "title", "media": "file", "text": "text"}
 
@@ -59,10 +63,11 @@ class Canary:
         return f"internal {NOUNS.get(self.kind, self.kind)} '{self.shown}' of '{self.source}' is in the public site"
 
 
-def collect_canaries(withheld: Withheld, public_text: Iterable[str]) -> tuple[Canary, ...]:
+def collect_canaries(withheld: Withheld, public_text: Iterable[str], each: Each = map) -> tuple[Canary, ...]:
     """The canaries of what a public build withholds, less those found in `public_text` (every text
     the public build may show: public articles, as Markdown and as rendered, category titles, site
-    strings, theme files), read both as Markdown and as an output file."""
+    strings, theme files), read both as Markdown and as an output file. `each(function, items)`
+    gives `function(item)` for every item, in order (`map`, or a runner's on every core)."""
     found: list[Canary] = []
     for article in sorted(withheld.articles, key=lambda a: a.source):
         found.extend(_raw("url", article.url, article.source))
@@ -85,45 +90,54 @@ def collect_canaries(withheld: Withheld, public_text: Iterable[str]) -> tuple[Ca
     for canary in found:
         unique.setdefault((canary.tokens, canary.raw), canary)
     texts = list(public_text)
-    counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update(words(markdown_text(text)))
-    # each text read as Markdown and as a page: a rendered page may show words its Markdown does
-    # not seem to (a fence the renderer does not take for one), and the other way round
+    counts: Counter[str] = Counter()  # words and pairs of words
+    for text in texts[::SAMPLE]:  # the keys only make the search quick: a sample tells the common words
+        tokens = words(markdown_text(text))
+        counts.update(tokens)
+        counts.update(map(" ".join, zip(tokens, islice(tokens, 1, None))))
     canaries = tuple(replace(c, key=_rarest(c.tokens, counts)) if c.tokens else c for c in unique.values())
     runs, raws = _split(canaries)
     matcher = Matcher([(c.tokens, c.key) for c in runs], [c.raw for c in raws])
-    common: set[Canary] = set()
-    for text in texts:
+
+    def found_in(text: str) -> tuple[list[int], list[int]]:
+        # each text read as Markdown and as a page: a rendered page may show words its Markdown does
+        # not seem to (a fence the renderer does not take for one), and the other way round
         decoded = raw_text(text)
-        common.update(runs[i] for i in matcher.find_runs(words(markdown_text(text))))
-        common.update(runs[i] for i in matcher.find_runs(WORD.findall(page_text(decoded))))
-        common.update(raws[i] for i in matcher.find_raws(decoded))
+        return ([*matcher.find_runs(words(markdown_text(text))), *matcher.find_runs(WORD.findall(page_text(decoded)))],
+                list(matcher.find_raws(decoded)))
+    common: set[Canary] = set()
+    for in_runs, in_raws in each(found_in, texts):
+        common.update(runs[i] for i in in_runs)
+        common.update(raws[i] for i in in_raws)
     return tuple(c for c in canaries if c not in common)
 
 
 def _rarest(tokens: tuple[str, ...], counts: Counter[str]) -> int:
-    """The place of the two adjacent words of `tokens` least likely together in the public text
-    (the product of their counts there; the longest, the first)."""
-    return min(range(len(tokens) - 1), key=lambda i: ((counts[tokens[i]] + 1) * (counts[tokens[i + 1]] + 1),
+    """The place of the two adjacent words of `tokens` least often together in the public text
+    (`counts` of words and of pairs, `a b`; then the product of the words' counts, the longest, the first)."""
+    return min(range(len(tokens) - 1), key=lambda i: (counts[f"{tokens[i]} {tokens[i + 1]}"],
+                                                      (counts[tokens[i]] + 1) * (counts[tokens[i + 1]] + 1),
                                                       -len(tokens[i]) - len(tokens[i + 1]), i))
 
 
-def find_leaks(staging: Path, paths: Iterable[str], canaries: tuple[Canary, ...], shown: str = "site") -> list[Diagnostic]:
+def find_leaks(staging: Path, paths: Iterable[str], canaries: tuple[Canary, ...], shown: str = "site",
+               each: Each = map) -> list[Diagnostic]:
     """An error for each canary in each output file under `staging` named in `paths` (relative posix),
     gzip files read gunzipped, and for each URL or file name in the path itself; `shown` is the
-    output folder as the messages name it."""
+    output folder as the messages name it; `each` as for `collect_canaries`."""
     runs, raws = _split(canaries)
     matcher = Matcher([(c.tokens, c.key) for c in runs], [c.raw for c in raws])
-    hits: dict[tuple[str, Canary], tuple[int, int]] = {}
-    for path in sorted(set(paths)):
+
+    def found_in(path: str) -> list[tuple[Canary, tuple[int, int]]]:
         file = staging / path
         if not file.is_file():
-            continue
-        for canary, where in _scan(_contents(file), matcher, runs, raws):
+            return []
+        return [*_scan(_contents(file), matcher, runs, raws), *((raws[i], (1, 1)) for i in matcher.find_raws("/" + path))]
+    hits: dict[tuple[str, Canary], tuple[int, int]] = {}
+    ordered = sorted(set(paths))
+    for path, found in zip(ordered, each(found_in, ordered)):
+        for canary, where in found:
             hits.setdefault((path, canary), where)
-        for index in matcher.find_raws("/" + path):
-            hits.setdefault((path, raws[index]), (1, 1))
     prefix = f"{shown.rstrip('/')}/" if shown else ""
     return sorted(error(f"{prefix}{path}", line, col, canary.message, KIND, in_content=False)
                   for (path, canary), (line, col) in hits.items())

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from itertools import islice
 from urllib.parse import unquote
 
 # a word: a run of letters and digits; a CJK character is one (those scripts put no space between words)
@@ -142,8 +143,9 @@ class Matcher:
     """Finds word runs (`runs[i]`, case-folded words, two or more) and raw strings (`raws[i]`, as
     written, bounded: no letter, digit, `-` or `_` may touch an end that is one) in a text, in time
     linear in the text. A run is keyed by two adjacent words of it, a raw string by its longest
-    piece: a text holding no key costs a few set operations done in C, and each place a key is
-    found one dict lookup per shape (place of the key, length) of the entries it keys."""
+    piece: a text holding no key costs a few set operations done in C; each place a run's key is
+    found, one dict lookup per shape (place of the key, length) of the runs it keys; each key of a
+    raw string found, a str.find of each raw string it keys."""
 
     def __init__(self, runs: Sequence[tuple[tuple[str, ...], int]], raws: Sequence[str]) -> None:
         """`runs`: each run's words and the place of the pair of words to key it by (-1: its longest)."""
@@ -159,42 +161,41 @@ class Matcher:
                 if (place, len(run)) not in shapes:
                     shapes.append((place, len(run)))
                 self.run_index.setdefault(tuple(run), []).append(index)
-        self.raw_keys: dict[str, list[tuple[int, int]]] = {}  # piece -> [(its offset in a string, the length)]
-        self.raw_index: dict[str, list[int]] = {}
-        self.ascii_keys: dict[bytes, str] = {}  # the keys that are ASCII letters and digits, as bytes
+        self.raw_keys: dict[str, list[str]] = {}  # piece -> the raw strings it keys
+        self.raw_index: dict[str, list[int]] = {}  # raw string -> its indexes in `raws`
         for index, raw in enumerate(raws):
             pieces = _ASCII_WORD.findall(raw) or WORD.findall(spaced(raw))
             if pieces:
-                piece = max(pieces, key=len)  # the first of the longest
-                shape = (raw.find(piece), len(raw))  # the first, as a longer piece would have been chosen
-                shapes = self.raw_keys.setdefault(piece, [])
-                if shape not in shapes:
-                    shapes.append(shape)
+                if raw not in self.raw_index:
+                    self.raw_keys.setdefault(max(pieces, key=len), []).append(raw)  # the first of the longest
                 self.raw_index.setdefault(raw, []).append(index)
+        # the keys that are ASCII letters and digits, as bytes
         self.ascii_keys = {key.encode("ascii"): key for key in self.raw_keys if _ASCII_WORD.fullmatch(key)}
         self.wide_keys = self.raw_keys.keys() - set(self.ascii_keys.values())  # none of ASCII: found by WORD
 
     def find_runs(self, tokens: list[str]) -> dict[int, int]:
         """Run index -> the word index where it first starts in `tokens`."""
         found: dict[int, int] = {}
-        firsts = self.run_firsts.keys() & set(tokens)
-        if not firsts:
+        if self.run_firsts.keys().isdisjoint(tokens):
             return found
+        pairs = self.run_keys.keys() & set(zip(tokens, islice(tokens, 1, None)))  # the keys in the text, found in C
+        if not pairs:
+            return found
+        firsts = {first for first, _ in pairs}
         if len(firsts) <= FEW_KEYS:  # look for each: list.index is fast
             places = sorted(at for word in firsts for at in _occurrences(tokens, word))
         else:  # one pass over the words
             places = [at for at, word in enumerate(tokens) if word in firsts]
         last = len(tokens) - 1
-        places = [(at, (tokens[at], tokens[at + 1])) for at in places
-                  if at < last and tokens[at + 1] in self.run_firsts[tokens[at]]]
         lookup = self.run_index.get
-        for at, pair in places:
-            for place, length in self.run_keys[pair]:
-                start = at - place
-                if start >= 0:
-                    for index in lookup(tuple(tokens[start:start + length]), ()):
-                        if found.get(index, start) >= start:
-                            found[index] = start
+        for at in places:
+            if at < last and (pair := (tokens[at], tokens[at + 1])) in pairs:
+                for place, length in self.run_keys[pair]:
+                    start = at - place
+                    if start >= 0:
+                        for index in lookup(tuple(tokens[start:start + length]), ()):
+                            if found.get(index, start) >= start:
+                                found[index] = start
         return found
 
     def find_raws(self, text: str) -> dict[int, int]:
@@ -205,14 +206,14 @@ class Matcher:
         keys = {self.ascii_keys[key] for key in self.ascii_keys.keys() & ascii_words}
         if self.wide_keys:
             keys |= self.wide_keys & set(WORD.findall(spaced(text)))
-        for at, key in sorted((at, key) for key in keys for at in _occurrences(text, key)):
-            for offset, length in self.raw_keys[key]:
-                start = at - offset
-                if start >= 0:
-                    candidate = text[start:start + length]
-                    for index in self.raw_index.get(candidate, ()):
-                        if found.get(index, start) >= start and self._bounded(text, candidate, start):
-                            found[index] = start
+        for key in keys:  # each raw string its key stands for, looked for whole (str.find: in C)
+            for raw in self.raw_keys[key]:
+                at = text.find(raw)
+                while at >= 0 and not self._bounded(text, raw, at):
+                    at = text.find(raw, at + 1)
+                if at >= 0:
+                    for index in self.raw_index[raw]:
+                        found[index] = at
         return found
 
     @staticmethod

@@ -285,3 +285,24 @@ def test_a_title_is_found_as_the_whole_text_of_an_element_not_across_elements_or
     found = _leaks(tmp_path / "leaked", leaked, Withheld(articles=(short, long)))
     assert [line.partition(": internal")[0] for line in found] == [
         "site/feed.xml:1:15", "site/pagefind/fragment/en_2.pf_fragment:1:31", "site/x/index.html:1:15"]
+
+
+def test_the_check_on_every_core_finds_what_it_finds_in_one_process(tmp_path: Path) -> None:
+    from kb.speed.pool import fork_map
+
+    def on_two(function, items):
+        return fork_map(function, items, 2, 1)
+    article = _article(body=f"{MARKER}\n\n{PUBLIC}")
+    block = Block("Billing/refunds.md", 3, "Agents: a refund over ten thousand needs the director's sign-off.")
+    withheld = Withheld(articles=(article,), blocks=(block,))
+    public = (PUBLIC, "Refunds: how long they take", "A refund over ten thousand needs the director", "")
+    files = {"a/index.html": f"<p>{MARKER}</p>", "b/index.html": f"<p>{block.text}</p>",
+             "c/index.html": f"<p>{PUBLIC}</p>", "d/index.html": '<a href="/agent-playbook/escalation-matrix/">x</a>',
+             "agent-playbook/escalation-matrix/index.html": "x"}
+    staging, paths = _site(tmp_path, files)
+    canaries = collect_canaries(withheld, public)
+    assert collect_canaries(withheld, public, on_two) == canaries
+    found = find_leaks(staging, paths, canaries)
+    assert find_leaks(staging, paths, canaries, "site", on_two) == found
+    assert sorted({d.path for d in found}) == ["site/a/index.html", "site/agent-playbook/escalation-matrix/index.html",
+                                               "site/b/index.html", "site/d/index.html"]
