@@ -1,7 +1,10 @@
 """Agent notes: `> [!INTERNAL]` blocks in an article's Markdown.
 
 A block is the marker's line and every line after it up to the next blank line or code fence, as
-Markdown reads a quote (lines without `>` carry on its paragraph). The public build blanks a block's lines, so
+Markdown reads a quote (lines without `>` carry on its paragraph). Code is what both Python-Markdown's
+fenced_code and a reader take for code: after a fence that is never closed, is indented or has more
+than a language after it, Markdown reads on as text, and a note there is a note; one before a
+closing fence Markdown does not take (```` for ```) is a note too, to be safe. The public build blanks a block's lines, so
 that its text reaches nothing (not the page, excerpt, search index or feed) and every other line
 keeps its number; the internal build keeps it, every line quoted, for the renderer's "Internal"
 callout. A marker anywhere else (`> > [!INTERNAL]`, mid-line) would publish what it was meant to
@@ -13,10 +16,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
+
 MARKER = "[!INTERNAL]"
 _START = re.compile(r"^([ \t]*)>[ \t]?\[!internal\]", re.I)
 _ANYWHERE = re.compile(r"\[!internal\]", re.I)
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_FENCED = FencedBlockPreprocessor.FENCED_BLOCK_RE  # a code block as the fenced_code extension finds it
+_BLANK = re.compile(r"^ +$", re.M)
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 _QUOTED = re.compile(r"^[ \t]*>[ \t]?")
 
@@ -47,18 +54,11 @@ def find_notes(body: str, body_line: int, source: str, keep: bool) -> Notes:
     lines = body.split("\n")
     blocks: list[Block] = []
     stray: list[tuple[int, int]] = []
-    fence: str | None = None
+    code = _code_lines(body)
     index = 0
     while index < len(lines):
         line = lines[index]
-        opened = _FENCE.match(line)
-        if fence is not None:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                fence = None
-            index += 1
-            continue
-        if opened:
-            fence = opened.group(1)
+        if index in code:
             index += 1
             continue
         start = _START.match(line)
@@ -81,3 +81,33 @@ def find_notes(body: str, body_line: int, source: str, keep: bool) -> Notes:
                 lines[i] = f"{indent}> {rest}"
         index = end
     return Notes("\n".join(lines), tuple(blocks), tuple(stray))
+
+
+def _code_lines(body: str) -> set[int]:
+    """The indexes of the lines of `body` in fenced code blocks, found as Python-Markdown finds
+    them (after its whitespace normalisation, which keeps every line where it was)."""
+    if "```" not in body and "~~~" not in body:
+        return set()
+    text = _BLANK.sub("", body.expandtabs(4))
+    lines: set[int] = set()
+    for match in _FENCED.finditer(text):
+        first = text.count("\n", 0, match.start())
+        lines.update(range(first, first + match.group(0).count("\n") + 1))
+    return lines & _read_as_code(body)
+
+
+def _read_as_code(body: str) -> set[int]:
+    """The indexes of the lines of `body` a reader takes for code: from a fence to one as long or
+    longer, indented or not."""
+    lines: set[int] = set()
+    fence: str | None = None
+    for index, line in enumerate(body.split("\n")):
+        opened = _FENCE.match(line)
+        if fence is not None:
+            lines.add(index)
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+        elif opened:
+            fence = opened.group(1)
+            lines.add(index)
+    return lines
