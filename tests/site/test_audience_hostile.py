@@ -1,0 +1,53 @@
+"""Agent-only content written carelessly: small centres built for each audience, every file of the
+public build read (the search index decompressed) for a marker that must not be there."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kb.cli.commands import cli
+from kbtest import ISOLATED, write_tree
+
+PUBLIC = {"Billing/pay.md": "---\ntitle: Pay\n---\n\nPublic words here.\n"}
+
+
+def _build(content: Path, out: Path, audience: str = "public") -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["build", "--content", str(content), "--out", str(out), "--no-cache",
+                                      "--no-search", "--audience", audience, "-q"], env=ISOLATED)
+    return result.exit_code, result.output
+
+
+def _hits(root: Path, marker: str) -> list[str]:
+    """The files of a built site (and paths) holding `marker`, gzip files decompressed."""
+    found = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        rel = path.relative_to(root).as_posix()
+        if marker.lower() in data.decode("utf-8", "replace").lower() or marker.lower() in rel.lower():
+            found.append(rel)
+    return found
+
+
+def test_an_internal_content_folder_makes_every_topic_internal(tmp_path: Path) -> None:
+    content = write_tree(tmp_path / "content", {**PUBLIC, "_category.yaml": "visibility: internal\n",
+                                                "Billing/a.md": "---\ntitle: Secret Zorb\n---\n\nSECRETBODY words.\n"})
+    code, output = _build(content, tmp_path / "public")
+    assert code == 0, output
+    assert _hits(tmp_path / "public", "SECRETBODY") == []
+    assert _hits(tmp_path / "public", "Zorb") == []
+    code, output = _build(content, tmp_path / "internal", "internal")
+    assert code == 0, output
+    assert "billing/a/index.html" in _hits(tmp_path / "internal", "SECRETBODY")
+
+
+def test_a_public_topic_in_an_internal_content_folder_is_an_error(tmp_path: Path) -> None:
+    content = write_tree(tmp_path / "content", {**PUBLIC, "_category.yaml": "visibility: internal\n",
+                                                "Billing/_category.yaml": "title: Billing\nvisibility: public\n"})
+    code, output = _build(content, tmp_path / "public")
+    assert code == 1
+    assert "Billing/_category.yaml:2:13: public topic in internal content folder (_category.yaml)" in output
