@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import Diagnostic, error
 from ..model import Article, Category
+from ..render.urls import alias_path
 from .notes import Block, find_notes
 from .schema import Reader
 
@@ -111,6 +112,23 @@ def _unrelated(shown: list[Article], hidden: tuple[Article, ...]) -> list[Articl
         related = tuple(ref for ref in article.related if not internal(ref))
         kept.append(dataclasses.replace(article, related=related) if related != article.related else article)
     return kept
+
+
+def alias_problems(articles: list[Article], withheld: Withheld) -> list[Diagnostic]:
+    """An alias of a public article that is the URL or an alias of what the public build leaves
+    out: an error, as in the internal build, which has both (published, it would name it)."""
+    urls = {a.url: a.source for a in withheld.articles} | {c.url: c.key for c in withheld.categories}
+    aliases = {path: a.source for a in withheld.articles for path in map(alias_path, a.aliases) if path}
+    found = []
+    for article in articles:
+        for path in filter(None, map(alias_path, article.aliases)):
+            line = article.lines.get("aliases", 1)
+            if urls.get(path, article.source) != article.source:
+                found.append(error(article.source, line, 1, f"alias {path} is the URL of '{urls[path]}'; an alias must "
+                                   "be a URL no page uses"))
+            elif aliases.get(path, article.source) != article.source:
+                found.append(error(article.source, line, 1, f"alias {path} is also an alias of '{aliases[path]}'"))
+    return found
 
 
 _TARGETS = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*[\"']([^\"']+)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M | re.I)

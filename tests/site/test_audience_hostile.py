@@ -51,3 +51,19 @@ def test_a_public_topic_in_an_internal_content_folder_is_an_error(tmp_path: Path
     code, output = _build(content, tmp_path / "public")
     assert code == 1
     assert "Billing/_category.yaml:2:13: public topic in internal content folder (_category.yaml)" in output
+
+
+INTERNAL = {"Agents/_category.yaml": "title: Agents\nvisibility: internal\n",
+            "Agents/esc.md": "---\ntitle: Escalation\naliases: [/old/zorbalias/]\n---\n\nSECRETBODY words.\n"}
+
+
+def test_a_public_alias_naming_an_internal_url_or_alias_is_an_error_of_the_public_build(tmp_path: Path) -> None:
+    for alias, message in (("/agents/esc/", "alias /agents/esc/ is the URL of 'Agents/esc.md'"),
+                           ("old/zorbalias", "alias /old/zorbalias/ is also an alias of 'Agents/esc.md'"),
+                           ("/agents/", "alias /agents/ is the URL of 'Agents'")):
+        content = write_tree(tmp_path / "content", {**PUBLIC, **INTERNAL,
+                                                    "Billing/b.md": f"---\ntitle: B\naliases: [{alias}]\n---\n\nx\n"})
+        for audience in ("public", "internal"):
+            code, output = _build(content, tmp_path / audience, audience)
+            assert code == 1 and f"Billing/b.md:3:1: {message}" in output, (audience, output)
+        assert not (tmp_path / "public").exists()
