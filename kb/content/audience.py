@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 from ..errors import Diagnostic, error
 from ..model import Article, Category
 from ..render.urls import alias_path
-from .notes import Block, find_notes
+from .notes import MARKER, Block, find_notes
 from .schema import Reader
 
 VISIBILITIES = ("public", "internal")
@@ -83,6 +83,10 @@ def audience_view(
         found.extend(error(article.source, line, col, "'[!INTERNAL]' opens an agent note only at the start of a "
                            "quote of its own ('> [!INTERNAL]' on a line of its own); here it would publish the text")
                      for line, col in notes.stray)
+        found.extend(error(article.source, article.lines.get(key) or article.lines.get("description", 1), 1,
+                           f"'{MARKER}' in '{key}' opens no agent note; an agent note is a quote in the article's text")
+                     for key, value in (("title", article.title), ("summary", article.summary))
+                     if MARKER.lower() in value.lower())
         blocks.extend(notes.blocks)
         shown.append(dataclasses.replace(article, body=notes.body) if notes.body != article.body else article)
     if keep:

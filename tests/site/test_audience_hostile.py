@@ -67,3 +67,13 @@ def test_a_public_alias_naming_an_internal_url_or_alias_is_an_error_of_the_publi
             code, output = _build(content, tmp_path / audience, audience)
             assert code == 1 and f"Billing/b.md:3:1: {message}" in output, (audience, output)
         assert not (tmp_path / "public").exists()
+
+
+def test_a_marker_in_a_title_or_summary_is_an_error_not_published(tmp_path: Path) -> None:
+    for key, line in (("title", 2), ("summary", 3), ("description", 3)):
+        front = "title: A [!INTERNAL] SECRETTITLE\n" if key == "title" else f"title: A\n{key}: '> [!Internal] SECRETTITLE'\n"
+        content = write_tree(tmp_path / key, {**PUBLIC, "Billing/a.md": f"---\n{front}---\n\nBody.\n"})
+        code, output = _build(content, tmp_path / "public")
+        assert code == 1, output
+        assert f"Billing/a.md:{line}:1: '[!INTERNAL]' in '{'title' if key == 'title' else 'summary'}' opens no agent note" in output
+        assert not (tmp_path / "public").exists()
