@@ -77,3 +77,42 @@ def test_a_marker_in_a_title_or_summary_is_an_error_not_published(tmp_path: Path
         assert code == 1, output
         assert f"Billing/a.md:{line}:1: '[!INTERNAL]' in '{'title' if key == 'title' else 'summary'}' opens no agent note" in output
         assert not (tmp_path / "public").exists()
+
+
+STATUS = """page: {name: S}
+groups:
+  - key: g
+    name: G
+    components:
+      - {key: c, name: C}
+incidents:
+  - key: 2026-10-06-x
+    title: X
+    components: {c: partial_outage}
+    updates:
+      - at: 2026-10-06 14:05
+        status: investigating
+        body: 'see [the escalation path](/agents/esc/)'
+"""
+
+
+def test_an_internal_url_written_in_public_text_fails_the_public_build(tmp_path: Path) -> None:
+    # a link by URL is not a link to an article's file: only the leak check sees it
+    for name, files in (("article", {"Billing/b.md": "---\ntitle: B\n---\n\nSee [this](/agents/esc/).\n"}),
+                        ("status", {"status.yaml": STATUS}),
+                        ("footer", {"site.yaml": "footer_links: [{title: Esc, url: /agents/esc/}]\n"})):
+        content = write_tree(tmp_path / name, {**PUBLIC, **INTERNAL, **files})
+        code, output = _build(content, tmp_path / "public")
+        assert code == 1, (name, output)
+        assert "internal URL '/agents/esc/' of 'Agents/esc.md' is in the public site" in output, (name, output)
+        assert not (tmp_path / "public").exists()
+        code, output = _build(content, tmp_path / f"{name}-internal", "internal")
+        assert code == 0, (name, output)
+
+
+def test_an_internal_topic_slug_in_another_path_is_no_leak(tmp_path: Path) -> None:
+    files = {**PUBLIC, **INTERNAL, "media/agents/x.png": b"\x89PNG\r\n\x1a\nxx",
+             "Billing/b.md": "---\ntitle: B\n---\n\n![x](../media/agents/x.png) and https://example.com/agents/\n"}
+    code, output = _build(write_tree(tmp_path / "content", files), tmp_path / "public")
+    assert code == 0, output
+    assert _hits(tmp_path / "public", "SECRETBODY") == []
