@@ -54,7 +54,7 @@ def find_notes(body: str, body_line: int, source: str, keep: bool) -> Notes:
     lines = body.split("\n")
     blocks: list[Block] = []
     stray: list[tuple[int, int]] = []
-    code = _code_lines(body)
+    code = code_lines(body)
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -83,7 +83,7 @@ def find_notes(body: str, body_line: int, source: str, keep: bool) -> Notes:
     return Notes("\n".join(lines), tuple(blocks), tuple(stray))
 
 
-def _code_lines(body: str) -> set[int]:
+def code_lines(body: str) -> set[int]:
     """The indexes of the lines of `body` in fenced code blocks, found as Python-Markdown finds
     them (after its whitespace normalisation, which keeps every line where it was)."""
     if "```" not in body and "~~~" not in body:

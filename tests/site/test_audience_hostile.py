@@ -116,3 +116,17 @@ def test_an_internal_topic_slug_in_another_path_is_no_leak(tmp_path: Path) -> No
     code, output = _build(write_tree(tmp_path / "content", files), tmp_path / "public")
     assert code == 0, output
     assert _hits(tmp_path / "public", "SECRETBODY") == []
+
+
+def test_a_note_after_a_fence_markdown_does_not_close_is_left_out_and_shown_as_a_note(tmp_path: Path) -> None:
+    for name, fence in (("unclosed", "```\ncode\n"), ("indented", "  ```\ncode\n"), ("info", "``` not a lang\ncode\n")):
+        body = f"{fence}\n> [!INTERNAL]\n> SECRETNOTE escalate to the team lead\n\n"
+        content = write_tree(tmp_path / name, {**PUBLIC, "Billing/a.md": f"---\ntitle: A\n---\n\n{body}"})
+        code, output = _build(content, tmp_path / f"{name}-public")
+        assert code == 0, output
+        assert _hits(tmp_path / f"{name}-public", "SECRETNOTE") == [], name
+        code, output = _build(content, tmp_path / f"{name}-internal", "internal")
+        assert code == 0, output
+        page = (tmp_path / f"{name}-internal" / "billing/a/index.html").read_text()
+        note = page[page.index('<div class="admonition internal">'):]
+        assert "SECRETNOTE" in note[:note.index("</div>")], name
