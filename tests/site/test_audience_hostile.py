@@ -130,3 +130,17 @@ def test_a_note_after_a_fence_markdown_does_not_close_is_left_out_and_shown_as_a
         page = (tmp_path / f"{name}-internal" / "billing/a/index.html").read_text()
         note = page[page.index('<div class="admonition internal">'):]
         assert "SECRETNOTE" in note[:note.index("</div>")], name
+
+
+def test_a_misspelt_visibility_saying_internal_is_an_error_not_a_warning(tmp_path: Path) -> None:
+    for name, files, where in (
+        ("article", {"Billing/x.md": "---\ntitle: Zorb\nvisibilty: internal\n---\n\nSECRETBODY\n"},
+         "Billing/x.md:3:1: unknown field 'visibilty' (did you mean 'visibility'?): it makes nothing internal"),
+        ("case", {"Billing/x.md": "---\ntitle: Zorb\nVisibility: Internal\n---\n\nSECRETBODY\n"},
+         "Billing/x.md:3:1: unknown field 'Visibility'"),
+        ("folder", {"Agents/_category.yaml": "title: Agents\nvisiblity: internal\n", "Agents/esc.md": "---\ntitle: Zorb\n---\n\nSECRETBODY\n"},
+         "Agents/_category.yaml:2:1: unknown category field 'visiblity' (did you mean 'visibility'?): it makes nothing"),
+    ):
+        code, output = _build(write_tree(tmp_path / name, {**PUBLIC, **files}), tmp_path / "public")
+        assert code == 1 and where in output, (name, output)
+        assert not (tmp_path / "public").exists()
