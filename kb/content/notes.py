@@ -8,12 +8,14 @@ closing fence Markdown does not take (```` for ```) is a note too, to be safe. T
 that its text reaches nothing (not the page, excerpt, search index or feed) and every other line
 keeps its number; the internal build keeps it, every line quoted, for the renderer's "Internal"
 callout. A marker anywhere else (`> > [!INTERNAL]`, mid-line) would publish what it was meant to
-hide: it is an error, except in code.
+hide: it is an error, except in code; so is a quote opening with a marker misspelt (`> [! INTERNAL]`,
+`> [INTERNAL]`, fullwidth brackets), which Markdown would publish as a quote.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
@@ -21,6 +23,7 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 MARKER = "[!INTERNAL]"
 _START = re.compile(r"^([ \t]*)>[ \t]?\[!internal\]", re.I)
 _ANYWHERE = re.compile(r"\[!internal\]", re.I)
+_NEAR = re.compile(r"^[ \t]*>[ \t>]*(\[[^\]\w\n]{0,3}internal[^\]\w\n]{0,3}\])", re.I)  # `> [! INTERNAL]`, `> [INTERNAL]`
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _FENCED = FencedBlockPreprocessor.FENCED_BLOCK_RE  # a code block as the fenced_code extension finds it
 _BLANK = re.compile(r"^ +$", re.M)
@@ -49,7 +52,8 @@ class Notes:
 def find_notes(body: str, body_line: int, source: str, keep: bool) -> Notes:
     """The agent notes of `body` (whose first line is line `body_line` of `source`): blanked, or
     with `keep` quoted on every line; and where a marker opens no block."""
-    if "[!" not in body or _ANYWHERE.search(body) is None:
+    lowered = body.lower()
+    if "internal" not in lowered and "ｉｎｔｅｒｎａｌ" not in lowered:
         return Notes(body)
     lines = body.split("\n")
     blocks: list[Block] = []
@@ -65,6 +69,9 @@ def find_notes(body: str, body_line: int, source: str, keep: bool) -> Notes:
         if start is None:
             for match in _ANYWHERE.finditer(_CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)):
                 stray.append((body_line + index, match.start() + 1))
+            near = _NEAR.match(unicodedata.normalize("NFKC", line)) if line.lstrip().startswith(">") else None
+            if near is not None and _ANYWHERE.search(line) is None:  # a marker misspelt: published as a quote
+                stray.append((body_line + index, near.start(1) + 1))
             index += 1
             continue
         end = index + 1

@@ -110,3 +110,11 @@ def test_a_marker_in_a_closed_fence_is_code() -> None:
     body = "```\n> [!INTERNAL] shown as code\n```\n"
     assert find_notes(body, 1, "a.md", keep=False) == find_notes(body, 1, "a.md", keep=True)
     assert find_notes(body, 1, "a.md", keep=False).body == body
+
+
+def test_a_misspelt_marker_at_a_quote_start_is_reported_not_published_as_a_quote() -> None:
+    for marker in ("［!INTERNAL］", "[! INTERNAL]", "[!INTERNAL ]", "[INTERNAL]", "[!internal!]"):
+        notes = find_notes(f"Intro.\n\n> {marker}\n> Refunds above $5,000.\n", 10, "a.md", keep=False)
+        assert notes.stray == ((12, 3),), marker
+    for text in ("> [Internal docs](https://example.com) say so", "> [internal-note] is a tag", "Some internal words."):
+        assert find_notes(text, 1, "a.md", keep=False).stray == (), text
