@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 
 from .content.articles import parse_articles, render_articles, render_status
-from .content.audience import Withheld, audience_view, mark_internal, withheld_media
+from .content.audience import Withheld, alias_problems, audience_view, mark_internal, withheld_media
 from .options import BuildOptions, build_clock
 from .output.collisions import output_problems
 from .content.config import SITE_FILE, load_config
@@ -55,6 +55,7 @@ def load_site(options: BuildOptions, run: Runner) -> Loaded:
     articles = found.take(place_translations(config, categories, articles))
     articles = found.take(mark_internal(categories, articles))
     categories, articles, withheld = found.take(audience_view(config.audience, categories, articles))
+    found.extend(alias_problems(articles, withheld))
     found.extend(d for a in articles for d in placeholder_warnings(a, a.source))
     now = build_clock(options.now)
     site = found.take(assemble_site(config, categories, tuple(articles), tree.assets, now, options.drafts, run))

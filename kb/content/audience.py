@@ -13,7 +13,8 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import Diagnostic, error
 from ..model import Article, Category
-from .notes import Block, find_notes
+from ..render.urls import alias_path
+from .notes import MARKER, Block, find_notes
 from .schema import Reader
 
 VISIBILITIES = ("public", "internal")
@@ -82,6 +83,10 @@ def audience_view(
         found.extend(error(article.source, line, col, "'[!INTERNAL]' opens an agent note only at the start of a "
                            "quote of its own ('> [!INTERNAL]' on a line of its own); here it would publish the text")
                      for line, col in notes.stray)
+        found.extend(error(article.source, article.lines.get(key) or article.lines.get("description", 1), 1,
+                           f"'{MARKER}' in '{key}' opens no agent note; an agent note is a quote in the article's text")
+                     for key, value in (("title", article.title), ("summary", article.summary))
+                     if MARKER.lower() in value.lower())
         blocks.extend(notes.blocks)
         shown.append(dataclasses.replace(article, body=notes.body) if notes.body != article.body else article)
     if keep:
@@ -111,6 +116,23 @@ def _unrelated(shown: list[Article], hidden: tuple[Article, ...]) -> list[Articl
         related = tuple(ref for ref in article.related if not internal(ref))
         kept.append(dataclasses.replace(article, related=related) if related != article.related else article)
     return kept
+
+
+def alias_problems(articles: list[Article], withheld: Withheld) -> list[Diagnostic]:
+    """An alias of a public article that is the URL or an alias of what the public build leaves
+    out: an error, as in the internal build, which has both (published, it would name it)."""
+    urls = {a.url: a.source for a in withheld.articles} | {c.url: c.key for c in withheld.categories}
+    aliases = {path: a.source for a in withheld.articles for path in map(alias_path, a.aliases) if path}
+    found = []
+    for article in articles:
+        for path in filter(None, map(alias_path, article.aliases)):
+            line = article.lines.get("aliases", 1)
+            if urls.get(path, article.source) != article.source:
+                found.append(error(article.source, line, 1, f"alias {path} is the URL of '{urls[path]}'; an alias must "
+                                   "be a URL no page uses"))
+            elif aliases.get(path, article.source) != article.source:
+                found.append(error(article.source, line, 1, f"alias {path} is also an alias of '{aliases[path]}'"))
+    return found
 
 
 _TARGETS = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*[\"']([^\"']+)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M | re.I)

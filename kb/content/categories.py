@@ -99,6 +99,8 @@ def _categories(
     whose untranslated fields are the default's."""
     lang, originals = translating if translating is not None else (None, {})
     made: list[Category] = []
+    root = readers.get("") if translating is None else None  # its `visibility` holds for every folder
+    everything = root is not None and str((root.doc.data or {}).get("visibility", "")).lower() == "internal"
     for key in keys:
         reader = readers.get(key)
         name = key.rpartition("/")[2]
@@ -120,8 +122,9 @@ def _categories(
         language = ""
         if lang is None and reader is not None:
             language = _written_in(reader, languages)
-        internal = original.internal if original else _internal(reader, next((c for c in made if c.key == parent), None),
-                                                                 diagnostics)
+        above = next((c for c in made if c.key == parent), None) if parent is not None else None
+        internal = original.internal if original else _internal(
+            reader, (above.key, above.internal) if above else ("", everything and key != ""), diagnostics)
         made.append(Category(
             key=key, slug=slug, title=title, url=f"{base}{slug}/",
             description=description or (original.description if original else ""),
@@ -133,14 +136,17 @@ def _categories(
     return made
 
 
-def _internal(reader: Reader | None, parent: Category | None, diagnostics: list[Diagnostic]) -> bool:
-    """Whether a folder is for agents only: its `visibility`, else its topic's."""
+def _internal(reader: Reader | None, parent: tuple[str, bool], diagnostics: list[Diagnostic]) -> bool:
+    """Whether a folder is for agents only: its `visibility`, else its topic's (or, for a topic,
+    the content folder's own `_category.yaml`'s); `parent` is that folder's key and whether it is."""
     said = read_visibility(reader) if reader is not None else None
-    if said == "public" and parent is not None and parent.internal:
+    key, above = parent
+    if said == "public" and above:
         line, col = reader.doc.value_pos("visibility")  # type: ignore[union-attr]
-        diagnostics.append(error(reader.path, line, col, f"public section in internal topic '{parent.key}'; "  # type: ignore[union-attr]
+        where = f"internal topic '{key}'" if key else f"internal content folder ({CATEGORY_FILE})"
+        diagnostics.append(error(reader.path, line, col, f"public {'section' if key else 'topic'} in {where}; "  # type: ignore[union-attr]
                                  "move it out, or remove 'visibility: public'"))
-    return said == "internal" or (parent is not None and parent.internal)
+    return said == "internal" or above
 
 
 def _written_in(reader: Reader, languages: tuple[Language, ...]) -> str:

@@ -21,6 +21,7 @@ from ..speed.mdquick import quicken
 from .excerpt import TAGS as _TAGS
 from .excerpt import make_excerpt, plain_text
 from .links import LinkRewriter
+from .notes import code_lines
 from ..model import (
     Article,
     Fragment,
@@ -34,7 +35,6 @@ from .slugs import heading_id
 
 CALLOUT_TYPES = ("note", "tip", "important", "warning", "caution", "internal")  # internal: an agent note (kb.content.notes)
 _CALLOUT = re.compile(r"^(\s*)>\s?\[!(" + "|".join(CALLOUT_TYPES) + r")\][ \t]*(.*)$", re.I)
-_FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,})")
 _DOCFX_IMAGE = re.compile(r"^(\s*):::image\s+(.*?):::\s*$")
 _ATTR = re.compile(r'([\w-]+)="([^"]*)"')
 _IDS = re.compile(r'\sid="([^"]+)"')
@@ -45,24 +45,12 @@ class _Callouts(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
-        fence: str | None = None
+        code = code_lines("\n".join(lines))  # as kb.content.notes reads code, so that a note it finds is one here
         index = 0
         while index < len(lines):
             line = lines[index]
-            if "[!" not in line and ":::" not in line and "`" not in line and "~" not in line:
-                out.append(line)  # no callout, image or fence starts or ends here
-                index += 1
-                continue
-            opened = _FENCE_OPEN.match(line)
-            if fence:
-                if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
-                    fence = None
-                out.append(line)
-                index += 1
-                continue
-            if opened:
-                fence = opened.group(1)
-                out.append(line)
+            if index in code or ("[!" not in line and ":::" not in line):
+                out.append(line)  # in code, or no callout or image starts here
                 index += 1
                 continue
             image = _DOCFX_IMAGE.match(line)

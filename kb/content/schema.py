@@ -136,6 +136,10 @@ class Reader:
             if name in known or any(fnmatch.fnmatchcase(name, p) for p in patterns):
                 continue
             hint = suggest(name, known)
+            if "visibility" in known and str(mapping[key]).strip().lower() == "internal":  # published, were it a warning
+                self.at(keypath + (key,), f"unknown {what} '{name}'{hint}: it makes nothing internal, and what it was "
+                        "meant to hide would be published", kind=f"unknown {what}", value=False)
+                continue
             self.warn(keypath + (key,), f"unknown {what} '{name}'{hint}", kind=f"unknown {what}")
 
     def raw(self, *keypath: Any) -> Any:

@@ -38,6 +38,19 @@ def leak_problems(site: Site, rendered: dict[str, RenderedArticle], withheld: Wi
 
 def public_text(site: Site, rendered: dict[str, RenderedArticle], withheld: Withheld,
                 folders: Sequence[Path] = ()) -> Iterator[str]:
+    """Everything the public site may show, without the URLs of what `withheld` names written as
+    paths of this site: no public page has one, so a public text that writes one (a link by URL in
+    an article, a status update or a footer link) publishes it, and the check must see it."""
+    urls = sorted({a.url for a in withheld.articles} | {c.url for c in withheld.categories}, key=len, reverse=True)
+    # as a path of this site only: `/agents/` inside `https://example.com/agents/` or `/media/agents/x.png`
+    # stays, or the check, which looks for it anywhere, would see it there
+    pattern = re.compile(r"(?<![\w.~%/-])(?:" + "|".join(map(re.escape, urls)) + ")") if urls else None
+    for text in _public_text(site, rendered, withheld, folders):
+        yield pattern.sub(" ", text) if pattern is not None else text
+
+
+def _public_text(site: Site, rendered: dict[str, RenderedArticle], withheld: Withheld,
+                 folders: Sequence[Path] = ()) -> Iterator[str]:
     """Everything the public site may show: its articles (Markdown and HTML), folders, tags, URLs,
     files, site strings, status page and the theme's own words. Read from the site the pages were
     made from, but without anything `withheld` names, agent notes taken out again: a filter that

@@ -90,3 +90,31 @@ def _fenced(lines: list[str]) -> bool:
                     fence = None
                 break
     return fence is not None
+
+
+def test_a_note_after_a_fence_markdown_does_not_close_is_still_a_note() -> None:
+    # Python-Markdown's fenced_code takes none of these for code, so it would publish the note
+    note = "\n> [!INTERNAL]\n> SECRETNOTE refunds above $5,000\n\n"
+    for body in (f"```\ncode\n{note}", f"  ```\ncode\n{note}  ```\n", f"``` not a language\ncode\n{note}```\n"):
+        notes = find_notes(body, 1, "a.md", keep=False)
+        assert "SECRETNOTE" not in notes.body, body
+        assert [b.text for b in notes.blocks] == ["SECRETNOTE refunds above $5,000"]
+
+
+def test_a_note_before_a_longer_closing_fence_is_a_note_too() -> None:
+    body = "```\ncode\n````\n\n> [!INTERNAL]\n> SECRETNOTE\n\n```\n"
+    assert "SECRETNOTE" not in find_notes(body, 1, "a.md", keep=False).body
+
+
+def test_a_marker_in_a_closed_fence_is_code() -> None:
+    body = "```\n> [!INTERNAL] shown as code\n```\n"
+    assert find_notes(body, 1, "a.md", keep=False) == find_notes(body, 1, "a.md", keep=True)
+    assert find_notes(body, 1, "a.md", keep=False).body == body
+
+
+def test_a_misspelt_marker_at_a_quote_start_is_reported_not_published_as_a_quote() -> None:
+    for marker in ("［!INTERNAL］", "[! INTERNAL]", "[!INTERNAL ]", "[INTERNAL]", "[!internal!]"):
+        notes = find_notes(f"Intro.\n\n> {marker}\n> Refunds above $5,000.\n", 10, "a.md", keep=False)
+        assert notes.stray == ((12, 3),), marker
+    for text in ("> [Internal docs](https://example.com) say so", "> [internal-note] is a tag", "Some internal words."):
+        assert find_notes(text, 1, "a.md", keep=False).stray == (), text
