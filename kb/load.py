@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 
 from .content.articles import parse_articles, render_articles, render_status
-from .content.audience import Withheld, alias_problems, audience_view, mark_internal, withheld_media
+from .content.audience import Withheld, alias_problems, audience_view, internal_files_used, mark_internal, withheld_media
 from .options import BuildOptions, build_clock
 from .output.collisions import output_problems
 from .content.config import SITE_FILE, load_config
@@ -64,6 +64,8 @@ def load_site(options: BuildOptions, run: Runner) -> Loaded:
     found.extend(output_problems(site, status, theme, root))
     context = link_context(tree, site, articles, withheld)
     rendered = found.take(render_articles(site.articles, config.markdown, context, run))
+    found.extend(internal_files_used(withheld, site.articles, {s: tuple(d[1] for d in r.deps if d[0] == "file")
+                                                              for s, r in rendered.items()}))
     site, withheld = without_media(site, withheld, rendered)
     status = found.take(render_status(status, config.markdown, context, run))
     catalogs = found.take(theme_catalogs(root, theme, config))  # type: ignore[arg-type]

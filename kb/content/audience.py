@@ -162,3 +162,23 @@ def _linked_files(source: str, text: str) -> set[str]:
             path = target.lstrip("/") if target.startswith("/") else posixpath.join(here, target)
             found.add(posixpath.normpath(path))
     return found
+
+
+def internal_files_used(withheld: Withheld, articles: tuple[Article, ...],
+                        used: dict[str, tuple[str, ...]]) -> list[Diagnostic]:
+    """An error for each file inside an internal folder that a public article uses (`used`: its
+    source -> the content files it links to): published, its path would name the folder."""
+    folders = tuple(c.key + "/" for c in withheld.categories if not c.lang and c.key)
+    found = []
+    for article in articles:
+        for path in used.get(article.source, ()):
+            if folders and path.startswith(folders):
+                folder = next(f for f in folders if path.startswith(f))[:-1]
+                name = path.rpartition("/")[2]
+                lines = article.body.split("\n")
+                line = next((i for i, text in enumerate(lines) if name in text), 0)
+                col = lines[line].find(name) + 1 if name in lines[line] else 1
+                found.append(error(article.source, article.body_line + line, col,
+                                   f"'{path}' is in internal folder '{folder}'; a public article cannot use it "
+                                   "(move the file to a public folder)"))
+    return found
