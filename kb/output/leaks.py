@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import hashlib
 import io
 import math
 import re
@@ -42,6 +43,18 @@ MAX_BYTES = 64 * 1024 * 1024  # of a file (gunzipped) that is read: a gzip bomb 
 _EMPHASIS = re.compile(r"\*+|`+|~~")  # left out of the words a message quotes
 _CJK_SPACE = re.compile(f" ?({CJK.pattern}) ?")  # the spaces `spaced` put around CJK characters
 Each = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]
+
+
+class Keyed:
+    """An `each` that may keep results between builds: `each(function, items, salt=, key=, file=)`,
+    as kb.runner's map (a file's scan is kept by its path and bytes and the canaries' digest)."""
+
+    def __init__(self, run: Callable[..., Iterable[Any]], keep: Callable[[str, Callable[[], Any]], Any] | None = None) -> None:
+        self.run = run
+        self.keep = keep  # keep(digest, compute): compute()'s result, kept under `digest` between builds
+
+    def __call__(self, function: Callable[[Any], Any], items: Sequence[Any], **keys: Any) -> Iterable[Any]:
+        return self.run(function, items, **keys)
 KIND = "internal content in the public site"
 NOUNS = {"url": "URL", "alias": "alias", "id": "id", "title": "title", "media": "file", "text": "text"}
 
@@ -135,7 +148,12 @@ def find_leaks(staging: Path, paths: Iterable[str], canaries: tuple[Canary, ...]
         return [*_scan(_contents(file), matcher, runs, raws), *((raws[i], (1, 1)) for i in matcher.find_raws("/" + path))]
     hits: dict[tuple[str, Canary], tuple[int, int]] = {}
     ordered = sorted(set(paths))
-    for path, found in zip(ordered, each(found_in, ordered)):
+    # a file's hits depend on its path, its bytes and the canaries alone: a runner may keep them (Keyed)
+    digest = hashlib.sha256(repr([(c.kind, c.shown, c.source, c.tokens, c.raw) for c in sorted(canaries)])
+                            .encode("utf-8", "surrogatepass")).hexdigest()
+    scans = each(found_in, ordered, salt=digest, key=str, file=lambda path: str(staging / path)) if isinstance(each, Keyed) \
+        else each(found_in, ordered)
+    for path, found in zip(ordered, scans):
         for canary, where in found:
             hits.setdefault((path, canary), where)
     prefix = f"{shown.rstrip('/')}/" if shown else ""

@@ -22,11 +22,11 @@ TAG_TEXT = (f"{SIGNATURE}\n{OWNER}: parsed and rendered articles, pages and sear
 DEFAULT_NAME = ".kb-cache"
 # what kb writes at the top of its cache folder (an earlier kb wrote no tag: a folder holding only
 # these, a pickle of kb's among them, and only files named by a digest in pages/ and search/, is kb's)
-_KB_NAMES = re.compile(r"(?:render|parsed|pages)(?:-[0-9a-f])?\.pickle|pages|search|\.lock|" + re.escape(TAG))
-_KB_PICKLE = re.compile(r"(?:render|parsed|pages)(?:-[0-9a-f])?\.pickle")
+_KB_NAMES = re.compile(r"(?:render|parsed|pages|leaks|canaries)(?:-[0-9a-f])?\.pickle|pages|search|internal|\.lock|" + re.escape(TAG))
+_KB_PICKLE = re.compile(r"(?:render|parsed|pages|leaks|canaries)(?:-[0-9a-f])?\.pickle")
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 # files a killed build wrote aside and never put in place
-_STALE = re.compile(r"\.(?:render|parsed|pages)\.pickle-\w+\.tmp")
+_STALE = re.compile(r"\.(?:render|parsed|pages|leaks|canaries)\.pickle-\w+\.tmp")
 
 
 def default_cache(content: Path, audience: str = "public") -> Path:

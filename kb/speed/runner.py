@@ -28,8 +28,9 @@ from .pages import PageCache, page_salt, theme_digest
 from .pool import Sized, chunk_size, fork_map, workers_for
 from .tables import FORMAT, MISSING, Staged, Table, keep_shards, kept_shards
 
-TABLES = {"parse": "parsed.pickle", "render": "render.pickle"}  # the kinds of job kept in the cache folder
-POOL_MIN = {"parse": 600, "render": 150, "pages": 400}  # fewer jobs than this run faster in one process
+TABLES = {"parse": "parsed.pickle", "render": "render.pickle", "leaks": "leaks.pickle",
+          "canaries": "canaries.pickle"}  # the kinds of job kept in the cache folder
+POOL_MIN = {"parse": 600, "render": 150, "pages": 400, "canaries": 2}  # fewer jobs than this run faster in one process
 
 
 class Speed(Runner):

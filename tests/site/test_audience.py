@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import kb.load
+import kb.output.leakcheck as leakcheck
 from kb.content.audience import Withheld
 from kb.content.notes import find_notes
 from kb.load import load_site
@@ -131,6 +132,7 @@ def _break(monkeypatch: pytest.MonkeyPatch, how: str) -> None:
         return (kept, shown, withheld), found
 
     monkeypatch.setattr(kb.load, "audience_view", broken)
+    monkeypatch.setattr(kb.load, "internal_files_used", lambda *args: [])  # its files too
     real_links = kb.load.link_context  # and links to what got through resolve, as they would if it were public
     monkeypatch.setattr(kb.load, "link_context", lambda tree, site, articles, withheld=Withheld(): real_links(tree, site, articles))
 
@@ -148,4 +150,32 @@ def test_the_leak_check_fails_a_build_whose_filter_is_broken(how: str, kb, tmp_p
     assert result.exit_code == 1
     assert "is in the public site" in result.stderr
     assert f"'{out.name}' was left as it was" in result.stderr or "left as it was" in result.stderr
+    assert snapshot(out) == before
+
+
+def test_the_scans_kept_in_the_cache_are_reused_only_for_the_same_bytes(kb, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second build scans no unchanged file again; a build whose pages changed (a broken filter)
+    scans them again, and fails."""
+    import kb.output.leaks as leaks
+
+    project = tmp_path / "project"
+    shutil.copytree(CONTENT, project / "content")
+    out, cache = project / "site", project / "cache"
+    args = ["build", "--out", str(out), "--cache", str(cache), "--jobs", "1", "--now", NOW, "-q"]
+    scanned: list[int] = []
+    collected: list[int] = []
+    real, collect = leaks._scan, leakcheck.collect_canaries
+    monkeypatch.setattr(leaks, "_scan", lambda *a: scanned.append(1) or real(*a))
+    monkeypatch.setattr(leakcheck, "collect_canaries", lambda *a: collected.append(1) or collect(*a))
+    assert kb(args, cwd=project).exit_code == 0
+    first = len(scanned)
+    assert first > 200 and collected == [1]
+    assert kb(args, cwd=project).exit_code == 0
+    assert len(scanned) - first < 10  # the files whose bytes differ from one build to the next, if any
+    assert collected == [1]  # the canaries were kept: neither what was withheld nor the public text changed
+    before = snapshot(out)
+    _break(monkeypatch, "notes")
+    result = kb(args, cwd=project)
+    assert result.exit_code == 1 and "is in the public site" in result.stderr
     assert snapshot(out) == before
