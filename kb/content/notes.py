@@ -27,7 +27,9 @@ _NEAR = re.compile(r"^[ \t]*>[ \t>]*(\[[^\]\w\n]{0,3}internal[^\]\w\n]{0,3}\])",
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _FENCED = FencedBlockPreprocessor.FENCED_BLOCK_RE  # a code block as the fenced_code extension finds it
 _BLANK = re.compile(r"^ +$", re.M)
-_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
+# a code span read alike by every reading of backticks (no backtick inside): a marker in it is code;
+# one in a span read otherwise is reported rather than risked. Linear: each try ends at a backtick.
+_CODE_SPAN = re.compile(r"(?<!`)(`+)([^`]+)\1(?!`)")
 _QUOTED = re.compile(r"^[ \t]*>[ \t]?")
 
 
@@ -67,7 +69,7 @@ def find_notes(body: str, body_line: int, source: str, keep: bool) -> Notes:
             continue
         start = _START.match(line)
         if start is None:
-            for match in _ANYWHERE.finditer(_CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)):
+            for match in _ANYWHERE.finditer(_CODE_SPAN.sub(lambda m: " " * len(m[0]), line)) if _ANYWHERE.search(line) else ():
                 stray.append((body_line + index, match.start() + 1))
             near = _NEAR.match(unicodedata.normalize("NFKC", line)) if line.lstrip().startswith(">") else None
             if near is not None and _ANYWHERE.search(line) is None:  # a marker misspelt: published as a quote
@@ -118,3 +120,4 @@ def _read_as_code(body: str) -> set[int]:
             fence = opened.group(1)
             lines.add(index)
     return lines
+
