@@ -135,7 +135,9 @@ def alias_problems(articles: list[Article], withheld: Withheld) -> list[Diagnost
     return found
 
 
-_TARGETS = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*[\"']([^\"']+)|^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.M | re.I)
+# a link's target, an HTML attribute's, a reference definition's; each try ends at its line's end
+_TARGETS = re.compile(r"\]\([ \t]*<?([^)\s>]+)|(?:src|href)[ \t]*=[ \t]*[\"']([^\"'\n]+)|^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?(\S+?)>?(?:\s|$)",
+                      re.M | re.I)
 
 
 def withheld_media(withheld: Withheld, assets: tuple[str, ...], categories: tuple[Category, ...],
