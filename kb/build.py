@@ -22,7 +22,6 @@ from .render.urls import is_absolute_base
 from .errors import ContentError, Diagnostic, OutputError
 from .load import Loaded, fail_on_errors, load_site
 from .output.leakcheck import leak_problems
-from .output.leaks import Keyed
 from .model import OutputFile, Site
 from .options import BuildOptions, build_clock  # noqa: F401 - kb.build's API
 from .output.folder import BACKGROUND_DELETE, MARKER, output_lock, recover, staging_folder, swap
@@ -79,11 +78,8 @@ def fail_on_leaks(loaded: Loaded, staging: Path, options: BuildOptions, warnings
         return
     folders = {*map(Path, getattr(loaded.env.loader, "searchpath", [])), loaded.theme, theme_dir("default", options.content),
                options.content / "locales"} - {None}  # the theme's words, which any page may show
-    each = map if run is None else Keyed(
-        lambda function, items, **keys: run.map("leaks", function, items, **keys),
-        lambda digest, compute: list(run.map("canaries", lambda _: compute(), [digest], key=str))[0])
     leaks = leak_problems(loaded.site, loaded.rendered, loaded.withheld, staging, str(options.out), sorted(folders),  # type: ignore[type-var]
-                          each)
+                          run)
     if leaks:
         raise ContentError(tuple(sorted([*warnings, *leaks])))
 

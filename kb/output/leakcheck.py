@@ -16,33 +16,37 @@ from ..content.audience import Withheld
 from ..content.notes import find_notes
 from ..errors import Diagnostic
 from ..model import RenderedArticle, Site
-from .leaks import Each, collect_canaries, find_leaks
+from ..runner import Runner
+from .leaks import collect_canaries, find_leaks
 
 FILES_SHOWN = 5  # files named for one canary; the others are counted
 THEME_TEXT = (".html", ".xml", ".txt", ".po", ".atom", ".rss", ".svg", ".json", ".js")
 
 
 def leak_problems(site: Site, rendered: dict[str, RenderedArticle], withheld: Withheld, staging: Path,
-                  shown: str, folders: Sequence[Path] = (), each: Each = map) -> list[Diagnostic]:
+                  shown: str, folders: Sequence[Path] = (), run: Runner | None = None) -> list[Diagnostic]:
     """An error for each output file showing internal content, the first place it does so for
-    each internal source (with the count of the others); none when nothing was withheld. `each`
-    runs the check's many small jobs (`map`, or a runner's on every core)."""
+    each internal source (with the count of the others); none when nothing was withheld. The
+    check's jobs run on `run` (every core, and kept in its cache folder, unless it is the plain one)."""
     if not withheld:
         return []
+    run = run or Runner()
     texts = list(public_text(site, rendered, withheld, folders))
-    keep = getattr(each, "keep", None)
-    if keep is None:
-        canaries = collect_canaries(withheld, texts, each)
-    else:  # the canaries depend on what was withheld and the public text alone
-        digest = hashlib.sha256(repr(withheld).encode("utf-8", "surrogatepass"))
-        for text in texts:
-            digest.update(b"\0" + text.encode("utf-8", "surrogatepass"))
-        canaries = keep(digest.hexdigest(), lambda: collect_canaries(withheld, texts, each))
+    # the canaries depend on what was withheld and the public text alone: kept by their digest
+    canaries = list(run.map("canaries", lambda _: collect_canaries(withheld, texts, run), [None],
+                            key=lambda _: _digest(withheld, texts)))[0]
     paths = []
     for base, _, names in os.walk(staging):
         paths.extend(Path(base, name).relative_to(staging).as_posix() for name in names)
-    found = find_leaks(staging, sorted(paths), canaries, shown, each)
+    found = find_leaks(staging, sorted(paths), canaries, shown, run)
     return _first_per_source(found)
+
+
+def _digest(withheld: Withheld, texts: list[str]) -> str:
+    digest = hashlib.sha256(repr(withheld).encode("utf-8", "surrogatepass"))
+    for text in texts:
+        digest.update(b"\0" + text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def public_text(site: Site, rendered: dict[str, RenderedArticle], withheld: Withheld,

@@ -20,16 +20,16 @@ import io
 import math
 import re
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote
 
 from ..content.audience import Withheld
 from ..errors import Diagnostic, error
+from ..runner import Runner
 from .leaktext import (CJK, WORD, Matcher, attribute_texts, line_col, markdown_text, page_text, raw_text, spaced,
                        whole_text, word_offsets, words)
 
@@ -42,19 +42,6 @@ SAMPLE = 4  # every SAMPLE-th public text is counted, to key each run by its rar
 MAX_BYTES = 64 * 1024 * 1024  # of a file (gunzipped) that is read: a gzip bomb is read no further
 _EMPHASIS = re.compile(r"\*+|`+|~~")  # left out of the words a message quotes
 _CJK_SPACE = re.compile(f" ?({CJK.pattern}) ?")  # the spaces `spaced` put around CJK characters
-Each = Callable[[Callable[[Any], Any], Sequence[Any]], Iterable[Any]]
-
-
-class Keyed:
-    """An `each` that may keep results between builds: `each(function, items, salt=, key=, file=)`,
-    as kb.runner's map (a file's scan is kept by its path and bytes and the canaries' digest)."""
-
-    def __init__(self, run: Callable[..., Iterable[Any]], keep: Callable[[str, Callable[[], Any]], Any] | None = None) -> None:
-        self.run = run
-        self.keep = keep  # keep(digest, compute): compute()'s result, kept under `digest` between builds
-
-    def __call__(self, function: Callable[[Any], Any], items: Sequence[Any], **keys: Any) -> Iterable[Any]:
-        return self.run(function, items, **keys)
 KIND = "internal content in the public site"
 NOUNS = {"url": "URL", "alias": "alias", "id": "id", "title": "title", "media": "file", "text": "text"}
 
@@ -76,11 +63,11 @@ class Canary:
         return f"internal {NOUNS.get(self.kind, self.kind)} '{self.shown}' of '{self.source}' is in the public site"
 
 
-def collect_canaries(withheld: Withheld, public_text: Iterable[str], each: Each = map) -> tuple[Canary, ...]:
+def collect_canaries(withheld: Withheld, public_text: Iterable[str], run: Runner | None = None) -> tuple[Canary, ...]:
     """The canaries of what a public build withholds, less those found in `public_text` (every text
     the public build may show: public articles, as Markdown and as rendered, category titles, site
-    strings, theme files), read both as Markdown and as an output file. `each(function, items)`
-    gives `function(item)` for every item, in order (`map`, or a runner's on every core)."""
+    strings, theme files), read both as Markdown and as an output file; its jobs on `run` (every
+    core, unless it is the plain runner)."""
     found: list[Canary] = []
     for article in sorted(withheld.articles, key=lambda a: a.source):
         found.extend(_raw("url", article.url, article.source))
@@ -119,7 +106,7 @@ def collect_canaries(withheld: Withheld, public_text: Iterable[str], each: Each 
         return ([*matcher.find_runs(words(markdown_text(text))), *matcher.find_runs(WORD.findall(page_text(decoded)))],
                 list(matcher.find_raws(decoded)))
     common: set[Canary] = set()
-    for in_runs, in_raws in each(found_in, texts):
+    for in_runs, in_raws in (run or Runner()).map("leaks", found_in, texts):
         common.update(runs[i] for i in in_runs)
         common.update(raws[i] for i in in_raws)
     return tuple(c for c in canaries if c not in common)
@@ -134,10 +121,10 @@ def _rarest(tokens: tuple[str, ...], counts: Counter[str]) -> int:
 
 
 def find_leaks(staging: Path, paths: Iterable[str], canaries: tuple[Canary, ...], shown: str = "site",
-               each: Each = map) -> list[Diagnostic]:
+               run: Runner | None = None) -> list[Diagnostic]:
     """An error for each canary in each output file under `staging` named in `paths` (relative posix),
     gzip files read gunzipped, and for each URL or file name in the path itself; `shown` is the
-    output folder as the messages name it; `each` as for `collect_canaries`."""
+    output folder as the messages name it; `run` as for `collect_canaries`."""
     runs, raws = _split(canaries)
     matcher = Matcher([(c.tokens, c.key) for c in runs], [c.raw for c in raws])
 
@@ -148,11 +135,10 @@ def find_leaks(staging: Path, paths: Iterable[str], canaries: tuple[Canary, ...]
         return [*_scan(_contents(file), matcher, runs, raws), *((raws[i], (1, 1)) for i in matcher.find_raws("/" + path))]
     hits: dict[tuple[str, Canary], tuple[int, int]] = {}
     ordered = sorted(set(paths))
-    # a file's hits depend on its path, its bytes and the canaries alone: a runner may keep them (Keyed)
+    # a file's hits depend on its path, its bytes and the canaries alone: the runner may keep them
     digest = hashlib.sha256(repr([(c.kind, c.shown, c.source, c.tokens, c.raw) for c in sorted(canaries)])
                             .encode("utf-8", "surrogatepass")).hexdigest()
-    scans = each(found_in, ordered, salt=digest, key=str, file=lambda path: str(staging / path)) if isinstance(each, Keyed) \
-        else each(found_in, ordered)
+    scans = (run or Runner()).map("leaks", found_in, ordered, salt=digest, key=str, file=lambda path: str(staging / path))
     for path, found in zip(ordered, scans):
         for canary, where in found:
             hits.setdefault((path, canary), where)

@@ -288,10 +288,9 @@ def test_a_title_is_found_as_the_whole_text_of_an_element_not_across_elements_or
 
 
 def test_the_check_on_every_core_finds_what_it_finds_in_one_process(tmp_path: Path) -> None:
-    from kb.speed.pool import fork_map
+    from kb.speed.runner import Speed
 
-    def on_two(function, items):
-        return fork_map(function, items, 2, 1)
+    on_two = Speed(2, None)  # no cache folder: every job runs, on two processes
     article = _article(body=f"{MARKER}\n\n{PUBLIC}")
     block = Block("Billing/refunds.md", 3, "Agents: a refund over ten thousand needs the director's sign-off.")
     withheld = Withheld(articles=(article,), blocks=(block,))
