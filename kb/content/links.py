@@ -26,7 +26,7 @@ class LinkRewriter(Treeprocessor):
         self.source = ""
         self.lang = ""  # the article's language, when not the default: its links go to that language's versions
         self.context = LinkContext()
-        self.problems: list[tuple[str, str]] = []
+        self.problems: list[tuple[str, str, bool]] = []  # (link as written, message, an error?)
         self.fragments: list[tuple[str, str, str]] = []  # (article source, #fragment, link as written)
         self.deps: list[tuple] = []  # what the output depended on in the context (see link_dependency)
 
@@ -50,7 +50,7 @@ class LinkRewriter(Treeprocessor):
         if found.dependency is not None:
             self.deps.append(found.dependency)
         if found.problem is not None:
-            self.problems.append((value.strip(), found.problem))
+            self.problems.append((value.strip(), found.problem, found.fatal))
         if found.fragment is not None:
             self.fragments.append((*found.fragment, value.strip()))
         return found.value
@@ -65,7 +65,8 @@ class ResolvedLink:
 
     value: str | None = None
     dependency: tuple | None = None  # what it looked up in the context (see link_dependency)
-    problem: str | None = None  # a warning's message
+    problem: str | None = None  # what is wrong with it: a warning's message
+    fatal: bool = False  # ...an error's instead: the link cannot be published at all
     fragment: tuple[str, str] | None = None  # (article source, #fragment) to check
 
 
@@ -93,7 +94,7 @@ def resolve_link(written: str, image: bool, source: str, context: LinkContext, r
         url, draft = dependency[2], dependency[3]
         path = dependency[5] if len(dependency) > 4 else path  # the version in the article's language
         if draft == "internal":
-            return ResolvedLink(None, dependency, f"link to internal article '{target}' from a public article")
+            return ResolvedLink(None, dependency, f"link to internal article '{target}' from a public article", fatal=True)
         if draft:
             return ResolvedLink(None, dependency, f"link to draft article '{target}' (drafts are not published)")
         if url is None:

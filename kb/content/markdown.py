@@ -213,11 +213,10 @@ class MarkdownRenderer:
         lines = article.body.split("\n") if links.problems or links.fragments else []
         after: dict[str, tuple[int, int]] = {}
         found = []
-        for raw, message in links.problems:
+        for raw, message, fatal in links.problems:
             line, col = _locate(lines, raw, after.get(raw, (0, -1)))
             after[raw] = (line, col)
-            report = error if message.startswith("link to internal article") else warning  # it cannot be published
-            found.append(report(shown, article.body_line + line, col + 1, message, _kind(message)))
+            found.append((error if fatal else warning)(shown, article.body_line + line, col + 1, message, _kind(message)))
         after = {}
         fragments = []
         for target, fragment, raw in links.fragments:
