@@ -16,6 +16,7 @@ from ..model import Article, Category
 from ..render.urls import alias_path
 from .notes import MARKER, Block, find_notes
 from .schema import Reader
+from .site import resolve_related
 
 VISIBILITIES = ("public", "internal")
 
@@ -104,16 +105,11 @@ def _unrelated(shown: list[Article], hidden: tuple[Article, ...]) -> list[Articl
     not shown, as a draft would not be, and not "not found" either."""
     if not hidden:
         return shown
-    names = {a.source for a in hidden} | {a.id for a in hidden if a.id}
+    by_source = {a.source: a for a in hidden}
+    ids = {a.id: a.source for a in hidden if a.id}
     kept = []
     for article in shown:
-        here = posixpath.dirname(article.source)
-
-        def internal(ref: str) -> bool:
-            path = ref.replace("\\", "/")
-            return ref in names or path.lstrip("/") in names or posixpath.normpath(posixpath.join(here, path)) in names
-
-        related = tuple(ref for ref in article.related if not internal(ref))
+        related = tuple(ref for ref in article.related if resolve_related(ref, article.source, by_source, ids) is None)
         kept.append(dataclasses.replace(article, related=related) if related != article.related else article)
     return kept
 
@@ -146,7 +142,7 @@ def withheld_media(withheld: Withheld, assets: tuple[str, ...], categories: tupl
     internal folder and those they link to, but none a public page uses (`public`)."""
     if not withheld:
         return withheld
-    folders = tuple(c.key + "/" for c in withheld.categories if not c.lang and c.key)
+    folders = _internal_folders(withheld)
     texts = [(a.source, a.body) for a in withheld.articles] + [(b.source, b.text) for b in withheld.blocks]
     linked = {path for source, text in texts for path in _linked_files(source, text)}
     present = set(assets)
@@ -170,7 +166,7 @@ def internal_files_used(withheld: Withheld, articles: tuple[Article, ...],
                         used: dict[str, tuple[str, ...]]) -> list[Diagnostic]:
     """An error for each file inside an internal folder that a public article uses (`used`: its
     source -> the content files it links to): published, its path would name the folder."""
-    folders = tuple(c.key + "/" for c in withheld.categories if not c.lang and c.key)
+    folders = _internal_folders(withheld)
     found = []
     for article in articles:
         for path in used.get(article.source, ()):
@@ -184,3 +180,8 @@ def internal_files_used(withheld: Withheld, articles: tuple[Article, ...],
                                    f"'{path}' is in internal folder '{folder}'; a public article cannot use it "
                                    "(move the file to a public folder)"))
     return found
+
+
+def _internal_folders(withheld: Withheld) -> tuple[str, ...]:
+    """The content folders of the internal topics and sections, each with its `/`."""
+    return tuple(c.key + "/" for c in withheld.categories if not c.lang and c.key)

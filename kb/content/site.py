@@ -88,7 +88,7 @@ def assemble_site(
     for article in kept:
         explicit = []
         for ref in article.related:
-            target = _resolve(ref, article.source, by_source, ids)
+            target = resolve_related(ref, article.source, by_source, ids)
             if target is None:
                 line = article.lines.get("related", 1)
                 diagnostics.append(warning(article.source, line, 1, f"related article not found: '{ref}'", "related article not found"))
@@ -182,7 +182,9 @@ def _redirects(articles: tuple[Article, ...], owners: dict[str, str], diagnostic
     return dict(sorted(redirects.items()))
 
 
-def _resolve(ref: str, source: str, by_source: dict[str, Article], ids: dict[str, str]) -> str | None:
+def resolve_related(ref: str, source: str, by_source: dict[str, Article], ids: dict[str, str]) -> str | None:
+    """The article a `related:` entry of `source` names, by id or by path (from its folder or the
+    content folder), among `by_source`; None when it names none of them."""
     if ref in ids:
         return ids[ref]
     ref = ref.replace("\\", "/")
